@@ -1,0 +1,114 @@
+import { z } from "zod";
+
+/**
+ * The one schema for `.github/baton.yml`. Everything Baton reads from a
+ * repository's configuration goes through here; `baton.schema.json` (for
+ * editors) is generated from it by `npm run schema`.
+ */
+
+/** The current default model. Older Claude models are being retired, so this follows the SDK's model list. */
+export const DEFAULT_MODEL = "claude-sonnet-5-5";
+
+export const STEP_IDS = ["architecture-review", "dev", "review", "learning"] as const;
+export type StepId = (typeof STEP_IDS)[number];
+
+export const INPUT_SELECTORS = [
+  "spec",
+  "adr:linked",
+  "adr:related",
+  "adr:index",
+  "pitfalls:modules",
+  "guidance:modules",
+  "module-map",
+  "tree-outline",
+  "diff",
+  "source:modules",
+] as const;
+export type InputSelector = (typeof INPUT_SELECTORS)[number];
+
+export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
+export type OutputKind = (typeof OUTPUT_KINDS)[number];
+
+const glob = z.string().min(1, "a glob cannot be empty");
+const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
+
+const stepOverride = z
+  .object({
+    enabled: z.boolean().optional().describe("Set to false to turn the step off for this repository."),
+    inputs: z.array(z.enum(INPUT_SELECTORS)).optional().describe("Replace the step's declared inputs (in priority order)."),
+    budget: tokens.optional().describe("Token budget for the step's context."),
+    model: z.string().min(1).optional().describe("Claude model for this step."),
+  })
+  .strict();
+
+export const batonConfigSchema = z
+  .object({
+    modules: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "module names are letters, digits, '.', '_' or '-'"), z.array(glob).min(1))
+      .optional()
+      .describe("Module name → path globs. When absent, modules are inferred from src/<x>, packages/<x>, apps/<x>, services/<x>, libs/<x>."),
+    folders: z
+      .object({
+        adr: z.string().min(1).optional().describe("ADR folder. When absent: .adr-dir, then docs/adr, doc/adr, docs/decisions, docs/architecture/decisions."),
+        pitfalls: z.string().min(1).default("docs/pitfalls"),
+        specs: z.string().min(1).default("docs/specs"),
+      })
+      .strict()
+      .prefault({}),
+    triggers: z
+      .object({
+        architectureLabel: z.string().min(1).default("needs-architecture"),
+        devLabel: z.string().min(1).default("ready-for-dev"),
+        skipLabel: z.string().min(1).default("baton:skip"),
+        smallChangeLines: z.number().int().min(0).default(10).describe("PRs with at most this many changed lines skip the graph (0 reviews everything)."),
+        reviewDrafts: z.boolean().default(false),
+        reviewOnPush: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    budgets: z
+      .object({
+        "architecture-review": tokens.default(60_000),
+        dev: tokens.default(120_000),
+        review: tokens.default(80_000),
+        learning: tokens.default(20_000),
+      })
+      .strict()
+      .prefault({}),
+    models: z
+      .object({
+        default: z.string().min(1).default(DEFAULT_MODEL),
+        "architecture-review": z.string().min(1).optional(),
+        dev: z.string().min(1).optional(),
+        review: z.string().min(1).optional(),
+        learning: z.string().min(1).optional(),
+      })
+      .strict()
+      .prefault({}),
+    review: z
+      .object({
+        maxInlineComments: z.number().int().min(0).max(100).default(20),
+        ignore: z.array(glob).default([]).describe("Paths never sent to the model (still listed in the manifest)."),
+        failOn: z.enum(["none", "low", "medium", "high", "critical"]).default("none").describe("Conclusion of the check run: failure when a finding at or above this severity is found."),
+      })
+      .strict()
+      .prefault({}),
+    dev: z
+      .object({
+        maxTurns: z.number().int().min(1).max(200).default(30),
+        maxFiles: z.number().int().min(1).max(500).default(40),
+        allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
+        denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
+      })
+      .strict()
+      .prefault({}),
+    steps: z.partialRecord(z.enum(STEP_IDS), stepOverride).default({}).describe("Adjust the declared steps."),
+  })
+  .strict();
+
+export type BatonConfig = z.output<typeof batonConfigSchema>;
+export type BatonConfigInput = z.input<typeof batonConfigSchema>;
+
+export function defaultConfig(): BatonConfig {
+  return batonConfigSchema.parse({});
+}
