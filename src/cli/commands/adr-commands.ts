@@ -1,0 +1,117 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import type { Command } from "commander";
+import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
+import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
+import { isAdrFileName, parseAdr, readAdrFiles } from "../../context-store/adr/parse-adr.js";
+import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
+import { renderAdr } from "../../context-store/adr/write-adr.js";
+import { listMarkdownFiles } from "../working-tree.js";
+import { loadWorkingTreeStore } from "../working-tree-store.js";
+import { CliError, type CliIo } from "../cli-io.js";
+
+/** The fields `adr list --json` prints: the same shape as the ADR corpus's expected reading. */
+export function listEntry(r: AdrRecord) {
+  return { file: r.file, number: r.number, title: r.title, status: r.status, supersededBy: r.supersededBy, supersedes: r.supersedes, date: r.date };
+}
+
+export function readAdrDir(dir: string): AdrRecord[] {
+  const files = listMarkdownFiles(dir).filter((f) => isAdrFileName(f.split("/").pop() ?? f));
+  return readAdrFiles(files.map((file) => ({ file, text: readFileSync(join(dir, file), "utf8") })));
+}
+
+export function registerAdrCommands(program: Command, io: CliIo): void {
+  const adr = program.command("adr").description("Read and write Architecture Decision Records");
+
+  adr
+    .command("list")
+    .description("List the ADRs of the repository (or of --dir)")
+    .option("--dir <dir>", "ADR folder to read (default: discovered from config and the usual places)")
+    .option("--json", "print JSON: [{ file, number, title, status, supersededBy, supersedes, date }]")
+    .action((opts: { dir?: string; json?: boolean }) => {
+      let records: AdrRecord[];
+      if (opts.dir) {
+        records = readAdrDir(resolve(io.cwd, opts.dir));
+      } else {
+        const store = loadWorkingTreeStore(io.cwd);
+        if (!store.adrFolder) throw new CliError(`no ADR folder found (${store.adrFolderReason}). Create one with "baton adr new <title>" or pass --dir.`);
+        records = store.adrs.map((a) => a.record);
+      }
+      if (opts.json) {
+        io.out(JSON.stringify(records.map(listEntry), null, 2));
+        return;
+      }
+      for (const r of records) {
+        const links = [r.supersedes.length ? `supersedes ${r.supersedes.join(", ")}` : "", r.supersededBy.length ? `superseded by ${r.supersededBy.join(", ")}` : ""].filter(Boolean).join("; ");
+        io.out(`${String(r.number ?? "-").padStart(4)}  ${r.status.padEnd(10)} ${r.date ?? "          "}  ${r.title}${links ? `  (${links})` : ""}`);
+      }
+      io.err(`${records.length} ADRs`);
+    });
+
+  adr
+    .command("new")
+    .description("Write a new ADR (MADR with front matter), update any superseded ADR and the index")
+    .argument("<title>", "the decision's title")
+    .option("--modules <list>", "comma-separated module names", "")
+    .option("--supersedes <n>", "number of the ADR this one supersedes")
+    .option("--spec <ref>", "the spec it answers (docs/specs/x.md or #12)")
+    .action((title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
+      const store = loadWorkingTreeStore(io.cwd);
+      const folder = store.adrFolder ?? store.config.folders.adr ?? "docs/adr";
+      const existing = store.adrs.map((a) => a.record);
+      const number = nextAdrNumber(existing);
+      const file = adrFileName(number, title, existing.map((r) => r.file));
+      const modules = opts.modules.split(",").map((m) => m.trim()).filter(Boolean);
+      const supersedes = opts.supersedes ? [parseAdrNumber(opts.supersedes)] : [];
+      const old = supersedes.length ? store.adrs.find((a) => a.record.number === supersedes[0]) : undefined;
+      if (supersedes.length && !old) throw new CliError(`--supersedes ${opts.supersedes}: no ADR with that number in ${folder}`);
+      const text = renderAdr({
+        number,
+        title,
+        status: "proposed",
+        date: io.today(),
+        modules,
+        spec: opts.spec ?? null,
+        supersedes,
+        supersededBy: [],
+        context: "What is the issue that motivates this decision?",
+        options: [],
+        decision: "What is the change being proposed?",
+        consequences: [],
+        guidance: Object.fromEntries(modules.map((m) => [m, "What must code in this module do (or avoid) under this decision?"])),
+      });
+      const writes: { path: string; content: string }[] = [{ path: `${folder}/${file}`, content: text }];
+      if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file));
+      const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), parseAdr(file, text)];
+      if (old) after.push(parseAdr(old.record.file, writes[1]!.content));
+      writes.push({ path: `${folder}/README.md`, content: renderAdrIndex(sortRecords(after)) });
+      for (const w of writes) {
+        mkdirSync(dirname(join(store.root, w.path)), { recursive: true });
+        writeFileSync(join(store.root, w.path), w.content);
+        io.err(`wrote ${w.path}`);
+      }
+      io.out(`${folder}/${file}`);
+    });
+
+  adr
+    .command("index")
+    .description("Regenerate the ADR index (README.md in the ADR folder, with a Mermaid supersession graph)")
+    .action(() => {
+      const store = loadWorkingTreeStore(io.cwd);
+      if (!store.adrFolder) throw new CliError(`no ADR folder found (${store.adrFolderReason})`);
+      const path = `${store.adrFolder}/README.md`;
+      writeFileSync(join(store.root, path), renderAdrIndex(store.adrs.map((a) => a.record)));
+      io.out(path);
+    });
+}
+
+function sortRecords(records: AdrRecord[]): AdrRecord[] {
+  return [...records].sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || a.file.localeCompare(b.file));
+}
+
+export function parseAdrNumber(text: string): number {
+  const n = Number(/(\d+)/.exec(text)?.[1]);
+  if (!Number.isInteger(n)) throw new CliError(`"${text}" is not an ADR number (e.g. 7 or ADR-0007)`);
+  return n;
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import type { StepId } from "../config/config-schema.js";
+import { readRepoConfig } from "../config/read-repo-config.js";
+import { formatConfigErrors } from "../config/config-errors.js";
+import { declareSteps } from "../graph/default-steps.js";
+import { resolveContext, type ResolvedContext } from "../graph/resolve-context.js";
+import type { StepTrigger } from "../graph/step-trigger.js";
+import { createLocalGitSnapshot, diffBetween, mergeBase, resolveCommit } from "../snapshot/local-git-snapshot.js";
+import { parseUnifiedDiff } from "../steps/review/diff-files.js";
+import { loadContextStore } from "../context-store/load-context-store.js";
+import { CliError } from "./cli-io.js";
+
+export interface LocalContextOptions {
+  cwd: string;
+  step: StepId;
+  /** Review: the base ref (default HEAD~1, i.e. the latest commit). */
+  base?: string;
+  /** A spec file in the repository (path relative to the root). */
+  spec?: string;
+  /** A file outside the repository holding the spec text (e.g. an issue body). */
+  issueText?: string;
+  /** ADRs to link, by path or number. */
+  adrs?: (string | number)[];
+}
+
+/**
+ * What a step would receive on this checkout. Trusted context comes from git
+ * objects at a pinned commit (HEAD, or the merge base for a review), never
+ * from the files as they happen to be, so identities match GitHub mode.
+ */
+export async function resolveLocalContext(opts: LocalContextOptions): Promise<ResolvedContext & { head: string }> {
+  const head = await resolveCommit(opts.cwd, "HEAD").catch(() => {
+    throw new CliError("this folder is not a git repository with at least one commit");
+  });
+  let trusted = head;
+  const trigger: StepTrigger = { linkedAdrs: opts.adrs ?? [] };
+  if (opts.step === "review") {
+    const baseRef = opts.base ?? "HEAD~1";
+    const base = await resolveCommit(opts.cwd, baseRef).catch(() => {
+      throw new CliError(`cannot resolve --base ${baseRef}: name a branch or commit (e.g. --base main)`);
+    });
+    trusted = await mergeBase(opts.cwd, base, head);
+    const files = parseUnifiedDiff(await diffBetween(opts.cwd, trusted, head));
+    trigger.diff = { base: trusted, head, files };
+    trigger.changedPaths = files.map((f) => f.path);
+  }
+  if (opts.spec) trigger.spec = { kind: "file", path: opts.spec.replace(/^\.\//, "") };
+  else if (opts.issueText) trigger.spec = { kind: "text", label: opts.issueText, text: readFileSync(resolve(opts.cwd, opts.issueText), "utf8") };
+
+  const snapshot = await createLocalGitSnapshot({ cwd: opts.cwd, commit: trusted });
+  try {
+    const repoConfig = await readRepoConfig(snapshot);
+    if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
+    const store = await loadContextStore(snapshot, repoConfig.config);
+    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
+    if (opts.step === "dev" && !trigger.spec) {
+      // The dev step's spec is the one its ADR answers, when that is a committed file.
+      const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));
+      if (adr?.record.spec && !adr.record.spec.startsWith("#")) trigger.spec = { kind: "file", path: adr.record.spec };
+    }
+    const resolved = await resolveContext({ step, snapshot, config: repoConfig.config, configIdentity: repoConfig.identity, trigger, store });
+    resolved.manifest.notes.push(...repoConfig.notes);
+    return { ...resolved, head };
+  } finally {
+    snapshot.close?.();
+  }
+}

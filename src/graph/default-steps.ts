@@ -1,0 +1,79 @@
+import type { BatonConfig, StepId } from "../config/config-schema.js";
+import type { StepDeclaration } from "./step-declaration.js";
+
+/**
+ * The default graph. Inputs are listed in priority order: when the budget is
+ * short, the last ones are truncated or left out first.
+ */
+const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPaths" | "writablePaths"> & { writablePaths?: string[] }> = {
+  "architecture-review": {
+    id: "architecture-review",
+    version: "1.0.0",
+    description: "Turns a spec into an ADR with module guidance, opened as a pull request.",
+    inputs: ["spec", "adr:linked", "adr:related", "module-map", "adr:index", "tree-outline"],
+    outputs: ["adr", "guidance", "branch", "commit", "pull-request", "comment", "check-run"],
+  },
+  dev: {
+    id: "dev",
+    version: "1.0.0",
+    description: "Implements the spec under the accepted ADR, as a branch, a commit and a pull request.",
+    inputs: ["spec", "adr:linked", "guidance:modules", "pitfalls:modules", "module-map", "source:modules", "tree-outline"],
+    outputs: ["branch", "commit", "pull-request", "comment", "check-run"],
+  },
+  review: {
+    id: "review",
+    version: "1.0.0",
+    description: "Reviews a pull request against its spec, its ADRs and the pitfalls of the modules it changes.",
+    inputs: ["spec", "adr:linked", "guidance:modules", "pitfalls:modules", "diff", "adr:related"],
+    outputs: ["review", "comment", "check-run"],
+    writablePaths: [],
+  },
+  learning: {
+    id: "learning",
+    version: "1.0.0",
+    description: "Turns a lesson a maintainer confirms into a pitfall entry, proposed as a pull request.",
+    inputs: ["pitfalls:modules", "module-map"],
+    outputs: ["pitfalls", "branch", "commit", "pull-request", "comment", "check-run"],
+  },
+};
+
+/** Where each step may write files, before configuration. */
+function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writable: string[]; denied: string[] } {
+  switch (id) {
+    case "architecture-review":
+      // An architecture review writes only ADRs (and the index) under the ADR folder.
+      return { writable: [`${adrFolder}/**`], denied: [] };
+    case "dev":
+      return { writable: config.dev.allowPaths, denied: config.dev.denyPaths };
+    case "learning":
+      return { writable: [`${config.folders.pitfalls}/**`], denied: [] };
+    case "review":
+      return { writable: [], denied: ["**"] };
+  }
+}
+
+/** The declared steps of a repository: the defaults adjusted by `.github/baton.yml`. */
+export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr ?? "docs/adr"): Record<StepId, StepDeclaration> {
+  const out = {} as Record<StepId, StepDeclaration>;
+  for (const id of Object.keys(BASE) as StepId[]) {
+    const base = BASE[id];
+    const override = config.steps[id] ?? {};
+    const { writable, denied } = writableFor(id, config, adrFolder);
+    out[id] = {
+      id,
+      version: base.version,
+      description: base.description,
+      inputs: override.inputs ?? base.inputs,
+      outputs: base.outputs,
+      budget: override.budget ?? config.budgets[id],
+      model: override.model ?? config.models[id] ?? config.models.default,
+      writablePaths: writable,
+      deniedPaths: denied,
+    };
+  }
+  return out;
+}
+
+export function isStepEnabled(config: BatonConfig, id: StepId): boolean {
+  return config.steps[id]?.enabled !== false;
+}

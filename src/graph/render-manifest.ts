@@ -1,0 +1,41 @@
+import type { Manifest } from "./manifest.js";
+
+/** The manifest as JSON: stable key order, for machines and for hidden markers. */
+export function manifestToJson(manifest: Manifest): string {
+  return JSON.stringify(manifest, null, 2);
+}
+
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * The manifest as Markdown for a PR comment, check run or terminal: what the
+ * step saw, pinned, with token counts, and what it did not see and why.
+ */
+export function manifestToMarkdown(manifest: Manifest, opts: { heading?: string; collapsible?: boolean } = {}): string {
+  const heading = opts.heading ?? `Context manifest: ${manifest.step.id} v${manifest.step.version}`;
+  const lines: string[] = [];
+  lines.push(`**Model:** \`${manifest.model}\` · **Commit:** \`${manifest.commit.slice(0, 12)}\` · **Tokens:** ${manifest.usedTokens.toLocaleString("en-US")} of ${manifest.budget.toLocaleString("en-US")}`);
+  lines.push("");
+  if (manifest.inputs.length) {
+    lines.push("| input | identity | tokens | note |", "|---|---|---:|---|");
+    for (const i of manifest.inputs) {
+      lines.push(`| ${cell(i.selector)} — ${cell(i.label)} | \`${cell(i.identity)}\` | ${i.tokens} | ${i.truncated ? cell(i.truncated.reason) : ""} |`);
+    }
+  } else {
+    lines.push("_No inputs._");
+  }
+  if (manifest.omitted.length) {
+    lines.push("", "**Left out**", "", "| input | identity | tokens | reason |", "|---|---|---:|---|");
+    for (const o of manifest.omitted) {
+      lines.push(`| ${cell(o.selector)} — ${cell(o.label)} | \`${cell(o.identity)}\` | ${o.tokens} | ${cell(o.reason)} |`);
+    }
+  }
+  if (manifest.notes.length) {
+    lines.push("", "**Notes**", "", ...manifest.notes.map((n) => `- ${n}`));
+  }
+  const body = lines.join("\n");
+  if (opts.collapsible) return `<details><summary>${heading}</summary>\n\n${body}\n\n</details>`;
+  return `### ${heading}\n\n${body}`;
+}

@@ -1,0 +1,78 @@
+import { createHash } from "node:crypto";
+import type { StoredAdr } from "../../context-store/load-context-store.js";
+import type { ContextCandidate } from "../context-candidate.js";
+import { adrLabel, isInForce, type Selector, type SelectorContext } from "./selector-context.js";
+
+function adrCandidate(adr: StoredAdr, selector: "adr:linked" | "adr:related"): ContextCandidate {
+  return {
+    selector,
+    label: adrLabel(adr),
+    identity: `${adr.path}@${adr.sha}`,
+    text: `<adr path="${adr.path}">\n${renderAdrForModel(adr)}\n</adr>`,
+    truncatable: selector === "adr:linked",
+    trusted: true,
+  };
+}
+
+/** The ADR as the model should read it: its sections, which already carry the decision and guidance. */
+function renderAdrForModel(adr: StoredAdr): string {
+  const r = adr.record;
+  const head = [`# ${r.title}`, `status: ${r.status}`, r.date ? `date: ${r.date}` : "", r.modules.length ? `modules: ${r.modules.join(", ")}` : ""]
+    .filter(Boolean)
+    .join("\n");
+  const body = r.sections.map((s) => `${"#".repeat(s.depth)} ${s.heading}\n${s.body}`).join("\n\n");
+  return `${head}\n\n${body}`.trim();
+}
+
+/** ADRs the work explicitly links, in the order they were linked. */
+export const linkedAdrSelector: Selector = async (ctx) => {
+  for (const adr of ctx.linked) {
+    if (!isInForce(adr)) ctx.notes.push(`${adrLabel(adr)} is linked but no longer in force`);
+  }
+  return ctx.linked.map((adr) => adrCandidate(adr, "adr:linked"));
+};
+
+/** ADRs in force that cover the modules the work concerns (through the module map), newest first, accepted before proposed. */
+export const relatedAdrSelector: Selector = async (ctx) => {
+  return relatedAdrs(ctx).map((adr) => adrCandidate(adr, "adr:related"));
+};
+
+export function relatedAdrs(ctx: Pick<SelectorContext, "store" | "linked" | "modules">): StoredAdr[] {
+  if (ctx.modules.length === 0) return [];
+  const wanted = new Set(ctx.modules);
+  const linked = new Set(ctx.linked.map((a) => a.path));
+  const rank = (a: StoredAdr) => (a.record.status === "accepted" ? 0 : 1);
+  return ctx.store.adrs
+    .filter((a) => !linked.has(a.path) && isInForce(a) && a.record.modules.some((m) => wanted.has(m)))
+    .sort((a, b) => rank(a) - rank(b) || (b.record.number ?? -1) - (a.record.number ?? -1) || a.path.localeCompare(b.path));
+}
+
+/** A compact index of every ADR, so the model knows what has been decided (and can propose supersession). */
+export const adrIndexSelector: Selector = async (ctx) => {
+  const adrs = ctx.store.adrs;
+  if (!ctx.store.adrFolder) {
+    ctx.notes.push("no ADR folder yet: the index is empty");
+    return [];
+  }
+  const hash = createHash("sha1");
+  for (const a of adrs) hash.update(`${a.path}@${a.sha}\n`);
+  const lines = adrs.map((a) => {
+    const r = a.record;
+    const extra = [r.modules.length ? `modules: ${r.modules.join(", ")}` : "", r.supersededBy.length ? `superseded by ${r.supersededBy.join(", ")}` : ""]
+      .filter(Boolean)
+      .join("; ");
+    return `- ${r.number ?? "?"} | ${r.status} | ${r.title} | ${a.path}${extra ? ` | ${extra}` : ""}`;
+  });
+  // Newest decisions matter most when the index must be cut: list them first.
+  lines.reverse();
+  return [
+    {
+      selector: "adr:index",
+      label: `ADR index (${adrs.length} ADRs in ${ctx.store.adrFolder})`,
+      identity: `${ctx.store.adrFolder}@index:${hash.digest("hex").slice(0, 12)}`,
+      text: `<adr-index folder="${ctx.store.adrFolder}">\n${lines.join("\n")}\n</adr-index>`,
+      truncatable: true,
+      trusted: true,
+    },
+  ];
+};

@@ -1,0 +1,23 @@
+import type { DiffFile } from "../steps/review/diff-files.js";
+
+/** Where a step's spec comes from: an issue as of the trigger, or a committed file. */
+export type SpecRef =
+  | { kind: "issue"; number: number; title: string; body: string; updatedAt: string; url?: string }
+  | { kind: "file"; path: string }
+  | { kind: "text"; label: string; text: string };
+
+/**
+ * What an event (or a CLI invocation) says about the work: plain data, built
+ * at the edge. The graph turns it, with the repository snapshot, into the
+ * step's context.
+ */
+export interface StepTrigger {
+  spec?: SpecRef;
+  /** ADRs the work explicitly links (numbers, or paths such as `docs/adr/0012-x.md`). */
+  linkedAdrs?: (number | string)[];
+  /** Paths the work touches (a PR's changed files). */
+  changedPaths?: string[];
+  /** Modules named explicitly (e.g. the ADR's modules for dev). */
+  modules?: string[];
+  diff?: { base: string; head: string; files: DiffFile[] };
+}
