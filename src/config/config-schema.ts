@@ -44,25 +44,28 @@ const stepOverride = z
 export const batonConfigSchema = z
   .object({
     modules: z
-      .record(z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "module names are letters, digits, '.', '_' or '-'"), z.array(glob).min(1))
+      // No /i flag: JSON Schema patterns have no flags, and editors must accept what zod accepts.
+      .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "module names are letters, digits, '.', '_' or '-', starting with a letter or digit"), z.array(glob).min(1, "list at least one glob"))
       .optional()
-      .describe("Module name → path globs. When absent, modules are inferred from src/<x>, packages/<x>, apps/<x>, services/<x>, libs/<x>."),
+      .describe(
+        "Module name → path globs (picomatch; `!glob` excludes; a plain folder path means the folder and everything below it). When absent, modules are inferred from src/<x>, packages/<x>, apps/<x>, services/<x>, libs/<x>, lib/<x>, cmd/<x>, internal/<x>, pkg/<x>, crates/<x>.",
+      ),
     folders: z
       .object({
         adr: z.string().min(1).optional().describe("ADR folder. When absent: .adr-dir, then docs/adr, doc/adr, docs/decisions, docs/architecture/decisions."),
-        pitfalls: z.string().min(1).default("docs/pitfalls"),
-        specs: z.string().min(1).default("docs/specs"),
+        pitfalls: z.string().min(1).default("docs/pitfalls").describe("Pitfalls folder: one <module>.md file per module."),
+        specs: z.string().min(1).default("docs/specs").describe("Specs committed as Markdown files."),
       })
       .strict()
       .prefault({}),
     triggers: z
       .object({
-        architectureLabel: z.string().min(1).default("needs-architecture"),
-        devLabel: z.string().min(1).default("ready-for-dev"),
-        skipLabel: z.string().min(1).default("baton:skip"),
+        architectureLabel: z.string().min(1).default("needs-architecture").describe("Issue label that starts the architecture review."),
+        devLabel: z.string().min(1).default("ready-for-dev").describe("Issue label that starts the dev step."),
+        skipLabel: z.string().min(1).default("baton:skip").describe("PR or issue label that keeps Baton out."),
         smallChangeLines: z.number().int().min(0).default(10).describe("PRs with at most this many changed lines skip the graph (0 reviews everything)."),
-        reviewDrafts: z.boolean().default(false),
-        reviewOnPush: z.boolean().default(true),
+        reviewDrafts: z.boolean().default(false).describe("Review draft pull requests too."),
+        reviewOnPush: z.boolean().default(true).describe("Review again when commits are pushed to the pull request."),
       })
       .strict()
       .prefault({}),
@@ -74,20 +77,22 @@ export const batonConfigSchema = z
         learning: tokens.default(20_000),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Token budget of each step's context (inputs are ranked and truncated to fit)."),
     models: z
       .object({
-        default: z.string().min(1).default(DEFAULT_MODEL),
+        default: z.string().min(1).default(DEFAULT_MODEL).describe("Claude model for steps without their own."),
         "architecture-review": z.string().min(1).optional(),
         dev: z.string().min(1).optional(),
         review: z.string().min(1).optional(),
         learning: z.string().min(1).optional(),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe("Claude model per step; `default` applies to steps without their own."),
     review: z
       .object({
-        maxInlineComments: z.number().int().min(0).max(100).default(20),
+        maxInlineComments: z.number().int().min(0).max(100).default(20).describe("At most this many inline comments per review."),
         ignore: z.array(glob).default([]).describe("Paths never sent to the model (still listed in the manifest)."),
         failOn: z.enum(["none", "low", "medium", "high", "critical"]).default("none").describe("Conclusion of the check run: failure when a finding at or above this severity is found."),
       })
@@ -95,8 +100,8 @@ export const batonConfigSchema = z
       .prefault({}),
     dev: z
       .object({
-        maxTurns: z.number().int().min(1).max(200).default(30),
-        maxFiles: z.number().int().min(1).max(500).default(40),
+        maxTurns: z.number().int().min(1).max(200).default(30).describe("Model turns the dev step may take."),
+        maxFiles: z.number().int().min(1).max(500).default(40).describe("Files the dev step may change."),
         allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
         denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
       })

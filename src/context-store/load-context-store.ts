@@ -2,7 +2,8 @@ import type { BatonConfig } from "../config/config-schema.js";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.js";
 import type { AdrRecord } from "./adr/adr-record.js";
 import { discoverAdrFolder, isAdrFileName, parseAdr } from "./adr/parse-adr.js";
-import { parsePitfalls, pitfallPath, type PitfallFile } from "./pitfalls/parse-pitfalls.js";
+import { parsePitfalls } from "./pitfalls/parse-pitfalls.js";
+import { pitfallPath, type PitfallFile } from "./pitfalls/pitfall-entry.js";
 
 /** An ADR as stored at a commit: where it is, its blob identity, and what it says. */
 export interface StoredAdr {

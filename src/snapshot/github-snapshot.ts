@@ -4,6 +4,7 @@ import { fetchBlobBatch, short, wrap, type BlobRequest, type OctokitLike } from 
 import { createLimiter } from "./limit-concurrency.js";
 import type { BlobContent, RepoSnapshot, SnapshotStats, TreeEntry } from "./repo-snapshot.js";
 import { SnapshotError } from "./snapshot-error.js";
+import { byPath } from "./tree-order.js";
 
 export type { OctokitLike } from "./github-blob-batch.js";
 
@@ -102,7 +103,7 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
   let listing: Promise<{ files: readonly TreeEntry[]; byPath: Map<string, TreeEntry> }> | undefined;
   // Blobs being fetched by this snapshot, so concurrent readFiles calls that
   // share files do not fetch them twice.
-  const inFlight = new Map<string, Promise<CachedBlob>>();
+  const inFlight = new Map<string, Promise<Map<string, CachedBlob>>>();
 
   async function getTree(treeSha: string, recursive: boolean): Promise<GitTreeResponse> {
     stats.requests++;
@@ -203,7 +204,10 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
       }
     }
 
-    const blobs = new Map<string, CachedBlob | Promise<CachedBlob>>();
+    // Resolved blobs, plus the batches (this call's or a concurrent call's)
+    // still to wait for: one promise per batch, not per blob.
+    const blobs = new Map<string, CachedBlob>();
+    const waitFor = new Set<Promise<Map<string, CachedBlob>>>();
     const toFetch: BlobRequest[] = [];
     const queued = new Set<string>();
     for (const entry of wanted) {
@@ -215,7 +219,8 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
         stats.blobCacheHits++;
         blobs.set(entry.sha, hit);
       } else if (pending !== undefined) {
-        blobs.set(entry.sha, pending);
+        queued.add(entry.sha);
+        waitFor.add(pending);
       } else if (size > maxTextBytes) {
         // Too large to be used as text: known from the listing, no request.
         blobs.set(entry.sha, { text: null, size });
@@ -227,36 +232,31 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
 
     for (const batch of makeBatches(toFetch, batchSize, maxBatchBytes)) {
       const fetched = limit(() => fetchBlobBatch(target, batch));
-      for (const b of batch) {
-        const one = fetched.then((m) => {
-          const blob = m.get(b.sha);
-          if (blob === undefined) throw new SnapshotError(`GitHub snapshot ${owner}/${repo}: blob ${b.sha} missing from its batch`);
-          return blob;
+      for (const b of batch) inFlight.set(b.sha, fetched);
+      waitFor.add(fetched);
+      fetched
+        .then(
+          (m) => {
+            stats.blobsFetched += m.size;
+            for (const [sha, blob] of m) cache.setBlob(sha, blob);
+          },
+          () => undefined,
+        )
+        .finally(() => {
+          for (const b of batch) if (inFlight.get(b.sha) === fetched) inFlight.delete(b.sha);
         });
-        inFlight.set(b.sha, one);
-        blobs.set(b.sha, one);
-      }
-      fetched.then(
-        (m) => {
-          stats.blobsFetched += m.size;
-          for (const [sha, blob] of m) cache.setBlob(sha, blob);
-        },
-        () => undefined,
-      ).finally(() => {
-        for (const b of batch) inFlight.delete(b.sha);
-      });
     }
 
-    const resolved = new Map<string, CachedBlob>();
-    await Promise.all(
-      [...blobs].map(async ([sha, blob]) => {
-        resolved.set(sha, await blob);
-      }),
-    );
+    for (const fetched of await Promise.all(waitFor)) {
+      for (const [sha, blob] of fetched) if (queued.has(sha)) blobs.set(sha, blob);
+    }
+    for (const sha of queued) {
+      if (!blobs.has(sha)) throw new SnapshotError(`GitHub snapshot ${owner}/${repo}@${short(commit)}: blob ${sha} missing from its batch`);
+    }
 
     const out = new Map<string, BlobContent>();
     for (const entry of wanted) {
-      const blob = resolved.get(entry.sha);
+      const blob = blobs.get(entry.sha);
       if (blob !== undefined) out.set(entry.path, { path: entry.path, sha: entry.sha, text: blob.text, size: blob.size });
     }
     return out;
@@ -290,9 +290,4 @@ function makeBatches(blobs: BlobRequest[], batchSize: number, maxBatchBytes: num
 
 function toEntry(path: string, sha: string, size: unknown): TreeEntry {
   return typeof size === "number" ? { path, sha, size } : { path, sha };
-}
-
-/** Plain code-unit order, the same in both snapshot implementations. */
-export function byPath(a: TreeEntry, b: TreeEntry): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
 }

@@ -21,10 +21,6 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u
 // a rendered issue, and never meaningful to the model.
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
 
-const HTML_COMMENT = /<!--[\s\S]*?-->/g;
-// GitHub hides everything after an unterminated `<!--`, so we drop it too.
-const UNTERMINATED_HTML_COMMENT = /<!--[\s\S]*$/;
-
 /** Unify line endings (CRLF, CR, and the Unicode line/paragraph separators) to `\n`. */
 export function normalizeLineEndings(text: string): string {
   return text.replace(/\r\n?|[\u2028\u2029]/g, "\n");
@@ -36,16 +32,28 @@ export function stripInvisible(text: string): string {
 }
 
 /**
- * Remove HTML comments, terminated or not. Repeats until nothing changes, so
- * removing one comment cannot assemble another (`<!-<!-- -->- x -->`).
+ * Remove HTML comments, terminated or not: GitHub hides everything after an
+ * unterminated `<!--`, so we drop it too. One linear scan (a regex would be
+ * quadratic on a body full of `<!--`, which anyone can post), checking the
+ * output as it grows, so that removing one comment cannot assemble another
+ * (`<!-<!-- x -->- hidden -->`): the result never contains `<!--`.
  */
 export function stripHtmlComments(text: string): string {
-  let current = text;
-  for (;;) {
-    const next = current.replace(HTML_COMMENT, "").replace(UNTERMINATED_HTML_COMMENT, "");
-    if (next === current) return next;
-    current = next;
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i] as string;
+    out.push(ch);
+    i += 1;
+    const n = out.length;
+    if (ch === "-" && n >= 4 && out[n - 2] === "-" && out[n - 3] === "!" && out[n - 4] === "<") {
+      out.length = n - 4;
+      const close = text.indexOf("-->", i);
+      if (close === -1) break;
+      i = close + 3;
+    }
   }
+  return out.join("");
 }
 
 /**

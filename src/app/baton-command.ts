@@ -1,0 +1,64 @@
+/** The comment commands Baton understands, parsed from the first line that starts with `/baton`. */
+export type BatonCommand =
+  | { name: "help" }
+  | { name: "architect" }
+  | { name: "dev" }
+  | { name: "review" }
+  | { name: "context"; step?: "architecture-review" | "dev" | "review" }
+  | { name: "remember"; lesson: string; module?: string }
+  | { name: "unknown"; word: string };
+
+/** Commands that call the model, and so need write access. */
+export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember"]);
+
+export function parseBatonCommand(body: string): BatonCommand | null {
+  // Quoted text (`> /baton dev`) and code blocks are not commands.
+  let inFence = false;
+  for (const raw of body.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line.startsWith("```") || line.startsWith("~~~")) inFence = !inFence;
+    if (inFence || !/^\/baton(\s|$)/i.test(line)) continue;
+    const rest = line.slice("/baton".length).trim();
+    const [word = "help", ...args] = rest.split(/\s+/);
+    const argText = rest.slice(word.length).trim();
+    switch (word.toLowerCase()) {
+      case "":
+      case "help":
+        return { name: "help" };
+      case "architect":
+      case "architecture":
+        return { name: "architect" };
+      case "dev":
+        return { name: "dev" };
+      case "review":
+        return { name: "review" };
+      case "context": {
+        const step = args[0]?.toLowerCase();
+        const known = step === "dev" || step === "review" ? step : step === "architect" || step === "architecture-review" ? "architecture-review" : undefined;
+        return { name: "context", step: known };
+      }
+      case "remember": {
+        // `/baton remember --module api <lesson>` or `/baton remember <lesson>`
+        const m = /^--module[=\s]+(\S+)\s+([\s\S]+)$/.exec(argText);
+        const lesson = (m ? m[2]! : argText).trim();
+        return { name: "remember", lesson, module: m?.[1] };
+      }
+      default:
+        return { name: "unknown", word };
+    }
+  }
+  return null;
+}
+
+export const HELP_TEXT = `**Baton commands** (comment on an issue or pull request)
+
+| command | where | what it does |
+|---|---|---|
+| \`/baton architect\` | issue | architecture review: proposes an ADR as a pull request |
+| \`/baton dev\` | issue | dev step: implements the issue under its accepted ADR, as a pull request |
+| \`/baton review\` | pull request | reviews the PR against its spec, ADRs and pitfalls |
+| \`/baton context [step]\` | issue or PR | posts the manifest of what the step would receive (no model call) |
+| \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
+| \`/baton help\` | anywhere | this table |
+
+Commands that call the model need write access to the repository.`;

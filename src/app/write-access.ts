@@ -1,0 +1,20 @@
+interface PermissionOctokit {
+  rest: {
+    repos: {
+      getCollaboratorPermissionLevel(params: { owner: string; repo: string; username: string }): Promise<{ data: { permission: string; role_name?: string } }>;
+    };
+  };
+}
+
+/** Only people who can push may spend tokens through commands. */
+export async function hasWriteAccess(octokit: PermissionOctokit, owner: string, repo: string, username: string): Promise<boolean> {
+  try {
+    const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
+    const role = data.role_name ?? data.permission;
+    return ["admin", "maintain", "write"].includes(role) || ["admin", "write"].includes(data.permission);
+  } catch (err) {
+    // Not a collaborator: GitHub answers 404.
+    if ((err as { status?: number }).status === 404) return false;
+    throw err;
+  }
+}

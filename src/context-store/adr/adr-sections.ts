@@ -1,0 +1,150 @@
+/**
+ * Sections of an ADR by heading: their bodies sliced from the source (so the
+ * markdown stays as written), the `## Module guidance` subsections, and the
+ * first line of a section such as `## Status`.
+ */
+import type { Heading, Nodes, Root, RootContent } from "mdast";
+import { toString } from "mdast-util-to-string";
+import type { AdrSection } from "./adr-record.js";
+import { flatten, plainText, sourceOf } from "./adr-markdown.js";
+
+export interface HeadingSection {
+  heading: Heading;
+  /** Heading text without markup. */
+  title: string;
+  depth: number;
+  /** Top-level nodes up to the next heading of any depth (the section's own lead). */
+  lead: RootContent[];
+  /** Markdown up to the next heading of the same or a higher level, trimmed. */
+  body: string;
+}
+
+export function headingSections(root: Root, text: string): HeadingSection[] {
+  const children = root.children;
+  const sections: HeadingSection[] = [];
+  children.forEach((node, i) => {
+    if (node.type !== "heading" || node.depth < 2) return;
+    const lead: RootContent[] = [];
+    let j = i + 1;
+    for (; j < children.length; j++) {
+      const next = children[j];
+      if (!next || next.type === "heading") break;
+      lead.push(next);
+    }
+    let end = text.length;
+    for (let k = i + 1; k < children.length; k++) {
+      const next = children[k];
+      if (next && next.type === "heading" && next.depth <= node.depth) {
+        end = next.position?.start.offset ?? end;
+        break;
+      }
+    }
+    const start = node.position?.end.offset ?? end;
+    sections.push({
+      heading: node,
+      title: toString(node, { includeHtml: false }).replace(/\s+/g, " ").trim(),
+      depth: node.depth,
+      lead,
+      body: text.slice(start, end).trim(),
+    });
+  });
+  return sections;
+}
+
+export function adrSections(sections: readonly HeadingSection[]): AdrSection[] {
+  return sections
+    .filter((s) => s.depth === 2 || s.depth === 3)
+    .map((s) => ({ heading: s.title, depth: s.depth, body: s.body }));
+}
+
+const GUIDANCE_HEADING = /^(?:module[-\s]*(?:specific\s+)?guidance|guidance\s+(?:per|by|for)\s+modules?)$/i;
+
+/** Module name → guidance markdown, from the `###` subsections of `## Module guidance`. */
+export function moduleGuidance(sections: readonly HeadingSection[]): Record<string, string> {
+  const guidance: Record<string, string> = {};
+  const start = sections.findIndex((s) => s.depth === 2 && GUIDANCE_HEADING.test(s.title.replace(/[:.]\s*$/, "")));
+  if (start < 0) return guidance;
+  for (const section of sections.slice(start + 1)) {
+    if (section.depth <= 2) break;
+    if (section.depth !== 3) continue;
+    const name = section.title.replace(/^`|`$/g, "").trim();
+    if (name !== "" && !(name in guidance)) guidance[name] = section.body;
+  }
+  return guidance;
+}
+
+export interface SectionLine {
+  /** Flattened first line (links as tokens). */
+  value: string;
+  /** The line as written. */
+  raw: string;
+  offset: number;
+}
+
+function firstLineOf(node: Nodes, text: string, defs: ReadonlyMap<string, string>): SectionLine | null {
+  switch (node.type) {
+    case "paragraph": {
+      const flatLines = flatten(node, defs).split("\n");
+      const rawLines = sourceOf(node, text).split(/\r?\n/);
+      const i = flatLines.findIndex((l) => l.trim() !== "");
+      if (i < 0) return null;
+      const value = (flatLines[i] ?? "").trim();
+      const raw = rawLines.length === flatLines.length ? (rawLines[i] ?? "").trim() : plainText(value);
+      return { value, raw, offset: node.position?.start.offset ?? 0 };
+    }
+    case "list": {
+      // A checklist of statuses marks the one that holds.
+      const checked = node.children.find((item) => item.checked === true);
+      for (const item of checked ? [checked] : node.children) {
+        const line = firstLineOf(item, text, defs);
+        if (line) return line;
+      }
+      return null;
+    }
+    case "listItem":
+    case "blockquote":
+      for (const child of node.children) {
+        const line = firstLineOf(child, text, defs);
+        if (line) return line;
+      }
+      return null;
+    case "table": {
+      const row = node.children[0];
+      if (!row) return null;
+      const value = row.children.map((c) => flatten(c, defs).trim()).filter((v) => v !== "").join(" ");
+      return value === "" ? null : { value, raw: plainText(value), offset: node.position?.start.offset ?? 0 };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * The first non-empty line of the first section whose heading is `name`
+ * (`## Status`), wherever it stands. A heading that carries its value
+ * (`## Status: Accepted`) is its own first line.
+ */
+export function sectionFirstLine(
+  sections: readonly HeadingSection[],
+  name: string,
+  text: string,
+  defs: ReadonlyMap<string, string>,
+): SectionLine | null {
+  const wanted = name.toLowerCase();
+  for (const section of sections) {
+    const title = section.title.replace(/[\p{Extended_Pictographic}\ufe0f\u200d]/gu, "").trim();
+    const m = /^([\p{L} ]+?)\s*(?:[:：]\s*(.*))?$/su.exec(title);
+    if (!m || (m[1] ?? "").toLowerCase() !== wanted) continue;
+    const inline = (m[2] ?? "").trim();
+    if (inline !== "") {
+      const raw = sourceOf(section.heading, text).replace(/^#+\s*/, "").replace(/^[^:：]*[:：]\s*/, "").trim();
+      return { value: flatten(section.heading, defs).replace(/^[^:：]*[:：]\s*/, "").trim(), raw, offset: section.heading.position?.start.offset ?? 0 };
+    }
+    for (const node of section.lead) {
+      const line = firstLineOf(node, text, defs);
+      if (line) return line;
+    }
+    return null;
+  }
+  return null;
+}

@@ -1,0 +1,137 @@
+import { unified } from "unified";
+import remarkParse from "remark-parse";
+import remarkGfm from "remark-gfm";
+import type { Heading, Root } from "mdast";
+import {
+  FIELD_LINE,
+  PITFALL_MARKER,
+  fieldName,
+  moduleFromPitfallPath,
+  pitfallId,
+  prFromUrl,
+  type PitfallEntry,
+  type PitfallFile,
+  type PitfallSource,
+} from "./pitfall-entry.js";
+
+export { pitfallPath } from "./pitfall-entry.js";
+export type { PitfallEntry, PitfallFile, PitfallSource } from "./pitfall-entry.js";
+
+/**
+ * Reads `docs/pitfalls/<module>.md`. Every top-level `##` heading starts an
+ * entry, whoever wrote it; Baton's fields (`**Why it matters:**`,
+ * `**Learned in:**`, `**When:**`) are picked out where present and the text
+ * before them is the lesson. Never throws: odd content yields warnings.
+ */
+
+const markdown = unified().use(remarkParse).use(remarkGfm);
+
+export function parsePitfalls(path: string, text: string): PitfallFile {
+  const module = moduleFromPitfallPath(path);
+  const warnings: string[] = [];
+  const source = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+  let tree: Root;
+  try {
+    tree = markdown.parse(source) as Root;
+  } catch (error) {
+    return { path, module, entries: [], warnings: [`could not parse the file: ${String(error)}`] };
+  }
+  const headings = tree.children.filter((n): n is Heading => n.type === "heading" && n.depth <= 2);
+
+  const h1 = headings.find((h) => h.depth === 1);
+  const h1Text = h1 ? inlineSource(source, h1) : null;
+  const h1Module = h1Text ? /^pitfalls\s*:\s*(.+)$/i.exec(h1Text)?.[1]?.trim() : undefined;
+  if (h1Module !== undefined && h1Module !== module) warnings.push(`the title names module "${h1Module}", but the file is for "${module}"`);
+
+  const entries: PitfallEntry[] = [];
+  headings.forEach((h, i) => {
+    if (h.depth !== 2) return;
+    const start = h.position?.end.offset ?? 0;
+    const end = headings[i + 1]?.position?.start.offset ?? source.length;
+    entries.push(readEntry(inlineSource(source, h), source.slice(start, end), h.position?.start.line ?? 0, warnings));
+  });
+
+  const seen = new Map<string, PitfallEntry>();
+  for (const e of entries) {
+    const first = seen.get(e.id);
+    if (first) warnings.push(`line ${e.line}: "${e.title}" repeats the lesson of line ${first.line} (${e.id})`);
+    else seen.set(e.id, e);
+  }
+  return { path, module, entries, warnings };
+}
+
+/** Heading text as written (inline markdown kept, closing `#`s dropped). */
+function inlineSource(source: string, h: Heading): string {
+  const first = h.children[0]?.position?.start.offset;
+  const last = h.children[h.children.length - 1]?.position?.end.offset;
+  if (first === undefined || last === undefined) return "";
+  return source.slice(first, last).replace(/\s*\n\s*/g, " ").trim();
+}
+
+function readEntry(title: string, body: string, line: number, warnings: string[]): PitfallEntry {
+  const lines = body.split("\n");
+  let fence: string | null = null;
+  let markerId: string | null = null;
+  const lessonLines: string[] = [];
+  const fields: { name: ReturnType<typeof fieldName>; lines: string[] }[] = [];
+
+  for (const l of lines) {
+    const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(l)?.[1];
+    const open: string | null = fence;
+    const inFence = open !== null;
+    if (open === null && fenceMark) fence = fenceMark;
+    else if (open !== null && fenceMark && fenceMark[0] === open[0] && fenceMark.length >= open.length && l.trim() === fenceMark) fence = null;
+
+    if (!inFence && !fenceMark) {
+      const marker = PITFALL_MARKER.exec(l);
+      if (marker?.[1] && markerId === null && l.trim() === marker[0]) {
+        markerId = marker[1];
+        continue;
+      }
+      const field = FIELD_LINE.exec(l);
+      if (field?.[2]) {
+        fields.push({ name: fieldName(field[2]), lines: [field[3] ?? ""] });
+        continue;
+      }
+    }
+    const current = fields[fields.length - 1];
+    if (current) current.lines.push(l);
+    else lessonLines.push(l);
+  }
+
+  const value = (name: string): string | null => {
+    const f = fields.find((x) => x.name === name);
+    return f ? f.lines.join("\n").trim() : null;
+  };
+  const lesson = lessonLines.join("\n").trim();
+  const why = value("why");
+  const date = value("date");
+  const sourceText = value("source");
+  const id = markerId ?? pitfallId(lesson || title);
+  if (markerId === null && lesson === "" && fields.length === 0 && title === "") warnings.push(`line ${line}: an empty entry`);
+  return {
+    id,
+    title,
+    lesson: lesson || title,
+    why: why === "" ? null : why,
+    source: sourceText ? parseSource(sourceText) : {},
+    date: date === "" || date === null ? null : (date.split("\n")[0] ?? "").trim(),
+    marked: markerId !== null,
+    line,
+  };
+}
+
+/** `[PR #12](url)`, `PR #12`, `<url>` or a bare URL. */
+export function parseSource(text: string): PitfallSource {
+  const url =
+    /\]\(<([^>\n]+)>\)/.exec(text)?.[1] ??
+    /\]\(([^)\s]+)\)/.exec(text)?.[1] ??
+    /<(https?:\/\/[^>\s]+)>/.exec(text)?.[1] ??
+    /\bhttps?:\/\/[^\s<>)\]]+/.exec(text)?.[0];
+  const prText = /\b(?:PR|pull request)\s*#?(\d+)/i.exec(text)?.[1] ?? /(?:^|\s)#(\d+)\b/.exec(text)?.[1];
+  const prNumber = prText !== undefined ? Number(prText) : url ? prFromUrl(url) : undefined;
+  const out: PitfallSource = {};
+  if (url) out.url = url;
+  if (prNumber !== undefined && Number.isSafeInteger(prNumber)) out.pr = prNumber;
+  return out;
+}

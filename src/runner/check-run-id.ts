@@ -1,0 +1,22 @@
+import type { JobRequest } from "./job-request.js";
+
+const PREFIX = "baton:v1:";
+
+type Rerunnable = Extract<JobRequest, { kind: "architecture-review" | "dev" | "review" }>;
+
+/** A check run's external id carries the job it ran, so its Re-run button can run it again. */
+export function checkRunExternalId(req: Rerunnable): string {
+  const { target: _t, cause: _c, ...rest } = req;
+  return PREFIX + JSON.stringify(rest);
+}
+
+export function parseCheckRunExternalId(externalId: string): Omit<Rerunnable, "target" | "cause"> | null {
+  if (!externalId.startsWith(PREFIX)) return null;
+  try {
+    const data = JSON.parse(externalId.slice(PREFIX.length)) as { kind?: string };
+    if (data.kind === "architecture-review" || data.kind === "dev" || data.kind === "review") return data as Omit<Rerunnable, "target" | "cause">;
+  } catch {
+    // not ours, or damaged: nothing to re-run
+  }
+  return null;
+}

@@ -1,0 +1,91 @@
+import type { ProbotOctokit } from "probot";
+
+/**
+ * The GitHub client the runner uses: Probot's installation Octokit (one
+ * composed client with retry, throttling and GitHub Enterprise support),
+ * or an @octokit/rest instance in the Action. Tests fake the network under it.
+ */
+export type GitHubClient = InstanceType<typeof ProbotOctokit>;
+
+export interface PullRequestState {
+  number: number;
+  title: string;
+  body: string;
+  headSha: string;
+  baseSha: string;
+  baseRef: string;
+  draft: boolean;
+  fromFork: boolean;
+  htmlUrl: string;
+}
+
+export async function getPullRequest(octokit: GitHubClient, owner: string, repo: string, number: number): Promise<PullRequestState> {
+  const { data } = await octokit.rest.pulls.get({ owner, repo, pull_number: number });
+  return {
+    number,
+    title: data.title,
+    body: data.body ?? "",
+    headSha: data.head.sha,
+    baseSha: data.base.sha,
+    baseRef: data.base.ref,
+    draft: data.draft ?? false,
+    fromFork: (data.head.repo?.full_name ?? "") !== data.base.repo.full_name,
+    htmlUrl: data.html_url,
+  };
+}
+
+export interface IssueState {
+  number: number;
+  title: string;
+  body: string;
+  updatedAt: string;
+  htmlUrl: string;
+  labels: string[];
+}
+
+export async function getIssue(octokit: GitHubClient, owner: string, repo: string, number: number): Promise<IssueState> {
+  const { data } = await octokit.rest.issues.get({ owner, repo, issue_number: number });
+  return {
+    number,
+    title: data.title,
+    body: data.body ?? "",
+    updatedAt: data.updated_at,
+    htmlUrl: data.html_url,
+    labels: data.labels.map((l) => (typeof l === "string" ? l : (l.name ?? ""))),
+  };
+}
+
+/** The default branch and the commit it points at: where trusted context is read. */
+export async function getDefaultBranchHead(octokit: GitHubClient, owner: string, repo: string): Promise<{ branch: string; sha: string; htmlUrl: string }> {
+  const { data: r } = await octokit.rest.repos.get({ owner, repo });
+  const { data: ref } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${r.default_branch}` });
+  return { branch: r.default_branch, sha: ref.object.sha, htmlUrl: r.html_url };
+}
+
+/** Every file of a PR (paginated: GitHub lists at most 3,000). */
+export async function listPullRequestFiles(octokit: GitHubClient, owner: string, repo: string, number: number) {
+  return octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 });
+}
+
+/** Files changed between two commits, when `base` is an ancestor of `head` (an incremental review); null otherwise. */
+export async function compareCommits(octokit: GitHubClient, owner: string, repo: string, base: string, head: string) {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 100 });
+  if (data.status !== "ahead") return null;
+  return data.files ?? [];
+}
+
+/** The body of Baton's own comment holding `marker`, if there is one. */
+export async function findCommentByMarker(octokit: GitHubClient, owner: string, repo: string, number: number, marker: string): Promise<string | null> {
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+  return comments.find((c) => c.body?.includes(marker))?.body ?? null;
+}
+
+/** Issues a PR says it closes (`Closes #12`, `Fixes #3`, `Resolves #7`). */
+export function closingIssueNumbers(body: string): number[] {
+  const out: number[] = [];
+  for (const m of body.matchAll(/\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\s*:?\s+#(\d+)\b/gi)) {
+    const n = Number(m[1]);
+    if (!out.includes(n)) out.push(n);
+  }
+  return out;
+}

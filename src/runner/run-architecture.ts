@@ -1,0 +1,58 @@
+import { resolveContext } from "../graph/resolve-context.js";
+import { manifestToMarkdown } from "../graph/render-manifest.js";
+import type { SpecRef } from "../graph/step-trigger.js";
+import { runArchitectureReviewStep } from "../steps/architecture-review/architecture-review-step.js";
+import { checkRunExternalId } from "./check-run-id.js";
+import { getDefaultBranchHead, getIssue } from "./github-port.js";
+import type { JobRequest } from "./job-request.js";
+import { openRepository } from "./open-repository.js";
+import type { RunnerDeps } from "./run-job.js";
+import { runStepWithCheckRun } from "./step-harness.js";
+
+type ArchitectureRequest = Extract<JobRequest, { kind: "architecture-review" }>;
+
+/** Architecture review: spec (issue as of now, or the pushed file), ADRs and module map from the default branch. */
+export async function runArchitecture(req: ArchitectureRequest, deps: RunnerDeps): Promise<void> {
+  const { owner, repo } = req.target;
+  const head = await getDefaultBranchHead(deps.octokit, owner, repo);
+  const commit = req.spec.kind === "file" ? req.spec.commit : head.sha;
+  const repoState = await openRepository(deps.octokit, req.target, commit);
+  const step = repoState.steps["architecture-review"];
+  if (repoState.config.steps["architecture-review"]?.enabled === false) {
+    deps.log.info({ repo: `${owner}/${repo}` }, "architecture review disabled by configuration");
+    return;
+  }
+  await runStepWithCheckRun(
+    req.target,
+    {
+      step,
+      headSha: commit,
+      externalId: checkRunExternalId(req),
+      build: async () => {
+        let spec: SpecRef;
+        if (req.spec.kind === "issue") {
+          const issue = await getIssue(deps.octokit, owner, repo, req.spec.number);
+          spec = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+        } else {
+          spec = { kind: "file", path: req.spec.path };
+        }
+        const context = await resolveContext({ step, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger: { spec }, store: repoState.store });
+        context.manifest.notes.push(...repoState.configNotes);
+        const outcome = await runArchitectureReviewStep(
+          {
+            context,
+            snapshot: repoState.snapshot,
+            repo: { owner, repo, defaultBranch: head.branch },
+            spec,
+            config: repoState.config,
+            today: deps.now().toISOString().slice(0, 10),
+            manifestMarkdown: manifestToMarkdown(context.manifest),
+          },
+          deps.model,
+        );
+        return { outcome, manifest: context.manifest };
+      },
+    },
+    deps,
+  );
+}

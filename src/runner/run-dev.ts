@@ -1,0 +1,73 @@
+import { findLinkedAdrs, resolveContext } from "../graph/resolve-context.js";
+import { manifestToMarkdown } from "../graph/render-manifest.js";
+import type { SpecRef } from "../graph/step-trigger.js";
+import { runDevStep } from "../steps/dev/dev-step.js";
+import { createGitHubWriter } from "../writer/github-writer.js";
+import { hiddenMarker } from "../writer/intents.js";
+import { checkRunExternalId } from "./check-run-id.js";
+import { getDefaultBranchHead, getIssue } from "./github-port.js";
+import type { JobRequest } from "./job-request.js";
+import { openRepository } from "./open-repository.js";
+import type { RunnerDeps } from "./run-job.js";
+import { runStepWithCheckRun } from "./step-harness.js";
+
+type DevRequest = Extract<JobRequest, { kind: "dev" }>;
+
+/**
+ * Dev: needs an accepted ADR that answers the issue (front matter `spec: "#N"`).
+ * Without one it says what is missing instead of guessing.
+ */
+export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
+  const { owner, repo } = req.target;
+  const head = await getDefaultBranchHead(deps.octokit, owner, repo);
+  const repoState = await openRepository(deps.octokit, req.target, head.sha);
+  const issue = await getIssue(deps.octokit, owner, repo, req.issueNumber);
+  const spec: SpecRef = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+  const linked = findLinkedAdrs(repoState.store, { spec });
+  const adr = linked.find((a) => a.record.status === "accepted");
+  if (!adr) {
+    const proposed = linked.find((a) => a.record.status === "proposed");
+    const why = proposed
+      ? `ADR \`${proposed.path}\` answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
+      : `No ADR on \`${head.branch}\` answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue \`${repoState.config.triggers.architectureLabel}\` or comment \`/baton architect\` to propose one.`;
+    const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log });
+    await writer.apply({ ...repoState.steps.dev, outputs: ["comment"] }, [
+      { kind: "comment", issueNumber: issue.number, marker: hiddenMarker("dev-blocked", `issue-${issue.number}`), mode: "upsert", body: `Baton cannot start the dev step yet. ${why}` },
+    ]);
+    return;
+  }
+  const step = repoState.steps.dev;
+  await runStepWithCheckRun(
+    req.target,
+    {
+      step,
+      headSha: head.sha,
+      externalId: checkRunExternalId(req),
+      build: async () => {
+        const context = await resolveContext({
+          step,
+          snapshot: repoState.snapshot,
+          config: repoState.config,
+          configIdentity: repoState.configIdentity,
+          trigger: { spec, linkedAdrs: [adr.path], modules: adr.record.modules },
+          store: repoState.store,
+        });
+        context.manifest.notes.push(...repoState.configNotes);
+        const outcome = await runDevStep(
+          {
+            context,
+            snapshot: repoState.snapshot,
+            repo: { owner, repo, defaultBranch: head.branch },
+            work: { kind: "issue", number: issue.number, title: issue.title },
+            adr,
+            config: repoState.config,
+            manifestMarkdown: manifestToMarkdown(context.manifest),
+          },
+          deps.model,
+        );
+        return { outcome, manifest: context.manifest };
+      },
+    },
+    deps,
+  );
+}

@@ -1,0 +1,97 @@
+import { HELP_TEXT } from "../app/baton-command.js";
+import { declareSteps } from "../graph/default-steps.js";
+import { resolveContext } from "../graph/resolve-context.js";
+import { manifestToMarkdown } from "../graph/render-manifest.js";
+import type { StepTrigger } from "../graph/step-trigger.js";
+import type { ModelClient } from "../model/model-client.js";
+import { fromGitHubFiles } from "../steps/review/diff-files.js";
+import { adrLinksFromText } from "../steps/pull-request-body.js";
+import { createGitHubWriter } from "../writer/github-writer.js";
+import { hiddenMarker } from "../writer/intents.js";
+import type { StepDeclaration } from "../graph/step-declaration.js";
+import { defaultConfig } from "../config/config-schema.js";
+import { getDefaultBranchHead, getIssue, listPullRequestFiles, type GitHubClient } from "./github-port.js";
+import type { JobRequest } from "./job-request.js";
+import { openRepository } from "./open-repository.js";
+import { runArchitecture } from "./run-architecture.js";
+import { runDev } from "./run-dev.js";
+import { runRemember } from "./run-remember.js";
+import { runReview } from "./run-review.js";
+import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
+import { checkRunExternalId } from "./check-run-id.js";
+
+export interface RunnerDeps {
+  octokit: GitHubClient;
+  model: ModelClient;
+  log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void; error(obj: Record<string, unknown>, msg: string): void };
+  now: () => Date;
+}
+
+/** Answers on issues and PRs that are not a step of the graph: may only comment. */
+const REPLY_STEP: StepDeclaration = {
+  ...declareSteps(defaultConfig()).review,
+  id: "review",
+  description: "Baton's own replies (help, refusals, manifests)",
+  inputs: [],
+  outputs: ["comment"],
+};
+
+/** Runs one job request: a list of stages per kind, each in its own file. */
+export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
+  switch (req.kind) {
+    case "architecture-review":
+      return runArchitecture(req, deps);
+    case "dev":
+      return runDev(req, deps);
+    case "review":
+      return runReview(req, deps);
+    case "remember":
+      return runRemember(req, deps);
+    case "context":
+      return postContext(req, deps);
+    case "help":
+      return reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), HELP_TEXT);
+    case "reply":
+      return reply(deps, req.target, req.number, req.marker, req.body);
+  }
+}
+
+async function reply(deps: RunnerDeps, target: JobRequest["target"], number: number, marker: string, body: string): Promise<void> {
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  await writer.apply(REPLY_STEP, [{ kind: "comment", issueNumber: number, marker, body, mode: "once" }]);
+}
+
+/** `/baton context`: the manifest the step would get, without calling the model. */
+async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: RunnerDeps): Promise<void> {
+  const { owner, repo } = req.target;
+  let commit: string;
+  const trigger: StepTrigger = {};
+  if (req.step === "review") {
+    const { data: pr } = await deps.octokit.rest.pulls.get({ owner, repo, pull_number: req.number });
+    commit = pr.base.sha;
+    const files = fromGitHubFiles((await listPullRequestFiles(deps.octokit, owner, repo, req.number)) as Parameters<typeof fromGitHubFiles>[0]);
+    trigger.diff = { base: pr.base.sha, head: pr.head.sha, files };
+    trigger.changedPaths = files.map((f) => f.path);
+    trigger.linkedAdrs = adrLinksFromText(pr.body ?? "");
+  } else {
+    commit = (await getDefaultBranchHead(deps.octokit, owner, repo)).sha;
+    const issue = await getIssue(deps.octokit, owner, repo, req.number);
+    trigger.spec = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt };
+  }
+  const repoState = await openRepository(deps.octokit, req.target, commit);
+  const context = await resolveContext({ step: repoState.steps[req.step], snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
+  const body = `Context the **${req.step}** step would receive now (no model was called):\n\n${manifestToMarkdown(context.manifest)}`;
+  await reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), body);
+}
+
+/** The queue gave up on a job (permanent error, or transient after the last retry): say so where people look. */
+export async function reportJobFailure(req: JobRequest, err: unknown, deps: RunnerDeps): Promise<void> {
+  deps.log.error({ kind: req.kind, err: err instanceof Error ? err.message : String(err) }, "baton job failed");
+  if (req.kind === "architecture-review" || req.kind === "dev" || req.kind === "review") {
+    await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit);
+    return;
+  }
+  if (req.kind === "remember" || req.kind === "context") {
+    await reply(deps, req.target, req.number, hiddenMarker("failure", req.cause), failureSummary(err)).catch(() => undefined);
+  }
+}

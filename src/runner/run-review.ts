@@ -1,0 +1,77 @@
+import { findLinkedAdrs, normaliseSpecKey, resolveContext } from "../graph/resolve-context.js";
+import { manifestToMarkdown } from "../graph/render-manifest.js";
+import type { SpecRef, StepTrigger } from "../graph/step-trigger.js";
+import { fromGitHubFiles } from "../steps/review/diff-files.js";
+import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
+import { runReviewStep } from "../steps/review/review-step.js";
+import { adrLinksFromText } from "../steps/pull-request-body.js";
+import { checkRunExternalId } from "./check-run-id.js";
+import { closingIssueNumbers, compareCommits, findCommentByMarker, getIssue, getPullRequest, listPullRequestFiles } from "./github-port.js";
+import type { JobRequest } from "./job-request.js";
+import { openRepository } from "./open-repository.js";
+import type { RunnerDeps } from "./run-job.js";
+import { runStepWithCheckRun } from "./step-harness.js";
+
+type ReviewRequest = Extract<JobRequest, { kind: "review" }>;
+
+/**
+ * Review: trusted context from the PR's base, the diff since the last
+ * reviewed commit (or the whole PR), previous findings from Baton's own
+ * summary comment, then one review and one summary updated in place.
+ */
+export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<void> {
+  const { owner, repo } = req.target;
+  const pr = await getPullRequest(deps.octokit, owner, repo, req.pullNumber);
+  if (pr.headSha !== req.headSha && !req.force) {
+    deps.log.info({ pr: pr.number }, "review skipped: the PR has moved on; the newer push has its own review");
+    return;
+  }
+  const repoState = await openRepository(deps.octokit, req.target, pr.baseSha);
+  const step = repoState.steps.review;
+  await runStepWithCheckRun(
+    req.target,
+    {
+      step,
+      headSha: pr.headSha,
+      externalId: checkRunExternalId({ ...req, headSha: pr.headSha }),
+      build: async () => {
+        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER)) ?? "");
+        let files = null;
+        let base = pr.baseSha;
+        if (previous?.lastReviewedSha && previous.lastReviewedSha !== pr.headSha && !req.force) {
+          files = await compareCommits(deps.octokit, owner, repo, previous.lastReviewedSha, pr.headSha).catch(() => null);
+          if (files) base = previous.lastReviewedSha;
+        }
+        const incremental = files !== null;
+        const diffFiles = fromGitHubFiles((files ?? (await listPullRequestFiles(deps.octokit, owner, repo, pr.number))) as Parameters<typeof fromGitHubFiles>[0]);
+        const linkedAdrs = adrLinksFromText(pr.body);
+        // The spec: the issue the PR closes, else the spec its linked ADR answers.
+        const adrSpec = findLinkedAdrs(repoState.store, { linkedAdrs }).map((a) => a.record.spec).find((s): s is string => Boolean(s));
+        const trigger: StepTrigger = {
+          diff: { base, head: pr.headSha, files: diffFiles },
+          changedPaths: diffFiles.map((f) => f.path),
+          linkedAdrs,
+          spec: await specOfPullRequest(deps, req, pr.body, adrSpec),
+        };
+        const context = await resolveContext({ step, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
+        context.manifest.notes.push(...repoState.configNotes);
+        const manifestMarkdown = manifestToMarkdown(context.manifest);
+        const outcome = await runReviewStep(
+          { context, repo: { owner, repo, defaultBranch: pr.baseRef }, pull: { number: pr.number, title: pr.title, headSha: pr.headSha, baseSha: pr.baseSha }, diffFiles, incremental, previous, config: repoState.config, manifestMarkdown },
+          deps.model,
+        );
+        return { outcome, manifest: context.manifest };
+      },
+    },
+    deps,
+  );
+}
+
+async function specOfPullRequest(deps: RunnerDeps, req: ReviewRequest, body: string, adrSpec: string | undefined): Promise<SpecRef | undefined> {
+  const adrIssue = adrSpec ? /^#(\d+)$/.exec(normaliseSpecKey(adrSpec)) : null;
+  if (adrSpec && !adrIssue && closingIssueNumbers(body).length === 0) return { kind: "file", path: normaliseSpecKey(adrSpec) };
+  const issueNumber = closingIssueNumbers(body)[0] ?? (adrIssue ? Number(adrIssue[1]) : undefined);
+  if (issueNumber === undefined) return undefined;
+  const issue = await getIssue(deps.octokit, req.target.owner, req.target.repo, issueNumber);
+  return { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+}

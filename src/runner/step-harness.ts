@@ -1,0 +1,106 @@
+import type { Manifest } from "../graph/manifest.js";
+import { manifestToMarkdown } from "../graph/render-manifest.js";
+import type { StepDeclaration } from "../graph/step-declaration.js";
+import { estimateCostUsd } from "../model/model-pricing.js";
+import { isTransientError } from "../model/model-errors.js";
+import { defaultIsTransient } from "../jobs/retry-policy.js";
+import type { StepOutcome } from "../steps/step-types.js";
+import { createCheckRunReporter } from "../writer/github-check-runs.js";
+import { createGitHubWriter } from "../writer/github-writer.js";
+import type { WriteResult } from "../writer/write-result.js";
+import type { GitHubClient } from "./github-port.js";
+import type { RepoTarget } from "./job-request.js";
+
+export interface HarnessDeps {
+  octokit: GitHubClient;
+  log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
+}
+
+export interface StepRunPlan {
+  step: StepDeclaration;
+  /** The commit the check run is attached to. */
+  headSha: string;
+  externalId: string;
+  /** Builds the outcome (model work happens here); nothing is written yet. */
+  build(): Promise<{ outcome: StepOutcome; manifest: Manifest }>;
+}
+
+/** Check runs still open per job, so a final failure reported by the queue can close them. */
+const openCheckRuns = new Map<string, { id: number; target: RepoTarget }>();
+
+/**
+ * The stages every step run goes through, in order: open the check run,
+ * build (context + model → intents), check and write the intents, write
+ * the follow-ups, close the check run with the manifest, usage and cost.
+ */
+export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan, deps: HarnessDeps): Promise<WriteResult[]> {
+  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+  const name = `Baton: ${plan.step.id}`;
+  const checkRunId = (await checks.findExisting(plan.headSha, name, plan.externalId)) ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
+  openCheckRuns.set(plan.externalId, { id: checkRunId, target });
+  await checks.inProgress(checkRunId);
+  try {
+    const { outcome, manifest } = await plan.build();
+    const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+    const results = await writer.apply(plan.step, outcome.intents);
+    const followUps = outcome.followUp?.(results) ?? [];
+    if (followUps.length) results.push(...(await writer.apply(plan.step, followUps)));
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: checkRunSummary(outcome, manifest, results) });
+    openCheckRuns.delete(plan.externalId);
+    return results;
+  } catch (err) {
+    // Transient errors go back to the queue, which retries; the check run stays in progress.
+    if (isTransientError(err) || defaultIsTransient(err)) throw err;
+    openCheckRuns.delete(plan.externalId);
+    await checks.complete(checkRunId, { conclusion: "failure", title: `${plan.step.id} failed`, summary: failureSummary(err) });
+    throw err;
+  }
+}
+
+/** Called by the queue after the last retry: closes the check run the job left open. */
+export async function closeCheckRunAfterFailure(externalId: string, err: unknown, octokit: GitHubClient): Promise<void> {
+  const open = openCheckRuns.get(externalId);
+  if (!open) return;
+  openCheckRuns.delete(externalId);
+  const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo });
+  await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
+}
+
+export function failureSummary(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  return [
+    `Baton could not finish this step.`,
+    "",
+    "```",
+    message.slice(0, 4000),
+    "```",
+    "",
+    "What to do: fix what the message names (configuration, permissions, API key), then press **Re-run** on this check, or comment the `/baton` command again.",
+  ].join("\n");
+}
+
+export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, results: WriteResult[]): string {
+  const u = outcome.usage;
+  const cost = estimateCostUsd(outcome.model, u);
+  const done = results.map((r) => {
+    switch (r.kind) {
+      case "commit":
+        return `- commit on \`${r.branch}\`: ${r.action}${r.created ? ` (${r.url})` : ""}`;
+      case "pull-request":
+        return `- pull request #${r.number}: ${r.action} (${r.url})`;
+      case "comment":
+        return `- comment on #${r.issueNumber}: ${r.action} (${r.url})`;
+      case "review":
+        return `- review on #${r.pullNumber}: ${r.action}, ${r.inlineComments} inline comments`;
+    }
+  });
+  return [
+    outcome.summary,
+    "",
+    done.length ? `**Written**\n${done.join("\n")}` : "_Nothing written._",
+    "",
+    `**Usage:** model \`${outcome.model}\`, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
+    "",
+    manifestToMarkdown(manifest),
+  ].join("\n");
+}

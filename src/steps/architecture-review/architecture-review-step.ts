@@ -1,0 +1,181 @@
+import type { BatonConfig } from "../../config/config-schema.js";
+import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
+import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
+import { parseAdr } from "../../context-store/adr/parse-adr.js";
+import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
+import { renderAdr } from "../../context-store/adr/write-adr.js";
+import type { ResolvedContext } from "../../graph/resolve-context.js";
+import type { SpecRef } from "../../graph/step-trigger.js";
+import type { ModelClient } from "../../model/model-client.js";
+import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
+import { hiddenMarker, type FileChange, type Intent } from "../../writer/intents.js";
+import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
+import type { WriteResult } from "../../writer/write-result.js";
+import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
+import { ARCHITECTURE_SYSTEM, architectureInstruction } from "./architecture-prompt.js";
+import { architectureAnswerSchema, type ArchitectureAnswer } from "./architecture-schema.js";
+import { stepTrailers } from "../pull-request-body.js";
+
+export interface ArchitectureReviewInput {
+  context: ResolvedContext;
+  snapshot: RepoSnapshot;
+  repo: RepoRef;
+  spec: SpecRef;
+  config: BatonConfig;
+  today: string;
+  manifestMarkdown: string;
+}
+
+/** Deterministic from the trigger, so a re-run lands on the same branch and file. */
+export function adrBranchName(spec: SpecRef): string {
+  if (spec.kind === "issue") return `baton/adr/${spec.number}-${slugify(spec.title)}`;
+  if (spec.kind === "file") return `baton/adr/spec-${slugify(spec.path.replace(/^.*\//, "").replace(/\.md$/i, ""))}`;
+  return `baton/adr/${slugify(spec.label)}`;
+}
+
+export function specReference(spec: SpecRef): string | null {
+  if (spec.kind === "issue") return `#${spec.number}`;
+  if (spec.kind === "file") return spec.path;
+  return null;
+}
+
+function specTitle(spec: SpecRef): string {
+  if (spec.kind === "issue") return spec.title;
+  if (spec.kind === "file") return spec.path.replace(/^.*\//, "").replace(/\.md$/i, "").replace(/[-_]+/g, " ");
+  return spec.label;
+}
+
+/**
+ * Architecture review: the model answers with the ADR's fields; Baton writes
+ * the file (number and name from the folder's own style), updates any ADR it
+ * supersedes and regenerates the index, all as one commit on a deterministic
+ * branch, then a PR and (for an issue) a comment linking it.
+ */
+export async function runArchitectureReviewStep(input: ArchitectureReviewInput, model: ModelClient): Promise<StepOutcome> {
+  const { context, spec } = input;
+  const result = await model.generateStructured({
+    stepId: "architecture-review",
+    model: context.step.model,
+    system: ARCHITECTURE_SYSTEM,
+    context: promptBlocks(context),
+    instruction: architectureInstruction(spec.kind === "issue" ? `issue #${spec.number}` : spec.kind === "file" ? spec.path : spec.label),
+    schema: architectureAnswerSchema,
+    schemaName: "write_adr",
+    schemaDescription: "Record the architecture decision for the spec.",
+    maxTokens: 8000,
+  });
+  const built = await buildAdrChanges(input, result.value);
+  const branch = adrBranchName(spec);
+  const specRef = specReference(spec);
+  const adrPath = built.adrPath;
+  const intents: Intent[] = [
+    { kind: "commit", branch, baseSha: context.manifest.commit, message: `docs(adr): ${built.title}\n\n${stepTrailers("architecture-review", context, { spec: specRef, adr: adrPath })}`, files: built.files },
+    {
+      kind: "pull-request",
+      head: branch,
+      base: input.repo.defaultBranch,
+      title: `ADR ${built.number}: ${built.title}`,
+      body: [
+        `Baton proposes [${adrPath}](../blob/${branch}/${adrPath}) (status: proposed) for ${specRef ?? "the spec"}.`,
+        spec.kind === "issue" ? `\nRefs #${spec.number}. Merging this PR accepts the decision; then label the issue \`${input.config.triggers.devLabel}\` (or comment \`/baton dev\`) to start the dev step.` : "",
+        built.notes.length ? `\n**Notes**\n${built.notes.map((n) => `- ${n}`).join("\n")}` : "",
+        `\n<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
+        `\n${stepTrailers("architecture-review", context, { spec: specRef, adr: adrPath })}`,
+      ].join("\n"),
+    },
+  ];
+  const followUp =
+    spec.kind === "issue"
+      ? (results: WriteResult[]): Intent[] => {
+          const pr = results.find((r) => r.kind === "pull-request");
+          const link = pr && "url" in pr ? pr.url : `branch \`${branch}\``;
+          return [
+            {
+              kind: "comment",
+              issueNumber: spec.number,
+              marker: hiddenMarker("adr-proposed", `issue-${spec.number}`),
+              mode: "upsert",
+              body: `Baton proposed an ADR for this issue: ${link}\n\n**${neutraliseModelText(built.title)}** (\`${adrPath}\`, ADR ${built.number}). Review and merge it to accept the decision.`,
+            },
+          ];
+        }
+      : undefined;
+  return {
+    intents,
+    followUp,
+    title: `ADR ${built.number} proposed: ${built.title}`.slice(0, 200),
+    summary: `Proposed \`${adrPath}\` on branch \`${branch}\`${built.superseded.length ? `, superseding ${built.superseded.map((n) => `ADR ${n}`).join(", ")}` : ""}.`,
+    conclusion: "success",
+    usage: result.usage,
+    model: result.model,
+  };
+}
+
+interface AdrChanges {
+  number: number;
+  title: string;
+  adrPath: string;
+  files: FileChange[];
+  superseded: number[];
+  notes: string[];
+}
+
+/** Pure apart from reading the superseded ADRs' text at the pinned commit. */
+export async function buildAdrChanges(input: ArchitectureReviewInput, answer: ArchitectureAnswer): Promise<AdrChanges> {
+  const { context, spec } = input;
+  const folder = context.store.adrFolder ?? input.config.folders.adr ?? "docs/adr";
+  const adrs = context.store.adrs;
+  const notes: string[] = [];
+  const number = nextAdrNumber(adrs.map((a) => a.record));
+  // The file name follows the spec, not the model's wording, so a re-run rewrites the same file.
+  const file = adrFileName(number, specTitle(spec), adrs.map((a) => a.record.file));
+  const adrPath = `${folder}/${file}`;
+  const known = new Set(context.moduleMap.modules.map((m) => m.name));
+  const modules = [...new Set(answer.modules)];
+  for (const m of modules) if (!known.has(m)) notes.push(`module "${m}" is not in the module map`);
+
+  const superseded: number[] = [];
+  for (const n of [...new Set(answer.supersedes)]) {
+    const old = adrs.find((a) => a.record.number === n);
+    if (!old) notes.push(`the model named ADR ${n} as superseded, but there is no such ADR: ignored`);
+    else if (old.record.status === "superseded") notes.push(`ADR ${n} is already superseded: left as it is`);
+    else superseded.push(n);
+  }
+  const title = neutraliseModelText(answer.title).replace(/\s+/g, " ").trim();
+  const guidance: Record<string, string> = {};
+  for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
+  for (const m of modules) guidance[m] ??= "No specific guidance.";
+  const text = renderAdr({
+    number,
+    title,
+    status: "proposed",
+    date: input.today,
+    modules: [...new Set([...modules, ...Object.keys(guidance)])],
+    spec: specReference(spec),
+    supersedes: superseded,
+    supersededBy: [],
+    context: neutraliseModelText(answer.context),
+    options: answer.options.map((o) => ({ name: neutraliseModelText(o.name), description: o.description ? neutraliseModelText(o.description) : undefined })),
+    decision: neutraliseModelText(answer.decision),
+    consequences: answer.consequences.map(neutraliseModelText),
+    guidance,
+  });
+  const files: FileChange[] = [{ path: adrPath, content: text }];
+  const records: AdrRecord[] = adrs.map((a) => a.record);
+  if (superseded.length) {
+    const olds = adrs.filter((a) => superseded.includes(a.record.number ?? -1));
+    const texts = await input.snapshot.readFiles(olds.map((o) => o.path));
+    for (const old of olds) {
+      const oldText = texts.get(old.path)?.text;
+      if (oldText == null) continue;
+      const updated = supersedeAdr({ path: old.path, text: oldText }, old.record.number!, number, file);
+      files.push({ path: updated.path, content: updated.content });
+      const i = records.findIndex((r) => r.file === old.record.file);
+      records[i] = parseAdr(old.record.file, updated.content);
+    }
+  }
+  records.push(parseAdr(file, text));
+  files.push({ path: `${folder}/README.md`, content: renderAdrIndex(records) });
+  return { number, title, adrPath, files, superseded, notes };
+}

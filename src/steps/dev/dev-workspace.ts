@@ -1,0 +1,103 @@
+import picomatch from "picomatch";
+import type { StepDeclaration } from "../../graph/step-declaration.js";
+import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
+import type { FileChange } from "../../writer/intents.js";
+
+const MAX_READ_CHARS = 60_000;
+const MAX_WRITE_CHARS = 400_000;
+const MAX_SEARCH_HITS = 50;
+
+/**
+ * The dev step's view of the repository: the base commit, read-only, plus an
+ * overlay of the files the model wrote or deleted. Nothing touches GitHub or
+ * the disk until the overlay becomes one commit intent. Writes are checked
+ * against the step's declaration as they happen, so the model learns at once
+ * that a path is off limits.
+ */
+export class DevWorkspace {
+  private readonly overlay = new Map<string, string | null>();
+  private readonly writable: (p: string) => boolean;
+  private readonly denied: (p: string) => boolean;
+
+  constructor(
+    private readonly snapshot: RepoSnapshot,
+    step: StepDeclaration,
+    private readonly maxFiles: number,
+  ) {
+    this.writable = step.writablePaths.length ? picomatch(step.writablePaths, { dot: true }) : () => false;
+    this.denied = step.deniedPaths.length ? picomatch(step.deniedPaths, { dot: true }) : () => false;
+  }
+
+  async listFiles(glob?: string): Promise<string> {
+    const base = (await this.snapshot.listFiles()).map((f) => f.path);
+    const all = new Set(base);
+    for (const [p, c] of this.overlay) c === null ? all.delete(p) : all.add(p);
+    const match = glob ? picomatch(glob, { dot: true }) : () => true;
+    const hits = [...all].filter((p) => match(p)).sort();
+    const shown = hits.slice(0, 500);
+    return `${shown.join("\n")}${hits.length > shown.length ? `\n… ${hits.length - shown.length} more (narrow the glob)` : ""}` || "(no files match)";
+  }
+
+  async readFile(path: string): Promise<string> {
+    const text = await this.currentText(path);
+    if (text === undefined) throw new Error(`${path}: no such file`);
+    if (text === null) throw new Error(`${path}: binary or too large to read`);
+    return text.length > MAX_READ_CHARS ? `${text.slice(0, MAX_READ_CHARS)}\n[… truncated at ${MAX_READ_CHARS} characters]` : text;
+  }
+
+  async search(pattern: string, glob?: string): Promise<string> {
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern);
+    } catch {
+      throw new Error(`not a valid regular expression: ${pattern}`);
+    }
+    const match = glob ? picomatch(glob, { dot: true }) : () => true;
+    const files = (await this.snapshot.listFiles()).filter((f) => match(f.path) && (f.size ?? 0) < 500_000).slice(0, 2000);
+    const blobs = await this.snapshot.readFiles(files.map((f) => f.path));
+    const hits: string[] = [];
+    for (const f of files) {
+      const text = this.overlay.has(f.path) ? this.overlay.get(f.path) : blobs.get(f.path)?.text;
+      if (!text) continue;
+      const lines = text.split("\n");
+      for (let i = 0; i < lines.length && hits.length < MAX_SEARCH_HITS; i++) if (re.test(lines[i]!)) hits.push(`${f.path}:${i + 1}: ${lines[i]!.slice(0, 200)}`);
+      if (hits.length >= MAX_SEARCH_HITS) break;
+    }
+    return hits.length ? hits.join("\n") : "(no matches)";
+  }
+
+  writeFile(path: string, content: string): string {
+    this.assertWritable(path);
+    if (content.length > MAX_WRITE_CHARS) throw new Error(`${path}: content over ${MAX_WRITE_CHARS} characters`);
+    this.overlay.set(path, content);
+    return `wrote ${path} (${content.length} characters)`;
+  }
+
+  async deleteFile(path: string): Promise<string> {
+    this.assertWritable(path);
+    if ((await this.currentText(path)) === undefined) throw new Error(`${path}: no such file`);
+    this.overlay.set(path, null);
+    return `deleted ${path}`;
+  }
+
+  changes(): FileChange[] {
+    return [...this.overlay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({ path, content }));
+  }
+
+  private assertWritable(path: string): void {
+    const clean = path.replace(/^\.?\//, "");
+    if (clean !== path || path.split("/").includes("..") || path.includes("\0")) throw new Error(`${path}: use a repository-relative path without ./ or ..`);
+    if (this.denied(path)) throw new Error(`${path}: the dev step may not write here (denied by dev.denyPaths)`);
+    if (!this.writable(path)) throw new Error(`${path}: outside what the dev step may write (dev.allowPaths)`);
+    if (!this.overlay.has(path) && this.overlay.size >= this.maxFiles) throw new Error(`file limit reached (${this.maxFiles} files, dev.maxFiles)`);
+  }
+
+  private async currentText(path: string): Promise<string | null | undefined> {
+    if (this.overlay.has(path)) {
+      const c = this.overlay.get(path);
+      return c === null ? undefined : c;
+    }
+    const blob = (await this.snapshot.readFiles([path])).get(path);
+    return blob ? blob.text : undefined;
+  }
+}

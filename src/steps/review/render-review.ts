@@ -1,0 +1,218 @@
+import { hiddenMarker } from "../../writer/intents.js";
+import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
+import { SEVERITIES, SEVERITY_RANK, type AdrConformance, type Severity, type SpecRequirement } from "./review-schema.js";
+import { renderReviewState, SUMMARY_MARKER, type ReviewState } from "./review-state.js";
+
+/**
+ * What Baton posts for a review: the review body, its inline comments and
+ * the summary comment. Every string that came from the model (or from the
+ * state, which holds model text) goes through `safeText`/`tableCell`/`code`
+ * before it reaches GitHub.
+ */
+
+/** GitHub rejects comment bodies over 65,536 characters; stay clear of it. */
+export const MAX_COMMENT_CHARS = 60_000;
+
+const BADGE: Record<Severity, string> = { critical: "🔴 Critical", high: "🟠 High", medium: "🟡 Medium", low: "🔵 Low" };
+
+export function severityBadge(severity: Severity): string {
+  return BADGE[severity];
+}
+
+/**
+ * Model text made safe for GitHub: no HTML comments (so no forged
+ * `<!-- baton:` markers), no pings. A stray `<!-` left at the end is
+ * escaped too, so concatenation with the next piece cannot open a comment.
+ */
+export function safeText(text: string): string {
+  return neutraliseModelText(text).replace(/<!-/g, "&lt;!-");
+}
+
+/** One line of model text for a Markdown table cell. */
+export function tableCell(text: string): string {
+  return safeText(text).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+}
+
+/** A path or identifier as inline code: backticks and newlines removed so it cannot end the span. */
+export function code(text: string): string {
+  const clean = safeText(text).replace(/[`\n]/g, "").trim();
+  return `\`${clean || "?"}\``;
+}
+
+/** "adr:12" → "ADR 12", "pitfall:x" → "pitfall: x". */
+export function describeSource(source: string): string {
+  const s = source.trim();
+  const adr = /^adr[:\s-]*0*(\d+)$/i.exec(s);
+  if (adr) return `ADR ${adr[1]}`;
+  const pitfall = /^pitfall\s*:\s*(.+)$/i.exec(s);
+  if (pitfall) return `pitfall: ${pitfall[1]}`;
+  return s;
+}
+
+function shortSha(sha: string): string {
+  return sha.slice(0, 7);
+}
+
+function indent(text: string, by = "  "): string {
+  return text
+    .split("\n")
+    .map((l) => (l === "" ? l : by + l))
+    .join("\n");
+}
+
+/** A finding as rendered: from this run (with body and source) or from an earlier push (state only). */
+export interface RenderedFinding {
+  severity: Severity;
+  path: string;
+  line?: number;
+  title: string;
+  body?: string;
+  source?: string;
+  /** Reported in this review. */
+  isNew: boolean;
+  /** Commit of the review that first reported it (earlier pushes). */
+  sha?: string;
+}
+
+export function bySeverity<T extends { severity: Severity }>(findings: T[]): T[] {
+  return [...findings].sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+}
+
+/** "3 findings (1 high, 2 medium)". */
+export function countLabel(findings: { severity: Severity }[], noun = "finding"): string {
+  const n = findings.length;
+  const head = `${n} ${noun}${n === 1 ? "" : "s"}`;
+  if (n === 0) return head;
+  const parts = SEVERITIES.flatMap((s) => {
+    const c = findings.filter((f) => f.severity === s).length;
+    return c ? [`${c} ${s}`] : [];
+  });
+  return `${head} (${parts.join(", ")})`;
+}
+
+function location(f: { path: string; line?: number }): string {
+  return code(f.line ? `${f.path}:${f.line}` : f.path);
+}
+
+/** The body of one inline comment. */
+export function renderInlineComment(f: { severity: Severity; title: string; body: string; source: string }): string {
+  return [`${severityBadge(f.severity)} · **${safeText(f.title)}**`, "", safeText(f.body), "", `<sub>Source: ${safeText(describeSource(f.source))} · Baton review</sub>`].join("\n");
+}
+
+function listFinding(f: RenderedFinding, withBody: boolean): string {
+  const source = f.source ? ` · ${safeText(describeSource(f.source))}` : "";
+  const when = f.isNew ? "" : f.sha ? ` · _reported at ${code(shortSha(f.sha))}_` : " · _reported earlier_";
+  const head = `- ${severityBadge(f.severity)} ${location(f)} **${safeText(f.title).replace(/\n+/g, " ")}**${source}${when}`;
+  return withBody && f.body ? `${head}\n\n${indent(safeText(f.body))}\n` : head;
+}
+
+export interface ReviewBodyArgs {
+  headSha: string;
+  /** The commit the incremental diff starts from; absent for a whole-PR review. */
+  sinceSha?: string;
+  newFindings: RenderedFinding[];
+  /** Findings on lines GitHub cannot comment on (not in the diff). */
+  unplaced: RenderedFinding[];
+  /** Placeable findings left out of the inline comments by `review.maxInlineComments`. */
+  overflow: RenderedFinding[];
+  maxInline: number;
+}
+
+/** The review body: short; the details live in the inline comments and the summary comment. */
+export function renderReviewBody(args: ReviewBodyArgs): string {
+  const scope = args.sinceSha ? `changes since ${code(shortSha(args.sinceSha))}` : "the whole pull request";
+  const lines = [hiddenMarker("review", args.headSha), `**Baton review** of ${code(shortSha(args.headSha))} (${scope}): ${countLabel(args.newFindings, "new finding")}.`];
+  if (args.unplaced.length) {
+    lines.push("", "**Not on a line of the diff**", "", ...bySeverity(args.unplaced).map((f) => listFinding(f, true)));
+  }
+  if (args.overflow.length) {
+    lines.push("", `**More findings** (over the limit of ${args.maxInline} inline comments)`, "", ...bySeverity(args.overflow).map((f) => listFinding(f, true)));
+  }
+  lines.push("", "Spec and ADR compliance, and the context this review used, are in the Baton summary comment on this pull request.");
+  return lines.join("\n");
+}
+
+const SPEC_STATUS: Record<SpecRequirement["status"], string> = { met: "✅ met", partial: "🟡 partial", missing: "❌ missing", "not-applicable": "➖ n/a" };
+const ADR_STATUS: Record<AdrConformance["status"], string> = { conforms: "✅ conforms", deviates: "❌ deviates", "not-applicable": "➖ n/a" };
+
+export interface SummaryArgs {
+  headSha: string;
+  sinceSha?: string;
+  summary: string;
+  specCompliance: SpecRequirement[];
+  adrConformance: AdrConformance[];
+  /** All findings so far: this review's and earlier ones. */
+  findings: RenderedFinding[];
+  manifestMarkdown?: string;
+  state: ReviewState;
+  /** Set when nothing was reviewed in this run (e.g. an empty incremental diff). */
+  note?: string;
+}
+
+/** The summary comment: Baton's one standing comment on the PR, also the home of the review state. */
+export function renderSummaryComment(args: SummaryArgs): string {
+  const full = buildSummary(args, Number.MAX_SAFE_INTEGER, true);
+  if (full.length <= MAX_COMMENT_CHARS) return full;
+  // Too long for GitHub: the manifest (also on the check run) goes first, then the oldest-listed findings.
+  for (const limit of [200, 100, 50, 20, 0]) {
+    const shorter = buildSummary(args, limit, false);
+    if (shorter.length <= MAX_COMMENT_CHARS) return shorter;
+  }
+  return buildSummary({ ...args, specCompliance: [], adrConformance: [] }, 0, false).slice(0, MAX_COMMENT_CHARS);
+}
+
+function buildSummary(args: SummaryArgs, findingLimit: number, withManifest: boolean): string {
+  const scope = args.sinceSha ? `changes since ${code(shortSha(args.sinceSha))}` : "whole pull request";
+  const newCount = args.findings.filter((f) => f.isNew).length;
+  const lines: string[] = [
+    SUMMARY_MARKER,
+    // The state sits at the top: a reader takes the first state marker, before any rendered text.
+    renderReviewState(args.state),
+    "## Baton review",
+    "",
+    `Last reviewed ${code(shortSha(args.headSha))} (${scope}) · ${countLabel(args.findings)} so far, ${newCount} new`,
+    "",
+  ];
+  if (args.note) lines.push(`> ${safeText(args.note)}`, "");
+  if (args.summary.trim()) lines.push(safeText(args.summary), "");
+
+  lines.push("### Spec compliance", "");
+  if (args.specCompliance.length) {
+    if (args.sinceSha) lines.push(`_Judged from the ${scope}._`, "");
+    lines.push("| # | requirement | status | evidence |", "|---:|---|---|---|");
+    args.specCompliance.forEach((r, i) => lines.push(`| ${i + 1} | ${tableCell(r.requirement)} | ${SPEC_STATUS[r.status]} | ${tableCell(r.evidence)} |`));
+  } else {
+    lines.push("_No spec requirements were checked (no spec in the context, or nothing reviewed)._");
+  }
+  lines.push("", "### ADR conformance", "");
+  if (args.adrConformance.length) {
+    lines.push("| ADR | status | note |", "|---|---|---|");
+    for (const a of args.adrConformance) lines.push(`| ${tableCell(a.adr)} | ${ADR_STATUS[a.status]} | ${tableCell(a.note)} |`);
+  } else {
+    lines.push("_No ADR was checked (none linked or related to this change)._");
+  }
+
+  lines.push("", "### Findings", "");
+  const sorted = bySeverity(args.findings);
+  if (sorted.length === 0) lines.push("_No findings._");
+  for (const severity of SEVERITIES) {
+    const group = sorted.filter((f) => f.severity === severity);
+    if (!group.length) continue;
+    const shown = group.slice(0, Math.max(0, findingLimit));
+    lines.push(`#### ${severityBadge(severity)} (${group.length})`, "", ...shown.map((f) => listFinding(f, false)));
+    if (shown.length < group.length) lines.push(`- _…and ${group.length - shown.length} more_`);
+    lines.push("");
+  }
+
+  lines.push("### Context used", "");
+  if (args.manifestMarkdown && withManifest) {
+    // The manifest is rendered by Baton from pinned identities, but labels can carry issue titles: no comments, no pings.
+    const manifest = safeText(args.manifestMarkdown);
+    lines.push(manifest.startsWith("<details") ? manifest : `<details><summary>Context manifest</summary>\n\n${manifest}\n\n</details>`);
+  } else if (args.manifestMarkdown) {
+    lines.push("_The context manifest is too long for this comment: see the check run._");
+  } else {
+    lines.push("_No manifest was given._");
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,46 @@
+import type { ResolvedContext } from "../graph/resolve-context.js";
+import type { PromptBlock, Usage } from "../model/model-client.js";
+export { addUsage, ZERO_USAGE } from "../model/model-client.js";
+import type { Intent } from "../writer/intents.js";
+import type { WriteResult } from "../writer/write-result.js";
+
+/** The repository a step runs for. */
+export interface RepoRef {
+  owner: string;
+  repo: string;
+  defaultBranch: string;
+  /** Web URL base, e.g. https://github.com (differs on GitHub Enterprise). */
+  htmlUrl?: string;
+}
+
+/**
+ * What a step produced: intents (not yet written), and the report for the
+ * check run or the terminal. `followUp` builds intents that need what the
+ * writer did (the issue comment that links the PR just opened).
+ */
+export interface StepOutcome {
+  intents: Intent[];
+  title: string;
+  /** Markdown: what was done and why; the manifest is appended by the runner. */
+  summary: string;
+  conclusion: "success" | "neutral" | "failure" | "action_required";
+  usage: Usage;
+  model: string;
+  followUp?: (results: WriteResult[]) => Intent[];
+}
+
+/** The resolved context as prompt blocks: trusted repository content is cacheable, the rest is marked untrusted. */
+export function promptBlocks(context: ResolvedContext): PromptBlock[] {
+  return context.blocks.map((b) => ({ label: `${b.selector} ${b.identity}`, text: b.text, cache: b.trusted, untrusted: !b.trusted }));
+}
+
+/** A branch-safe slug: lowercase ASCII words joined by hyphens. */
+export function slugify(text: string, max = 40): string {
+  const slug = text
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "");
+  return (slug.slice(0, max).replace(/-+$/, "") || "untitled");
+}

@@ -1,0 +1,164 @@
+import { findInPages, githubRequest, truncateMarkdown, type OctokitLike } from "./github-request.js";
+
+/**
+ * The check run is how a job reports: queued when the webhook is
+ * acknowledged, in progress while the model works, completed with the
+ * manifest. Its `external_id` carries the job, so a redelivered event finds
+ * the same check run (no second one) and GitHub's "Re-run" button
+ * (`check_run.rerequested`, sent without any `actions` configured) can be
+ * turned back into the job.
+ */
+
+export type CheckRunConclusion = "success" | "failure" | "neutral" | "action_required" | "cancelled";
+
+export interface CheckRunStart {
+  /** Shown on the PR; build it with `checkRunName(stepId)`. */
+  name: string;
+  headSha: string;
+  /** The job, encoded by the caller (GitHub stores it verbatim); see `parseExternalId`. */
+  externalId: string;
+  detailsUrl?: string;
+}
+
+export interface CheckRunCompletion {
+  conclusion: CheckRunConclusion;
+  title: string;
+  /** Markdown; cut to GitHub's 65535-byte limit with a note when longer. */
+  summary: string;
+  text?: string;
+  /** GitHub expects one with "action_required": where the user acts. */
+  detailsUrl?: string;
+}
+
+export interface CheckRunReporter {
+  /** The id of the check run for this job on this commit, if one exists (redelivery). */
+  findExisting(headSha: string, name: string, externalId: string): Promise<number | undefined>;
+  /** Creates the check run as "queued"; returns its id. */
+  queued(start: CheckRunStart): Promise<number>;
+  /** Finds the job's check run or creates it, and marks it "in_progress"; returns its id. */
+  start(start: CheckRunStart): Promise<number>;
+  inProgress(id: number, progress?: { title: string; summary: string }): Promise<void>;
+  complete(id: number, completion: CheckRunCompletion): Promise<void>;
+}
+
+interface CheckRunPayload {
+  id: number;
+  name: string;
+  head_sha: string;
+  external_id: string | null;
+  status: string;
+  conclusion: string | null;
+}
+
+/** GitHub's limit on output.summary and output.text, in UTF-8 bytes (github/docs#35252). */
+export const CHECK_RUN_TEXT_LIMIT_BYTES = 65_535;
+/** output.title has no documented limit, but it is one line in the UI. */
+const TITLE_LIMIT = 255;
+
+/** "Baton: review": one check run name per step, the same on every commit. */
+export function checkRunName(stepId: string): string {
+  return `Baton: ${stepId}`;
+}
+
+/** The step a check run name stands for, or undefined when the check run is not Baton's. */
+export function stepOfCheckRunName(name: string): string | undefined {
+  return name.startsWith("Baton: ") ? name.slice("Baton: ".length) : undefined;
+}
+
+/**
+ * The job id a check run's external_id carries. The reporter stores the
+ * caller's externalId verbatim; this reads the plain "baton:<job id>" form
+ * (see `formatExternalId`) and returns undefined for anything else, so a
+ * `check_run.rerequested` for another app's check run is ignored.
+ */
+export function parseExternalId(externalId: string | null | undefined): string | undefined {
+  if (!externalId?.startsWith(EXTERNAL_ID_PREFIX)) return undefined;
+  const jobId = externalId.slice(EXTERNAL_ID_PREFIX.length);
+  return jobId || undefined;
+}
+
+const EXTERNAL_ID_PREFIX = "baton:";
+
+/** The external_id for a job id; `parseExternalId` reverses it. */
+export function formatExternalId(jobId: string): string {
+  return `${EXTERNAL_ID_PREFIX}${jobId}`;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > TITLE_LIMIT ? `${line.slice(0, TITLE_LIMIT - 1)}…` : line;
+}
+
+export function createCheckRunReporter(options: { octokit: OctokitLike; owner: string; repo: string }): CheckRunReporter {
+  const { octokit, owner, repo } = options;
+
+  async function findExisting(headSha: string, name: string, externalId: string): Promise<number | undefined> {
+    // filter=all: a check run that was re-requested is no longer the "latest" and would otherwise be hidden.
+    const run = await findInPages<CheckRunPayload>(
+      octokit,
+      "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+      { owner, repo, ref: headSha, check_name: name, filter: "all" },
+      (data) => {
+        const runs = (data as { check_runs?: unknown } | null)?.check_runs;
+        return Array.isArray(runs) ? (runs as CheckRunPayload[]) : [];
+      },
+      (r) => r.external_id === externalId && r.name === name,
+    );
+    return run?.id;
+  }
+
+  async function create(start: CheckRunStart, status: "queued" | "in_progress"): Promise<number> {
+    const { data } = await githubRequest<CheckRunPayload>(octokit, "POST /repos/{owner}/{repo}/check-runs", {
+      owner,
+      repo,
+      name: start.name,
+      head_sha: start.headSha,
+      external_id: start.externalId,
+      status,
+      ...(status === "in_progress" ? { started_at: new Date().toISOString() } : {}),
+      ...(start.detailsUrl ? { details_url: start.detailsUrl } : {}),
+    });
+    return data.id;
+  }
+
+  async function inProgress(id: number, progress?: { title: string; summary: string }): Promise<void> {
+    await githubRequest(octokit, "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+      owner,
+      repo,
+      check_run_id: id,
+      status: "in_progress",
+      started_at: new Date().toISOString(),
+      ...(progress ? { output: { title: oneLine(progress.title), summary: truncateMarkdown(progress.summary, CHECK_RUN_TEXT_LIMIT_BYTES) } } : {}),
+    });
+  }
+
+  return {
+    findExisting,
+    queued: (start) => create(start, "queued"),
+    async start(start) {
+      const existing = await findExisting(start.headSha, start.name, start.externalId);
+      if (existing === undefined) return create(start, "in_progress");
+      await inProgress(existing);
+      return existing;
+    },
+    inProgress,
+    async complete(id, completion) {
+      const output: Record<string, string> = {
+        title: oneLine(completion.title),
+        summary: truncateMarkdown(completion.summary, CHECK_RUN_TEXT_LIMIT_BYTES),
+      };
+      if (completion.text) output.text = truncateMarkdown(completion.text, CHECK_RUN_TEXT_LIMIT_BYTES);
+      // Setting a conclusion makes GitHub mark the run completed; status and completed_at say so explicitly.
+      await githubRequest(octokit, "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
+        owner,
+        repo,
+        check_run_id: id,
+        status: "completed",
+        conclusion: completion.conclusion,
+        completed_at: new Date().toISOString(),
+        output,
+        ...(completion.detailsUrl ? { details_url: completion.detailsUrl } : {}),
+      });
+    },
+  };
+}

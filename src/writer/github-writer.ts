@@ -1,0 +1,228 @@
+import type { StepDeclaration } from "../graph/step-declaration.js";
+import { assertCapabilities, CapabilityError } from "./check-capabilities.js";
+import { commitIntentProblems, writeCommit } from "./github-commit.js";
+import { bodyWithMarker, findInPages, GitHubWriteError, githubRequest, sameText, type OctokitLike } from "./github-request.js";
+import type { CommentIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
+import type { CommentResult, GitHubWriter, PullRequestResult, ReviewResult, WriteResult, WriterLogger } from "./write-result.js";
+
+export { describeGitHubError, GitHubWriteError, type OctokitLike } from "./github-request.js";
+
+/**
+ * Carries intents out on GitHub, last, after the step has built them all.
+ * Every write is found again before it is made (branch tree, PR by head,
+ * comment and review by hidden marker), so applying the same intents twice,
+ * as a redelivered webhook does, writes nothing the second time.
+ */
+
+export interface GitHubWriterOptions {
+  octokit: OctokitLike;
+  owner: string;
+  repo: string;
+  log?: WriterLogger;
+}
+
+/** GitHub's limit on issue comment and review bodies (65536 characters; counted here in bytes, which is never more lenient). */
+const BODY_LIMIT_BYTES = 65_536;
+
+interface PullPayload {
+  number: number;
+  html_url: string;
+  title: string;
+  body: string | null;
+  head: { ref: string; label: string };
+  labels: { name: string }[];
+}
+interface CommentPayload {
+  id: number;
+  html_url: string;
+  body?: string | null;
+}
+interface ReviewPayload {
+  id: number;
+  html_url: string;
+  body?: string | null;
+  commit_id?: string | null;
+}
+
+const asArray = <T>(data: unknown): T[] => (Array.isArray(data) ? (data as T[]) : []);
+
+export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
+  const { octokit, owner, repo, log } = options;
+  const target = { octokit, owner, repo, log };
+
+  async function pullRequest(intent: PullRequestIntent): Promise<PullRequestResult> {
+    // `head` filters by "owner:branch"; a fork's head already carries its owner.
+    const head = intent.head.includes(":") ? intent.head : `${owner}:${intent.head}`;
+    const branch = head.slice(head.indexOf(":") + 1);
+    const { data } = await githubRequest<PullPayload[]>(octokit, "GET /repos/{owner}/{repo}/pulls", { owner, repo, head, state: "open", per_page: 100 });
+    const open = asArray<PullPayload>(data).find((pr) => pr.head.ref === branch);
+
+    let pr: PullPayload;
+    let action: PullRequestResult["action"];
+    if (!open) {
+      const created = await githubRequest<PullPayload>(octokit, "POST /repos/{owner}/{repo}/pulls", {
+        owner,
+        repo,
+        head: intent.head,
+        base: intent.base,
+        title: intent.title,
+        body: intent.body,
+        draft: intent.draft ?? false,
+      });
+      pr = created.data;
+      action = "created";
+    } else if (open.title !== intent.title || !sameText(open.body, intent.body)) {
+      const updated = await githubRequest<PullPayload>(octokit, "PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
+        owner,
+        repo,
+        pull_number: open.number,
+        title: intent.title,
+        body: intent.body,
+      });
+      pr = updated.data;
+      action = "updated";
+    } else {
+      pr = open;
+      action = "unchanged";
+    }
+
+    // Only missing labels: adding is idempotent on GitHub's side too, but a request that changes nothing is still a write.
+    const present = new Set((pr.labels ?? []).map((l) => l.name));
+    const labelsAdded = (intent.labels ?? []).filter((l) => !present.has(l));
+    if (labelsAdded.length) {
+      await githubRequest(octokit, "POST /repos/{owner}/{repo}/issues/{issue_number}/labels", { owner, repo, issue_number: pr.number, labels: labelsAdded });
+    }
+    log?.info({ owner, repo, pullNumber: pr.number, action, labelsAdded }, "pull request written");
+    return { kind: "pull-request", number: pr.number, url: pr.html_url, created: action === "created", action, labelsAdded };
+  }
+
+  async function comment(intent: CommentIntent): Promise<CommentResult> {
+    const body = bodyWithMarker(intent.body, intent.marker, BODY_LIMIT_BYTES);
+    const existing = await findInPages<CommentPayload>(
+      octokit,
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+      { owner, repo, issue_number: intent.issueNumber },
+      asArray,
+      (c) => (c.body ?? "").includes(intent.marker),
+    );
+    let result: CommentResult;
+    if (!existing) {
+      const { data } = await githubRequest<CommentPayload>(octokit, "POST /repos/{owner}/{repo}/issues/{issue_number}/comments", {
+        owner,
+        repo,
+        issue_number: intent.issueNumber,
+        body,
+      });
+      result = { kind: "comment", issueNumber: intent.issueNumber, id: data.id, url: data.html_url, action: "created" };
+    } else if (intent.mode === "upsert" && !sameText(existing.body, body)) {
+      const { data } = await githubRequest<CommentPayload>(octokit, "PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}", {
+        owner,
+        repo,
+        comment_id: existing.id,
+        body,
+      });
+      result = { kind: "comment", issueNumber: intent.issueNumber, id: data.id, url: data.html_url, action: "updated" };
+    } else {
+      result = { kind: "comment", issueNumber: intent.issueNumber, id: existing.id, url: existing.html_url, action: "unchanged" };
+    }
+    log?.info({ owner, repo, issueNumber: intent.issueNumber, commentId: result.id, action: result.action }, "comment written");
+    return result;
+  }
+
+  async function review(intent: ReviewIntent): Promise<ReviewResult> {
+    const base = { kind: "review" as const, pullNumber: intent.pullNumber };
+    const existing = await findInPages<ReviewPayload>(
+      octokit,
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+      { owner, repo, pull_number: intent.pullNumber },
+      asArray,
+      (r) => (r.body ?? "").includes(intent.marker),
+    );
+    if (existing) {
+      log?.info({ owner, repo, pullNumber: intent.pullNumber, reviewId: existing.id }, "review already posted, skipped");
+      return { ...base, id: existing.id, url: existing.html_url, action: "skipped", event: intent.event, inlineComments: 0, commentsMovedToBody: 0 };
+    }
+
+    const post = (body: string, event: ReviewIntent["event"], comments: InlineComment[]) =>
+      githubRequest<ReviewPayload>(octokit, "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews", {
+        owner,
+        repo,
+        pull_number: intent.pullNumber,
+        commit_id: intent.commitId,
+        body: bodyWithMarker(body, intent.marker, BODY_LIMIT_BYTES),
+        event,
+        // One request: summary and inline comments arrive together, as one notification.
+        comments: comments.map((c) => ({ path: c.path, line: c.line, side: c.side, body: c.body })),
+      });
+
+    // A 422 means GitHub refused part of the review: a line outside the diff ("Line could
+    // not be resolved"), or a verdict on the app's own pull request ("Can not request changes
+    // on your own pull request"). Each retry drops what was refused, so the review is never lost.
+    let event = intent.event;
+    let comments = intent.comments;
+    let body = intent.body;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const { data } = await post(body, event, comments);
+        log?.info({ owner, repo, pullNumber: intent.pullNumber, reviewId: data.id, event, inline: comments.length }, "review posted");
+        const moved = intent.comments.length - comments.length;
+        return { ...base, id: data.id, url: data.html_url, action: "created", event, inlineComments: comments.length, commentsMovedToBody: moved };
+      } catch (err) {
+        if (!(err instanceof GitHubWriteError) || err.status !== 422 || attempt >= 2) throw err;
+        const githubMessage = err.details.githubMessage ?? "";
+        if (event !== "COMMENT" && /own pull request/i.test(githubMessage)) {
+          event = "COMMENT";
+        } else if (comments.length > 0) {
+          body = withUnplacedComments(intent.body, intent.comments);
+          comments = [];
+        } else {
+          throw err;
+        }
+        log?.info({ owner, repo, pullNumber: intent.pullNumber, githubMessage, event, inline: comments.length }, "review refused (422), retrying without what was refused");
+      }
+    }
+  }
+
+  return {
+    async apply(step: StepDeclaration, intents: Intent[]): Promise<WriteResult[]> {
+      // Everything is checked before the first request: a refused intent means nothing is written.
+      assertCapabilities(step, intents);
+      const problems = intents.flatMap((i) => (i.kind === "commit" ? commitIntentProblems(i) : []));
+      if (problems.length) throw new CapabilityError(step.id, problems);
+
+      const results: WriteResult[] = [];
+      for (const intent of intents) {
+        try {
+          switch (intent.kind) {
+            case "commit":
+              results.push(await writeCommit(target, intent));
+              break;
+            case "pull-request":
+              results.push(await pullRequest(intent));
+              break;
+            case "comment":
+              results.push(await comment(intent));
+              break;
+            case "review":
+              results.push(await review(intent));
+              break;
+          }
+        } catch (err) {
+          // What was done stays done; a retry finds it and moves on to the rest.
+          if (err instanceof GitHubWriteError) err.completed = [...results];
+          throw err;
+        }
+      }
+      return results;
+    },
+  };
+}
+
+/** The review body with the inline comments GitHub refused, so none of them is lost. */
+export function withUnplacedComments(body: string, comments: InlineComment[]): string {
+  const items = comments.map((c) => {
+    const text = c.body.trim().replace(/\n/g, "\n  ");
+    return `- \`${c.path}\` line ${c.line}:\n  ${text}`;
+  });
+  return `${body.trimEnd()}\n\n### Comments that could not be placed inline\n\n${items.join("\n")}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * What a step wants done, as plain data. Steps build intents (build first);
+ * a writer carries them out (write last). Between the two, the declaration
+ * is enforced: an intent the step did not declare, or a file outside what
+ * it may write, is refused. Dry-run is printing the intents.
+ */
+export interface FileChange {
+  path: string;
+  /** New content, or null to delete the file. */
+  content: string | null;
+}
+
+/** One commit on a branch created from `baseSha`. Deterministic branch names make redelivery harmless. */
+export interface CommitIntent {
+  kind: "commit";
+  branch: string;
+  baseSha: string;
+  message: string;
+  files: FileChange[];
+}
+
+export interface PullRequestIntent {
+  kind: "pull-request";
+  head: string;
+  base: string;
+  title: string;
+  body: string;
+  draft?: boolean;
+  labels?: string[];
+}
+
+/**
+ * A comment found again by its hidden marker (not by bot login): `upsert`
+ * edits it in place, `once` leaves an existing one alone.
+ */
+export interface CommentIntent {
+  kind: "comment";
+  issueNumber: number;
+  marker: string;
+  body: string;
+  mode: "upsert" | "once";
+}
+
+export interface InlineComment {
+  path: string;
+  line: number;
+  side: "RIGHT";
+  body: string;
+}
+
+/** One PR review, posted in a single request; `marker` makes a second post for the same commit a no-op. */
+export interface ReviewIntent {
+  kind: "review";
+  pullNumber: number;
+  commitId: string;
+  marker: string;
+  body: string;
+  event: "COMMENT" | "REQUEST_CHANGES" | "APPROVE";
+  comments: InlineComment[];
+}
+
+export type Intent = CommitIntent | PullRequestIntent | CommentIntent | ReviewIntent;
+
+/** A hidden HTML marker Baton puts in its own comments and reviews to find them again. */
+export function hiddenMarker(kind: string, key: string): string {
+  return `<!-- baton:${kind} ${key} -->`;
+}
