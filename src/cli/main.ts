@@ -4,6 +4,7 @@ import { Command, CommanderError } from "commander";
 import { registerAdrCommands } from "./commands/adr-commands.js";
 import { registerContextCommand } from "./commands/context-command.js";
 import { registerLintCommand } from "./commands/lint-command.js";
+import { registerStepCommands } from "./commands/step-commands.js";
 import { CliError, processIo, type CliIo } from "./cli-io.js";
 
 export function buildProgram(io: CliIo): Command {
@@ -15,6 +16,7 @@ export function buildProgram(io: CliIo): Command {
   registerAdrCommands(program, io);
   registerLintCommand(program, io);
   registerContextCommand(program, io);
+  registerStepCommands(program, io);
   return program;
 }
 

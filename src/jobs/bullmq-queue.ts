@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { assertValidJob } from "./job.js";
 import type { EnqueueResult, Job, JobFailureHook, JobHandler, JobQueue, QueueLogger } from "./job.js";
 import { createInProcessQueue } from "./in-process-queue.js";
@@ -14,10 +13,12 @@ import type { RetryPolicy } from "./retry-policy.js";
  *   age/count), failed jobs are removed so a re-requested run can go again
  *   (same semantics as the in-process queue).
  * - Per-key serialisation: BullMQ groups are a Pro feature, so each attempt
- *   takes a Redis lock `baton:lock:<key>` (SET NX PX, renewed while running,
- *   released by compare-and-delete). A job whose key is busy is moved back to
+ *   takes a Redis lock `baton:lock:<key>` holding the job id (SET NX PX,
+ *   renewed while running and kept through a retry's backoff, released by
+ *   compare-and-delete when the job ends). A job whose key is busy is moved back to
  *   delayed (moveToDelayed + DelayedError, BullMQ's documented pattern) and
- *   tried again shortly. This guarantees one job at a time per key; order
+ *   tried again shortly (this relies on moveToDelayed not counting as a
+ *   failed attempt, as in BullMQ 5: check on upgrades). This guarantees one job at a time per key; order
  *   within a key is arrival order only approximately, so steps must still
  *   check that their input is current (e.g. the PR head is still the sha the
  *   job was made for) before writing.
@@ -157,34 +158,41 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
     const job: Job = { id, key, kind, payload, attempts: attempt };
     const redis = await queue.client;
     const lockKey = `baton:lock:${key}`;
-    const lockToken = randomUUID();
-    if ((await redis.set(lockKey, lockToken, "PX", keyLockMs, "NX")) !== "OK") {
+    // The lock's value is the job id, so a retry of this job finds the lock it kept while waiting.
+    const holds = async () =>
+      (await redis.set(lockKey, id, "PX", keyLockMs, "NX")) === "OK" || (await redis.eval(RENEW_SCRIPT, 1, lockKey, id, keyLockMs)) === 1;
+    if (!(await holds())) {
       await bullJob.moveToDelayed(now() + keyBusyDelayMs, token);
       throw new bull.DelayedError();
     }
     const renew = setInterval(() => {
-      redis.eval(RENEW_SCRIPT, 1, lockKey, lockToken, keyLockMs).catch((error: unknown) => {
-        logger?.warn({ jobId: job.id, err: error }, "could not renew the per-key lock");
+      redis.eval(RENEW_SCRIPT, 1, lockKey, id, keyLockMs).catch((error: unknown) => {
+        logger?.warn({ jobId: id, err: error }, "could not renew the per-key lock");
       });
     }, Math.max(1000, Math.floor(keyLockMs / 3)));
+    let keepLock = false;
     try {
       await handler(job, { signal: abort.signal });
     } catch (error) {
       const maxAttempts = bullJob.opts.attempts ?? retry.maxAttempts;
       if (isTransient(error) && attempt < maxAttempts) {
-        logger?.warn({ jobId: job.id, kind, attempt: job.attempts, err: error }, "transient job failure, retrying");
+        // Keep the key through the backoff (it expires after keyLockMs if the retry never comes),
+        // so a later job for the same PR cannot overtake this one.
+        keepLock = true;
+        logger?.warn({ jobId: id, kind, attempt, err: error }, "transient job failure, retrying");
         throw error instanceof Error ? error : new Error(String(error));
       }
-      logger?.error({ jobId: job.id, kind, attempts: job.attempts, err: error }, "job failed");
+      logger?.error({ jobId: id, kind, attempts: attempt, err: error }, "job failed");
       try {
         await onFailure?.(job, error);
       } catch (hookError) {
-        logger?.error({ jobId: job.id, err: hookError }, "job failure hook threw");
+        logger?.error({ jobId: id, err: hookError }, "job failure hook threw");
       }
       throw new bull.UnrecoverableError(error instanceof Error ? error.message : String(error));
     } finally {
       clearInterval(renew);
-      await redis.eval(RELEASE_SCRIPT, 1, lockKey, lockToken).catch(() => undefined);
+      const script = keepLock ? RENEW_SCRIPT : RELEASE_SCRIPT;
+      await redis.eval(script, 1, lockKey, id, keyLockMs).catch(() => undefined);
     }
   }
 

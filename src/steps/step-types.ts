@@ -27,6 +27,10 @@ export interface StepOutcome {
   usage: Usage;
   model: string;
   followUp?: (results: WriteResult[]) => Intent[];
+  /** Review only: the new findings, for local output formats (JSON, SARIF) and exit codes. */
+  findings?: { severity: "critical" | "high" | "medium" | "low"; path: string; line: number; title: string; body: string; source: string }[];
+  /** Review only: the review as Markdown, for the terminal. */
+  reportMarkdown?: string;
 }
 
 /** The resolved context as prompt blocks: trusted repository content is cacheable, the rest is marked untrusted. */

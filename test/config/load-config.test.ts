@@ -97,11 +97,6 @@ describe("parseConfig: valid files", () => {
     expect(result.config.steps.review).toEqual({ budget: 5000, enabled: true });
   });
 
-  it("counts columns on line 1 without the byte order mark, and reads CRLF files", () => {
-    expect(errorsOf("\uFEFFtriger: 1\n")[0]).toMatchObject({ line: 1, column: 1 });
-    expect(errorsOf("review:\r\n  failOn: hgh\r\n")[0]).toMatchObject({ line: 2, column: 11 });
-  });
-
   it("accepts module names with capitals, as the JSON Schema does", () => {
     const result = parseConfig("modules:\n  WebApp: [web/**]\n");
     expect(result.ok && result.config.modules).toEqual({ WebApp: ["web/**"] });
@@ -210,6 +205,11 @@ describe("parseConfig: errors with positions and fixes", () => {
       message: "module name \"Bad Name!\" is not valid: module names are letters, digits, '.', '_' or '-', starting with a letter or digit",
       fix: 'rename it, e.g. "bad-name"',
     });
+  });
+
+  it("counts columns on line 1 without the byte order mark, and reads CRLF files", () => {
+    expect(errorsOf("\uFEFFtriger: 1\n")[0]).toMatchObject({ line: 1, column: 1 });
+    expect(errorsOf("review:\r\n  failOn: hgh\r\n")[0]).toMatchObject({ line: 2, column: 11 });
   });
 
   it("reports a top level that is not a mapping", () => {

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import picomatch from "picomatch";
 import { describe, expect, it } from "vitest";
 import { defaultConfig, type BatonConfig } from "../../src/config/config-schema.js";
@@ -143,6 +144,28 @@ describe("modulesForPath / modulesForPaths / pathsForModules", () => {
       const expected = globsMap.modules.filter((m) => m.globs.some((g) => picomatch(g, { dot: true })(path))).map((m) => m.name).sort();
       expect(modulesForPath(globsMap, path), path).toEqual(expected);
     }
+  });
+
+  it("agrees with picomatch on random trees and globs (property)", () => {
+    const segment = fc.constantFrom("src", "lib", "api", "web", "a.b", ".github", "index.ts", "x.test.ts", "README.md", "b");
+    const path = fc.array(segment, { minLength: 1, maxLength: 5 }).map((parts) => parts.join("/"));
+    const glob = fc.constantFrom("src/**", "src/api/**", "**/*.md", "**/*.test.ts", "**/*.ts", "lib/*/index.ts", "{src,lib}/web/**", "**/index.*", "*.md", "src/*", ".github/**", "**/b/**");
+    const modules = fc.array(fc.array(glob, { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 6 });
+    const matchers = new Map<string, (path: string) => boolean>();
+    const reference = (g: string): ((path: string) => boolean) => {
+      if (!matchers.has(g)) matchers.set(g, picomatch(g, { dot: true }));
+      return matchers.get(g) as (path: string) => boolean;
+    };
+    fc.assert(
+      fc.property(modules, fc.array(path, { maxLength: 20 }), (globLists, paths) => {
+        const map = declared(Object.fromEntries(globLists.map((globs, i) => [`m${i}`, globs])));
+        for (const p of paths) {
+          const expected = map.modules.filter((m) => m.globs.some((g) => reference(g)(p))).map((m) => m.name).sort();
+          expect(modulesForPath(map, p), p).toEqual(expected);
+        }
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it("maps 20,000 paths against 50 modules quickly", () => {

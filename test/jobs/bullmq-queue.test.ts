@@ -75,8 +75,9 @@ describe("createBullmqQueue", () => {
         locks.set(key, value);
         return "OK";
       },
-      async eval(_script: string, _n: number, key: string | number, token: string | number) {
-        if (locks.get(String(key)) === String(token)) locks.delete(String(key));
+      async eval(script: string, _n: number, key: string | number, token: string | number) {
+        if (locks.get(String(key)) !== String(token)) return 0;
+        if (!script.includes("pexpire")) locks.delete(String(key));
         return 1;
       },
     };
@@ -149,12 +150,16 @@ describe("createBullmqQueue", () => {
     expect(called).toBe(false);
     fake.locks.clear();
 
-    // transient before the last attempt: rethrown for BullMQ to retry, no failure hook
+    // transient before the last attempt: rethrown for BullMQ to retry, no failure hook,
+    // and the key stays locked for this job through the backoff
     behaviour = async () => {
       throw httpError(503);
     };
     await expect(fake.run(data, 1).promise).rejects.toMatchObject({ status: 503 });
     expect(failures).toHaveLength(0);
+    expect(fake.locks.get("baton:lock:o/r#15")).toBe("review:o/r#15@abc");
+    const other = fake.run({ ...(data as object), id: "review:o/r#15@def" });
+    await expect(other.promise).rejects.toBeInstanceOf(fake.DelayedError);
 
     // transient on the last attempt, and permanent: failure hook, then no retry
     await expect(fake.run(data, 3).promise).rejects.toBeInstanceOf(fake.UnrecoverableError);

@@ -179,6 +179,25 @@ describe("GitHub snapshot: reading", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("concurrent reads of the same files share one batch", async () => {
+    const files = manyFiles(5);
+    const batches: string[][] = [];
+    const scope = nock(API).get(treePath(COMMIT)).query({ recursive: "1" }).reply(200, recursiveTreePayload(fakeSha("root"), files));
+    serveGraphqlBlobs(scope, files, 1, { batches });
+    const snap = createGitHubSnapshot({ octokit: octokit(), owner: OWNER, repo: REPO, commit: COMMIT, cache: createBlobCache() });
+    await snap.listFiles();
+
+    const paths = files.map((f) => f.path);
+    const [a, b] = await Promise.all([snap.readFiles(paths), snap.readFiles(paths.slice(2))]);
+
+    expect(a.size).toBe(5);
+    expect(b.size).toBe(3);
+    expect(b.get(paths[4] ?? "")?.text).toBe(files[4]?.content);
+    expect(batches).toHaveLength(1);
+    expect(snap.stats()).toMatchObject({ requests: 2, blobsFetched: 5 });
+    expect(scope.isDone()).toBe(true);
+  });
+
   it("a warm resolution costs at most a tree and one batch; the same commit again costs nothing", async () => {
     const cache = createBlobCache();
     const v1 = manyFiles(150);

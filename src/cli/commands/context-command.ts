@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { STEP_IDS, type StepId } from "../../config/config-schema.js";
 import { manifestToJson, manifestToMarkdown } from "../../graph/render-manifest.js";
 import { CliError, type CliIo } from "../cli-io.js";
-import { resolveLocalContext } from "../local-context.js";
+import { resolveLocalContext } from "../../local/local-context.js";
 
 export function registerContextCommand(program: Command, io: CliIo): void {
   program
@@ -24,6 +24,7 @@ export function registerContextCommand(program: Command, io: CliIo): void {
         issueText: opts.issueText,
         adrs: opts.adr?.map((a) => (/^\d+$/.test(a) ? Number(a) : a)),
       });
+      resolved.close();
       io.out(opts.json ? manifestToJson(resolved.manifest) : manifestToMarkdown(resolved.manifest));
     });
 }

@@ -53,7 +53,8 @@ function splitKeyValue(line: string): { key: string; value: string } | null {
 function rawAfterKey(line: string): string | null {
   const colon = line.search(/[:：]/);
   if (colon < 0) return null;
-  return line.slice(colon + 1).replace(/^[\s*_]+/, "").trim();
+  // Drop only the emphasis that closed the key, so an emphasised value stays balanced.
+  return line.slice(colon + 1).replace(/^\s*(?:\*\*|__|\*|_)?\s*/, "").trim();
 }
 
 function paragraphLines(node: Nodes, text: string, defs: ReadonlyMap<string, string>, inHeader: boolean, out: AdrLine[]): void {

@@ -72,7 +72,7 @@ export function detectNamingStyle(existingFileNames: readonly string[]): AdrNami
     const prefix = m[1] ?? "";
     const digits = m[2] ?? "";
     if (looksLikeDatePrefix(prefix, digits)) continue;
-    styles.push({ prefix, width: digits.length, separator: m[3] === "_" ? "_" : "-", extension: `.${m[4] ?? "md"}` });
+    styles.push({ prefix, width: digits.length, separator: m[3] === "_" ? "_" : "-", extension: `.${m[5] ?? "md"}` });
   }
   if (styles.length === 0) return { prefix: "", width: DEFAULT_WIDTH, separator: "-", extension: ".md" };
   return {

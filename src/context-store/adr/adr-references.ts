@@ -8,6 +8,8 @@
  * number. "Amends", "in favour of", slugs and URLs are not supersession.
  */
 
+import { numberFromAdrId } from "./adr-file-names.js";
+
 export interface Relations {
   supersedes: number[];
   supersededBy: number[];
@@ -77,26 +79,28 @@ export function relationsInText(flat: string, allowBare: boolean): Relations {
     const after = text.slice(m.index + m[0].length);
     const before = text.slice(0, m.index);
     const refs = referenceList(text, m.index + m[0].length, allowBare);
+    if (refs.length > 0) {
+      for (const n of refs) pushUnique(by ? result.supersededBy : result.supersedes, n);
+      continue;
+    }
     if (by && SELF.test(after)) {
       // "ADR-0002 is superseded by this decision": this one supersedes 2.
       const n = referenceBefore(before.replace(PASSIVE_TAIL, ""));
       if (n !== null) pushUnique(result.supersedes, n);
       continue;
     }
-    if (!by && refs.length === 0) {
+    if (!by) {
       // "[ADR-0045](…), which this decision supersedes"
       const tail = WHICH_THIS.exec(before);
       const n = tail ? referenceBefore(before.slice(0, tail.index)) : null;
       if (n !== null) pushUnique(result.supersedes, n);
-      continue;
     }
-    for (const n of refs) pushUnique(by ? result.supersededBy : result.supersedes, n);
   }
   return result;
 }
 
 /** "this ADR", "the present decision": the document itself. */
-const SELF = /^\s*(?:this|the\s+(?:present|current|new))\s+(?:adr|decision|record|document|one)\b/i;
+const SELF = /^\s*(?:this|the\s+(?:present|current|new))\s+(?:adr|decision|record|document|one)\b(?![-_ ]?#?\d)/i;
 const PASSIVE_TAIL = /\s*(?:(?:is|was|are|were|has\s+been|have\s+been|will\s+be|gets|got)\s+)?(?:now\s+)?(?:(?:in\s+part|partly|partially|fully|entirely)\s+)?$/i;
 const WHICH_THIS = /\s*,?\s*(?:which|that)\s+(?:this|the\s+(?:present|current|new))\s+(?:adr|decision|record|document)\s+(?:now\s+|also\s+)?$/i;
 const REFERENCE_AT_END =
@@ -123,7 +127,7 @@ function liftRelationsOutOfLinks(flat: string): string {
 }
 
 const ANY_REFERENCE =
-  /\uE000([^\uE001]*)\uE001[^\uE002]*\uE002|(?<![\w./-])(?:[A-Za-z]+[-_])*ADRs?(?:[-_][A-Za-z]+)*[-_ ]?#?\s?0*(\d{1,9})(?!\w|[./-]\d)|(?<![\w.\/#-])#?0*(\d{1,9})(?!\w|[.,:/-]\d)/gi;
+  /\uE000([^\uE001]*)\uE001[^\uE002]*\uE002|(?<![\w./-])(?:[\w.-]+\/)*([\w%.-]+?)\.(?:md|markdown|html)\b|(?<![\w./-])(?:[A-Za-z]+[-_])*ADRs?(?:[-_][A-Za-z]+)*[-_ ]?#?\s?0*(\d{1,9})(?!\w|[./-]\d)|(?<![\w.\/#-])#?0*(\d{1,9})(?!\w|[.,:/-]\d)/gi;
 
 /** Every ADR reference in a metadata value (`| Supersedes | ADR-3, [4](0004-x.md) |`); `N/A`, URLs and versions give none. */
 export function referencesInValue(flat: string): number[] {
@@ -132,8 +136,12 @@ export function referencesInValue(flat: string): number[] {
   for (let m = ANY_REFERENCE.exec(flat); m !== null; m = ANY_REFERENCE.exec(flat)) {
     if (m[1] !== undefined) {
       if (m[1].startsWith("#")) pushUnique(out, Number(m[1].slice(1)));
+    } else if (m[2] !== undefined) {
+      // A file name or path (`docs/adr/0006-x.md`): its ADR number, if the name carries one.
+      const n = numberFromAdrId(m[2]);
+      if (n !== null) pushUnique(out, n);
     } else {
-      const n = m[2] ?? m[3];
+      const n = m[3] ?? m[4];
       if (n !== undefined) pushUnique(out, Number(n));
     }
   }

@@ -48,8 +48,8 @@ function inlineTitle(node: Nodes, text: string): string {
 
 /** Leading numbers and IDs, one of which is removed. Order matters: the most specific first. */
 const PREFIXES: readonly RegExp[] = [
-  // ADR001:, ADR-0001 -, [ADR-12], ODH-ADR-DR-0001:, ADR 7.
-  /^\[?(?:[A-Za-z]+[-_])*ADRs?(?:[-_][A-Za-z]+)*[-_ ]?#?\d+[A-Za-z]?\]?(?:\s*[:.)|]\s*|\s+[-–—]\s+|\s+)/i,
+  // ADR001:, ADR-0001 -, [ADR-12], ODH-ADR-DR-0001:, ADR 7., Decision 12:
+  /^\[?(?:[A-Za-z]+[-_])*(?:ADRs?|AD|DR|Decision)(?:[-_][A-Za-z]+)*[-_ ]?#?\d+[A-Za-z]?\]?(?:\s*[:.)|]\s*|\s+[-–—]\s+|\s+)/i,
   // DEC-012: , RFC-7: (an upper-case ID needs a colon to count as one)
   /^[A-Z][A-Z0-9]*(?:[-_][A-Za-z0-9]+)*[-_ ]?\d+\s*:\s+/,
   // 1. , 0009. , 23 , 1) , 12: , 3 - , #4

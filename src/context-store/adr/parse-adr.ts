@@ -25,6 +25,7 @@ export { isAdrFileName } from "./adr-file-names.js";
 export { discoverAdrFolder } from "./adr-folder.js";
 
 const STATUS_KEYS = new Set(["status", "adr status", "decision status", "current status"]);
+const FRONT_MATTER_DATE_KEYS = ["date", "decision-date", "date-decided", "created", "created-at"];
 const DATE_KEYS = new Set([
   "date", "decision date", "date of decision", "decided on", "date decided", "created", "created on", "creation date",
 ]);
@@ -88,7 +89,8 @@ function frontMatterReferences(value: unknown): number[] {
 function readRelations(fm: FrontMatter, lines: readonly AdrLine[], statusLine: StatusReading["line"]): Relations {
   const relations: Relations = { supersedes: [], supersededBy: [] };
   const fmStatus = textValue(fm.data.get("status"));
-  if (fmStatus !== null) mergeRelations(relations, relationsInText(flattenString(fmStatus), true));
+  // A template placeholder ("{proposed | … | superseded by [ADR-0005](0005-example.md)}") names no real ADR.
+  if (fmStatus !== null && !isPlaceholder(fmStatus)) mergeRelations(relations, relationsInText(flattenString(fmStatus), true));
   for (const key of ["superseded-by", "supersededby", "replaced-by", "superceded-by"]) {
     mergeRelations(relations, { supersedes: [], supersededBy: frontMatterReferences(fm.data.get(key)) });
   }
@@ -100,6 +102,7 @@ function readRelations(fm: FrontMatter, lines: readonly AdrLine[], statusLine: S
   const found: { offset: number; relations: Relations }[] = [];
   if (statusLine) found.push({ offset: statusLine.offset, relations: relationsInText(statusLine.value, true) });
   for (const line of lines) {
+    if (isPlaceholder(plainText(line.value))) continue;
     const relation = line.key === null ? null : relationOfKey(line.key);
     if (relation) {
       const refs = referencesInValue(line.value);
@@ -116,14 +119,16 @@ function readRelations(fm: FrontMatter, lines: readonly AdrLine[], statusLine: S
 
 function readDate(
   fm: FrontMatter,
+  status: StatusReading,
   lines: readonly AdrLine[],
   sections: readonly HeadingSection[],
   text: string,
   defs: ReadonlyMap<string, string>,
   warnings: string[],
 ): string | null {
-  const fmDate = fm.data.get("date");
-  if (fmDate !== undefined && fmDate !== null && fmDate !== "") {
+  for (const key of FRONT_MATTER_DATE_KEYS) {
+    const fmDate = fm.data.get(key);
+    if (fmDate === undefined || fmDate === null || fmDate === "") continue;
     const date = dateFromValue(fmDate);
     if (date) return date;
     warnings.push(`date not understood: ${JSON.stringify(String(fmDate))}`);
@@ -135,7 +140,18 @@ function readDate(
     if (line.rawValue.trim() !== "") warnings.push(`date not understood: ${JSON.stringify(line.rawValue)}`);
   }
   const section = sectionFirstLine(sections, "date", text, defs);
-  return section ? parseAdrDate(plainText(section.value)) : null;
+  const sectionDate = section ? parseAdrDate(plainText(section.value)) : null;
+  if (sectionDate) return sectionDate;
+  // "Accepted on 2017-11-28": the status line dates the decision when nothing else does.
+  return status.line ? dateOfStatus(plainText(status.line.value)) : status.rawStatus !== null ? dateOfStatus(status.rawStatus) : null;
+}
+
+/** The date a status word is given with: "Accepted on 2017-11-28", "Accepted (2019-03-04)", "Approved: 4 March 2019". */
+function dateOfStatus(statusText: string): string | null {
+  const m = /^[\s*_]*\p{L}+(?:\s+\p{L}+)?[\s*_]*(?:\s(?:on|at|since|in)\s+|\s*[(:,–—-]\s*)(.*)$/su.exec(statusText);
+  const rest = m?.[1]?.trim() ?? "";
+  if (!/^(?:\d|\p{L}{3})/u.test(rest)) return null;
+  return parseAdrDate(rest.slice(0, 40));
 }
 
 function readModules(fm: FrontMatter, guidance: Record<string, string>): string[] {
@@ -181,7 +197,7 @@ export function parseAdr(file: string, text: string): AdrRecord {
 
   const status = readStatus(fm, lines, sections, source, defs, warnings);
   const relations = readRelations(fm, lines, status.line);
-  const date = readDate(fm, lines, sections, source, defs, warnings);
+  const date = readDate(fm, status, lines, sections, source, defs, warnings);
   const guidance = moduleGuidance(sections);
 
   return {

@@ -128,7 +128,8 @@ export function numbersIn(value: unknown): number[] {
   if (typeof value !== "string") return [];
   const targets = [...value.matchAll(/\]\((?:[^)]*\/)?[A-Za-z-_]*?(\d+)[^)]*\)/g)].map((m) => Number(m[1]));
   if (targets.length > 0) return targets;
-  return [...value.matchAll(/(?:^|[^\d-])(\d{1,6})(?!\d)/g)].map((m) => Number(m[1])).slice(0, 1);
+  const first = /\d{1,9}/.exec(value);
+  return first ? [Number(first[0])] : [];
 }
 
 /** Same keys and values, whatever the key order. */

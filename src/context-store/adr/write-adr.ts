@@ -147,9 +147,13 @@ function adrNumbers(values: readonly number[]): number[] {
   return unique(values.filter((n) => Number.isSafeInteger(n) && n >= 0));
 }
 
-/** Backslash-escapes every ASCII punctuation character: the text then parses as exactly itself. */
-export function escapeMarkdownText(text: string): string {
-  return text.replace(/[!-/:-@[-`{-~]/g, "\\$&");
+/**
+ * Backslash-escapes the characters that start inline markdown (code, emphasis,
+ * links, HTML, entities, strikethrough); with `all`, every ASCII punctuation
+ * character, after which any text parses as exactly itself.
+ */
+export function escapeMarkdownText(text: string, all = false): string {
+  return text.replace(all ? /[!-/:-@[-`{-~]/g : /[\\`*_[\]<>&!~]/g, "\\$&");
 }
 
 /** Drops what the reader removes from every H1 and so cannot be written: a `{#id}` suffix and a `**…**` wrapper. */
@@ -176,17 +180,18 @@ function readBackTitle(line: string): string {
  *   1. the title as it is (`# Use Postgres for jobs`; MADR keeps numbers out of headings);
  *   2. behind Baton's own ID prefix, as adr-tools does, when the title itself
  *      starts like an ID (`# 13. 2024 roadmap` reads "2024 roadmap");
- *   3. with ASCII punctuation backslash-escaped, when inline markdown would
+ *   3. with inline markdown characters backslash-escaped, when markdown would
  *      change the text (`# Keep \*one\* writer` reads "Keep *one* writer");
- *   4. both.
+ *   4. both; 5. and 6. the same with every ASCII punctuation character escaped.
  */
 export function encodeAdrTitle(title: string, number: number): { line: string; title: string } {
   const wanted = canonicalTitle(title);
   const prefix = `${Number.isSafeInteger(number) && number >= 0 ? number : 0}. `;
   const escaped = escapeMarkdownText(wanted);
-  const candidates = [wanted, prefix + wanted, escaped, prefix + escaped].map((c) => atxHeading(1, c));
+  const allEscaped = escapeMarkdownText(wanted, true);
+  const candidates = [wanted, prefix + wanted, escaped, prefix + escaped, allEscaped, prefix + allEscaped].map((c) => atxHeading(1, c));
   for (const line of candidates) if (readBackTitle(line) === wanted) return { line, title: wanted };
-  const line = candidates[candidates.length - 1] ?? `# ${escaped}`;
+  const line = candidates[candidates.length - 1] ?? `# ${allEscaped}`;
   return { line, title: readBackTitle(line) };
 }
 
@@ -197,9 +202,9 @@ function readBackModule(line: string): string | undefined {
 /** A `### <module>` heading that reads back as the module name: as written when possible, else escaped. */
 export function encodeModuleHeading(module: string): { line: string; module: string } {
   const wanted = foldLine(module);
-  const candidates = [wanted, escapeMarkdownText(wanted)].map((c) => atxHeading(3, c));
+  const candidates = [wanted, escapeMarkdownText(wanted), escapeMarkdownText(wanted, true)].map((c) => atxHeading(3, c));
   for (const line of candidates) if (readBackModule(line) === wanted) return { line, module: wanted };
-  const line = candidates[1] ?? `### ${wanted}`;
+  const line = candidates[2] ?? `### ${wanted}`;
   return { line, module: readBackModule(line) ?? wanted };
 }
 

@@ -10,8 +10,16 @@ import { renderReviewState, SUMMARY_MARKER, type ReviewState } from "./review-st
  * before it reaches GitHub.
  */
 
-/** GitHub rejects comment bodies over 65,536 characters; stay clear of it. */
-export const MAX_COMMENT_CHARS = 60_000;
+/**
+ * GitHub rejects comment bodies over 65,536 characters, and the writer cuts
+ * at as many UTF-8 bytes; stay clear of both, so the cut never falls on text
+ * we chose to keep.
+ */
+export const MAX_COMMENT_BYTES = 60_000;
+
+function fits(text: string): boolean {
+  return Buffer.byteLength(text, "utf8") <= MAX_COMMENT_BYTES;
+}
 
 const BADGE: Record<Severity, string> = { critical: "🔴 Critical", high: "🟠 High", medium: "🟡 Medium", low: "🔵 Low" };
 
@@ -99,10 +107,12 @@ export function renderInlineComment(f: { severity: Severity; title: string; body
   return [`${severityBadge(f.severity)} · **${safeText(f.title)}**`, "", safeText(f.body), "", `<sub>Source: ${safeText(describeSource(f.source))} · Baton review</sub>`].join("\n");
 }
 
+/** One finding as a list item; `withBody` in the review body (no inline comment carries it), not in the grouped summary. */
 function listFinding(f: RenderedFinding, withBody: boolean): string {
   const source = f.source ? ` · ${safeText(describeSource(f.source))}` : "";
   const when = f.isNew ? "" : f.sha ? ` · _reported at ${code(shortSha(f.sha))}_` : " · _reported earlier_";
-  const head = `- ${severityBadge(f.severity)} ${location(f)} **${safeText(f.title).replace(/\n+/g, " ")}**${source}${when}`;
+  const badge = withBody ? `${severityBadge(f.severity)} ` : "";
+  const head = `- ${badge}${location(f)} **${safeText(f.title).replace(/\n+/g, " ")}**${source}${when}`;
   return withBody && f.body ? `${head}\n\n${indent(safeText(f.body))}\n` : head;
 }
 
@@ -152,13 +162,14 @@ export interface SummaryArgs {
 /** The summary comment: Baton's one standing comment on the PR, also the home of the review state. */
 export function renderSummaryComment(args: SummaryArgs): string {
   const full = buildSummary(args, Number.MAX_SAFE_INTEGER, true);
-  if (full.length <= MAX_COMMENT_CHARS) return full;
+  if (fits(full)) return full;
   // Too long for GitHub: the manifest (also on the check run) goes first, then the oldest-listed findings.
   for (const limit of [200, 100, 50, 20, 0]) {
     const shorter = buildSummary(args, limit, false);
-    if (shorter.length <= MAX_COMMENT_CHARS) return shorter;
+    if (fits(shorter)) return shorter;
   }
-  return buildSummary({ ...args, specCompliance: [], adrConformance: [] }, 0, false).slice(0, MAX_COMMENT_CHARS);
+  // Only a huge summary or tables get here; the state marker comes first, so the writer's cut keeps it.
+  return buildSummary({ ...args, specCompliance: [], adrConformance: [] }, 0, false);
 }
 
 function buildSummary(args: SummaryArgs, findingLimit: number, withManifest: boolean): string {

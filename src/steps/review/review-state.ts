@@ -17,8 +17,9 @@ const STATE_SUFFIX = " -->";
 const STATE_PATTERN = /<!-- baton:review-state ([\s\S]*?) -->/;
 
 /** Kept bounded so the summary comment stays well under GitHub's 65,536-character limit. */
-export const MAX_STATE_FINDINGS = 200;
-const MAX_STATE_TITLE = 140;
+export const MAX_STATE_FINDINGS = 150;
+const MAX_STATE_TITLE = 120;
+const MAX_STATE_PATH = 200;
 
 export interface ReviewStateFinding {
   fingerprint: string;
@@ -64,8 +65,8 @@ export function renderReviewState(state: ReviewState): string {
     lastReviewedSha: state.lastReviewedSha,
     findings: state.findings.slice(-MAX_STATE_FINDINGS).map((f) => ({
       fingerprint: f.fingerprint,
-      path: f.path,
-      title: f.title.length > MAX_STATE_TITLE ? `${f.title.slice(0, MAX_STATE_TITLE - 1)}…` : f.title,
+      path: clip(f.path, MAX_STATE_PATH),
+      title: clip(f.title, MAX_STATE_TITLE),
       severity: f.severity,
       ...(f.line !== undefined ? { line: f.line } : {}),
       ...(f.sha !== undefined ? { sha: f.sha } : {}),
@@ -112,6 +113,11 @@ function readFinding(entry: unknown): ReviewStateFinding | null {
   if (typeof line === "number" && Number.isInteger(line) && line > 0) out.line = line;
   if (typeof sha === "string" && /^[0-9a-f]{7,64}$/i.test(sha)) out.sha = sha;
   return out;
+}
+
+/** Display fields only: the fingerprint, not the text, identifies a finding. */
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -26,7 +26,7 @@ export interface ReviewStepInput {
 export const REVIEW_SCHEMA_NAME = "submit_review";
 const REVIEW_MAX_TOKENS = 8000;
 
-/** A finding of this run, after de-duplication, with the path the diff knows it by. */
+/** A finding of this run, after de-duplication: the path as the diff spells it, the title neutralised. */
 export interface NewFinding extends ReviewFinding {
   fingerprint: string;
 }
@@ -103,7 +103,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
 
   const state: ReviewState = {
     lastReviewedSha: pull.headSha,
-    findings: [...previous, ...fresh.map((f): ReviewStateFinding => ({ fingerprint: f.fingerprint, path: f.path, title: safeText(f.title), severity: f.severity, line: f.line, sha: pull.headSha }))],
+    findings: [...previous, ...fresh.map((f): ReviewStateFinding => ({ fingerprint: f.fingerprint, path: f.path, title: f.title, severity: f.severity, line: f.line, sha: pull.headSha }))],
   };
   const summaryComment: CommentIntent = {
     kind: "comment",
@@ -135,7 +135,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
   };
 }
 
-/** Severity rank at or above which findings fail the check run; null when failOn is "none". */
+/** The findings that fail the check run: at or above `review.failOn`; none when it is "none". */
 export function failingFindings<F extends { severity: ReviewFinding["severity"] }>(findings: F[], failOn: BatonConfig["review"]["failOn"]): F[] {
   if (failOn === "none") return [];
   const threshold = SEVERITY_RANK[failOn];
@@ -143,8 +143,8 @@ export function failingFindings<F extends { severity: ReviewFinding["severity"] 
 }
 
 /**
- * Drops findings reported before (by fingerprint: path and normalised title)
- * and repeats within the answer. Paths are first matched to the diff's own
+ * Drops findings reported before (by fingerprint: path and normalised
+ * visible title) and repeats within the answer. Paths are first matched to the diff's own
  * spelling, so "./src/x.ts" and "src/x.ts" are one finding.
  */
 export function dedupeFindings(findings: ReviewFinding[], previous: ReviewStateFinding[], diffFiles: DiffFile[]): { fresh: NewFinding[]; repeated: number } {
@@ -154,13 +154,15 @@ export function dedupeFindings(findings: ReviewFinding[], previous: ReviewStateF
   let repeated = 0;
   for (const finding of findings) {
     const path = diffPath(finding.path, paths);
-    const fingerprint = findingFingerprint({ path, title: finding.title });
+    // The visible title identifies a finding: it is what the model is shown as already reported.
+    const title = safeText(finding.title).replace(/\s+/g, " ").trim() || "Untitled finding";
+    const fingerprint = findingFingerprint({ path, title });
     if (known.has(fingerprint)) {
       repeated++;
       continue;
     }
     known.add(fingerprint);
-    fresh.push({ ...finding, path, fingerprint });
+    fresh.push({ ...finding, path, title, fingerprint });
   }
   return { fresh, repeated };
 }

@@ -7,9 +7,11 @@ import { declareSteps } from "../graph/default-steps.js";
 import { resolveContext, type ResolvedContext } from "../graph/resolve-context.js";
 import type { StepTrigger } from "../graph/step-trigger.js";
 import { createLocalGitSnapshot, diffBetween, mergeBase, resolveCommit } from "../snapshot/local-git-snapshot.js";
-import { parseUnifiedDiff } from "../steps/review/diff-files.js";
+import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
-import { CliError } from "./cli-io.js";
+import { CliError } from "../cli/cli-io.js";
+import type { BatonConfig } from "../config/config-schema.js";
+import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
   cwd: string;
@@ -29,7 +31,17 @@ export interface LocalContextOptions {
  * objects at a pinned commit (HEAD, or the merge base for a review), never
  * from the files as they happen to be, so identities match GitHub mode.
  */
-export async function resolveLocalContext(opts: LocalContextOptions): Promise<ResolvedContext & { head: string }> {
+export interface LocalContext extends ResolvedContext {
+  head: string;
+  config: BatonConfig;
+  /** Review: the files of `git diff base...HEAD`. */
+  diffFiles: DiffFile[];
+  snapshot: LocalGitSnapshot;
+  /** Ends the git cat-file process; call when the step is done. */
+  close(): void;
+}
+
+export async function resolveLocalContext(opts: LocalContextOptions): Promise<LocalContext> {
   const head = await resolveCommit(opts.cwd, "HEAD").catch(() => {
     throw new CliError("this folder is not a git repository with at least one commit");
   });
@@ -61,8 +73,9 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Re
     }
     const resolved = await resolveContext({ step, snapshot, config: repoConfig.config, configIdentity: repoConfig.identity, trigger, store });
     resolved.manifest.notes.push(...repoConfig.notes);
-    return { ...resolved, head };
-  } finally {
-    snapshot.close?.();
+    return { ...resolved, head, config: repoConfig.config, diffFiles: trigger.diff?.files ?? [], snapshot, close: () => snapshot.close() };
+  } catch (err) {
+    snapshot.close();
+    throw err;
   }
 }

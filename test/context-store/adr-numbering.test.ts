@@ -1,0 +1,130 @@
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { adrFileName, detectNamingStyle, nextAdrNumber, numberFromFileName, slugify } from "../../src/context-store/adr/adr-numbering.js";
+
+describe("nextAdrNumber", () => {
+  it("starts at 1 in an empty folder", () => {
+    expect(nextAdrNumber([])).toBe(1);
+  });
+
+  it("is one past the highest number, whatever the order", () => {
+    expect(
+      nextAdrNumber([
+        { file: "0007-b.md", number: 7 },
+        { file: "0001-a.md", number: 1 },
+        { file: "0003-c.md", number: 3 },
+      ]),
+    ).toBe(8);
+  });
+
+  it("falls back to the file name when a record has no number, and ignores dates", () => {
+    expect(
+      nextAdrNumber([
+        { file: "adr-012-x.md", number: null },
+        { file: "20200926-use-log4brains.md", number: null },
+        { file: "README.md", number: null },
+      ]),
+    ).toBe(13);
+  });
+
+  it("keeps numbering after 0000 (MADR starts there)", () => {
+    expect(nextAdrNumber([{ file: "0000-use-madr.md", number: 0 }])).toBe(1);
+  });
+});
+
+describe("numberFromFileName", () => {
+  it.each([
+    ["0001-record.md", 1],
+    ["adr-001-x.md", 1],
+    ["ADR032-x.md", 32],
+    ["ADR-7.md", 7],
+    ["ODH-ADR-DR-0001-data-registry.md", 1],
+    ["docs/adr/0042-x.markdown", 42],
+    ["20200926-use-the-adr-number.md", null],
+    ["README.md", null],
+    ["use-postgres.md", null],
+  ])("%s → %s", (file, expected) => {
+    expect(numberFromFileName(file)).toBe(expected);
+  });
+
+  it("does not backtrack badly on long letter runs", () => {
+    const started = Date.now();
+    expect(numberFromFileName(`${"a".repeat(5000)}.md`)).toBeNull();
+    expect(numberFromFileName(`${"a-".repeat(5000)}x.md`)).toBeNull();
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("adrFileName", () => {
+  it("defaults to 4-digit NNNN-slug.md", () => {
+    expect(adrFileName(12, "Use PostgreSQL for the job queue", [])).toBe("0012-use-postgresql-for-the-job-queue.md");
+  });
+
+  it("follows a folder that uses an adr- prefix and 3 digits", () => {
+    const existing = ["adr-001-record-decisions.md", "adr-002-use-go.md", "README.md"];
+    expect(detectNamingStyle(existing)).toEqual({ prefix: "adr-", width: 3, separator: "-", extension: ".md" });
+    expect(adrFileName(3, "Adopt gRPC", existing)).toBe("adr-003-adopt-grpc.md");
+  });
+
+  it("follows the most common width and separator", () => {
+    const existing = ["001_first.md", "002_second.md", "0003-odd-one.md"];
+    expect(adrFileName(4, "Fourth one", existing)).toBe("004_fourth-one.md");
+  });
+
+  it("keeps a folder's .markdown extension", () => {
+    expect(adrFileName(2, "Second", ["0001-first.markdown"])).toBe("0002-second.markdown");
+  });
+
+  it("does not copy a log4brains date prefix as if it were a number", () => {
+    expect(adrFileName(1, "New decision", ["20200926-use-log4brains.md", "20201001-other.md"])).toBe("0001-new-decision.md");
+  });
+
+  it("lets numbers grow past the folder's width", () => {
+    expect(adrFileName(1000, "Big", ["001-a.md", "999-z.md"])).toBe("1000-big.md");
+  });
+
+  it("never returns a name that exists, even differing only in case", () => {
+    expect(adrFileName(5, "Use Kafka", ["0005-use-kafka.md"])).toBe("0005-use-kafka-2.md");
+    expect(adrFileName(5, "Use Kafka", ["0005-USE-KAFKA.md", "0005-use-kafka-2.md"])).toBe("0005-use-kafka-3.md");
+  });
+
+  it("never collides, for any title and folder", () => {
+    fc.assert(
+      fc.property(fc.nat({ max: 50 }), fc.string(), fc.array(fc.string({ maxLength: 30 }), { maxLength: 10 }), (n, title, names) => {
+        const existing = [...names, adrFileName(n, title, names)];
+        const again = adrFileName(n, title, existing);
+        expect(existing.map((e) => e.toLowerCase())).not.toContain(again.toLowerCase());
+      }),
+    );
+  });
+});
+
+describe("slugify", () => {
+  it("folds accents and transliterates common letters", () => {
+    expect(slugify("Über café: naïve façade")).toBe("uber-cafe-naive-facade");
+    expect(slugify("Straße & Ærø")).toBe("strasse-and-aero");
+    expect(slugify("C++ over C#")).toBe("c-plus-plus-over-c");
+  });
+
+  it("drops scripts without an ASCII reading and never returns an empty slug", () => {
+    expect(slugify("日本語")).toBe("decision");
+    expect(slugify("Use 日本語 input")).toBe("use-input");
+    expect(slugify("!!!")).toBe("decision");
+  });
+
+  it("cuts long titles at a word, within 50 characters", () => {
+    const slug = slugify("Introduce an event sourced ledger for every payment transaction in the system");
+    expect(slug.length).toBeLessThanOrEqual(50);
+    expect(slug).toBe("introduce-an-event-sourced-ledger-for-every");
+  });
+
+  it("always yields lowercase ascii words joined by single hyphens", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 120 }), (title) => {
+        const slug = slugify(title);
+        expect(slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+        expect(slug.length).toBeLessThanOrEqual(50);
+      }),
+    );
+  });
+});

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { findingFingerprint, normaliseTitle, parseReviewState, renderReviewState, SUMMARY_MARKER, type ReviewState } from "../../../src/steps/review/review-state.js";
+
+const SHA = "3333333333333333333333333333333333333333";
+
+function state(titles: string[]): ReviewState {
+  return {
+    lastReviewedSha: SHA,
+    findings: titles.map((title, i) => ({ fingerprint: findingFingerprint({ path: `src/f${i}.ts`, title }), path: `src/f${i}.ts`, title, severity: "high", line: i + 1, sha: SHA })),
+  };
+}
+
+describe("review state marker", () => {
+  it("round-trips through a comment body", () => {
+    const original = state(["SQL built by string concatenation", "Math.round is not half-even"]);
+    const body = `${SUMMARY_MARKER}\n${renderReviewState(original)}\n## Baton review\n\nsome text`;
+    expect(parseReviewState(body)).toEqual(original);
+  });
+
+  it("is one HTML comment even when titles contain -- and -->", () => {
+    const original = state(["closes early --> <!-- baton:review-state {} -->", "a -- b --- c", "back\\slash --"]);
+    const marker = renderReviewState(original);
+    expect(marker.startsWith("<!-- baton:review-state {")).toBe(true);
+    // Only the final `-->` closes the comment; nothing inside can.
+    expect(marker.indexOf("-->")).toBe(marker.length - 3);
+    expect(marker.slice(4, -3)).not.toContain("--");
+    expect(parseReviewState(marker)).toEqual(original);
+  });
+
+  it("gives null for a body without the marker or with unreadable JSON", () => {
+    expect(parseReviewState("## Baton review\nno state here")).toBeNull();
+    expect(parseReviewState("<!-- baton:review-state {not json} -->")).toBeNull();
+    expect(parseReviewState('<!-- baton:review-state ["a"] -->')).toBeNull();
+    expect(parseReviewState('<!-- baton:review-state {"lastReviewedSha":"not a sha","findings":[]} -->')).toBeNull();
+  });
+
+  it("drops malformed entries but keeps the rest", () => {
+    const good = { fingerprint: "0123456789abcdef", path: "src/a.ts", title: "t", severity: "low" };
+    const body = `<!-- baton:review-state ${JSON.stringify({
+      lastReviewedSha: SHA,
+      findings: [good, { fingerprint: "zz", path: "x", title: "y", severity: "low" }, { ...good, severity: "blocker" }, "junk", { ...good, line: -4 }],
+    })} -->`;
+    const parsed = parseReviewState(body);
+    expect(parsed?.lastReviewedSha).toBe(SHA);
+    expect(parsed?.findings).toEqual([good, good]);
+  });
+
+  it("treats a state without findings as empty", () => {
+    expect(parseReviewState(`<!-- baton:review-state {"lastReviewedSha":"${SHA}"} -->`)).toEqual({ lastReviewedSha: SHA, findings: [] });
+  });
+});
+
+describe("findingFingerprint", () => {
+  it("ignores case, punctuation, markup and spacing in the title, and the line", () => {
+    const a = findingFingerprint({ path: "src/a.ts", title: "Missing `await` on save()" });
+    expect(findingFingerprint({ path: "src/a.ts", title: "missing await on save" })).toBe(a);
+    expect(findingFingerprint({ path: "./src/a.ts", title: "  Missing AWAIT  on save(). " })).toBe(a);
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it("differs by path and by wording", () => {
+    const a = findingFingerprint({ path: "src/a.ts", title: "Missing await" });
+    expect(findingFingerprint({ path: "src/b.ts", title: "Missing await" })).not.toBe(a);
+    expect(findingFingerprint({ path: "src/a.ts", title: "Missing return" })).not.toBe(a);
+  });
+
+  it("normalises titles to lowercase words", () => {
+    expect(normaliseTitle("Math.round() is NOT half-even!")).toBe("math round is not half even");
+  });
+});
