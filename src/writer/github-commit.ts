@@ -165,7 +165,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
       if (entry !== "absent") changes.push({ path: file.path, content: null, mode: typeof entry === "object" ? entry.mode : "100644" });
       continue;
     }
-    const unchanged = false;
+    const unchanged = typeof entry === "object" && entry.sha === gitBlobSha(file.content, algorithm);
     // An executable keeps its mode; anything else (new file, symlink replaced by content) is a plain file.
     if (!unchanged) changes.push({ path: file.path, content: file.content, mode: typeof entry === "object" && entry.mode === "100755" ? "100755" : "100644" });
   }

@@ -155,7 +155,8 @@ export function describeGitHubError(err: unknown): GitHubWriteError {
   const base = { transient, cause: err, method, ...(path ? { path } : {}), ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
 
   if (typeof status !== "number") {
-    return new GitHubWriteError(`GitHub request ${method} ${path ?? ""} failed: ${rawMessage}`.replace(/ {2}/, " "), base);
+    const what = path ? ` ${method} ${path}` : "";
+    return new GitHubWriteError(`GitHub request${what} failed: ${rawMessage}`, base);
   }
   const githubMessage = githubMessageOf(field(response, "data"), rawMessage);
   const repoMatch = /^\/repos\/([^/]+)\/([^/]+)/.exec(path ?? "");

@@ -168,20 +168,16 @@ describe("modulesForPath / modulesForPaths / pathsForModules", () => {
     );
   });
 
-  it("maps 20,000 paths against 50 modules quickly", () => {
+  // Speed is measured in bench/ (docs/performance.md), never asserted here.
+  it("maps 20,000 paths against 50 modules", () => {
     const modules = Object.fromEntries(
       Array.from({ length: 50 }, (_, i) => [`m${i}`, i % 10 === 0 ? [`packages/p${i}/**`, `**/*.m${i}`] : [`packages/p${i}/**`, `!packages/p${i}/dist/**`]]),
     );
     const big = declared(modules);
     const paths = Array.from({ length: 20_000 }, (_, i) => `packages/p${i % 60}/src/dir${i % 7}/file${i}.ts`);
-    // CPU time rather than wall time, so a machine busy with other test files does not fail it.
-    const started = process.cpuUsage();
     const compiledMap = compileModuleMap(big);
     let hits = 0;
     for (const path of paths) hits += compiledMap.modulesFor(path).length;
-    const { user } = process.cpuUsage(started);
     expect(hits).toBe(paths.filter((_, i) => i % 60 < 50).length);
-    // Generous bound; this takes a few tens of milliseconds. Testing every glob's regex on every path takes ~10x more.
-    expect(user / 1000).toBeLessThan(750);
   });
 });

@@ -56,6 +56,7 @@ describe("describeGitHubError", () => {
     const e = describeGitHubError(Object.assign(new TypeError("fetch failed"), { cause: { code: "ECONNRESET" } }));
     expect(e.transient).toBe(true);
     expect(e.status).toBeUndefined();
+    expect(e.message).toBe("GitHub request failed: fetch failed");
   });
 
   it("maps routes to the App permission they need", () => {

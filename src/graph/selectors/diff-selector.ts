@@ -28,7 +28,7 @@ export const diffSelector: Selector = async (ctx) => {
     const compressed = compressDiff(files, budget, options);
     const omitted: ManifestOmission[] = compressed.files
       .filter((f) => f.included !== "full")
-      .map((f) => ({ selector: "diff", label: f.path, identity: `${identity}:${f.path}`, tokens: f.tokens, reason: f.reason ?? f.included }));
+      .map((f) => ({ selector: "diff", label: f.path, identity: `${identity}:${f.path}`, tokens: f.fullTokens, reason: f.reason ?? f.included }));
     return { text: delimitUntrusted(`diff ${diff.base.slice(0, 12)}..${diff.head.slice(0, 12)}`, compressed.text), omitted, compressed };
   };
   const whole = render(Number.MAX_SAFE_INTEGER);

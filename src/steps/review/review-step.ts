@@ -5,7 +5,7 @@ import { hiddenMarker, type CommentIntent, type InlineComment, type Intent, type
 import { promptBlocks, type RepoRef, type StepOutcome } from "../step-types.js";
 import { commentableLines, placeComments } from "./comment-placement.js";
 import type { DiffFile } from "./diff-files.js";
-import { countLabel, renderInlineComment, renderReviewBody, renderSummaryComment, safeText, bySeverity, type RenderedFinding } from "./render-review.js";
+import { code, countLabel, renderInlineComment, renderReviewBody, renderSummaryComment, safeText, bySeverity, type RenderedFinding } from "./render-review.js";
 import { previousFindingsBlock, REVIEW_SYSTEM, reviewInstruction } from "./review-prompt.js";
 import { reviewAnswerSchema, SEVERITY_RANK, type ReviewAnswer, type ReviewFinding } from "./review-schema.js";
 import { findingFingerprint, SUMMARY_MARKER, type ReviewState, type ReviewStateFinding } from "./review-state.js";
@@ -48,7 +48,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
     return {
       intents: [],
       title: diffFiles.length ? `Nothing to review: ${diffFiles.length} file${diffFiles.length === 1 ? "" : "s"} without a readable diff` : "Nothing to review",
-      summary: diffFiles.length ? `Changed files had no text diff (binary, or patch omitted by GitHub): ${diffFiles.map((f) => `\`${f.path.replace(/`/g, "")}\``).join(", ")}.` : "No changes since the last review.",
+      summary: diffFiles.length ? `Changed files had no text diff (binary, or patch omitted by GitHub): ${diffFiles.map((f) => code(f.path)).join(", ")}.` : "No changes since the last review.",
       conclusion: "neutral",
       usage: { ...ZERO_USAGE },
       model: context.step.model,

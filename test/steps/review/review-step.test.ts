@@ -252,3 +252,31 @@ describe("runReviewStep: model text is untrusted", () => {
     expect(summary.body).toContain("| 1 | R1 \\| with a pipe | ✅ met | line 1 line 2 |");
   });
 });
+
+describe("runReviewStep: placement and de-duplication details", () => {
+  it("moves a finding just past a hunk onto the nearest diff line, saying which line it means", async () => {
+    const answer = cannedAnswer({ findings: [{ severity: "medium", path: "./src/billing/invoice.ts", line: 51, title: "Rounding drifts", body: "b", source: "general" }] });
+    const review = reviewOf((await runReviewStep(stepInput(), new FakeModel(answer))).intents)!;
+    expect(review.comments).toHaveLength(1);
+    expect(review.comments[0]).toMatchObject({ path: "src/billing/invoice.ts", line: 49 });
+    expect(review.comments[0]!.body).toContain("About line 51");
+  });
+
+  it("identifies a finding by its visible title, so hidden text cannot make a repeat look new", async () => {
+    const first = cannedAnswer({ findings: [{ severity: "high", path: "src/api/refunds.ts", line: 5, title: "Injection risk <!-- v1 -->", body: "b", source: "general" }] });
+    const one = await runReviewStep(stepInput(), new FakeModel(first));
+    const previous = parseReviewState(summaryOf(one.intents).body)!;
+    expect(previous.findings.map((f) => f.title)).toEqual(["Injection risk"]);
+
+    const again = cannedAnswer({ findings: [{ severity: "high", path: "src/api/refunds.ts", line: 6, title: "Injection risk <!-- v2 -->", body: "b", source: "general" }] });
+    const two = await runReviewStep(stepInput({ previous, incremental: true }), new FakeModel(again));
+    expect(reviewOf(two.intents)).toBeUndefined();
+  });
+
+  it("reports a repeat within one answer once", async () => {
+    const f = cannedAnswer().findings[0]!;
+    const outcome = await runReviewStep(stepInput(), new FakeModel(cannedAnswer({ findings: [f, { ...f, line: 4 }] })));
+    expect(reviewOf(outcome.intents)!.comments).toHaveLength(1);
+    expect(parseReviewState(summaryOf(outcome.intents).body)!.findings).toHaveLength(1);
+  });
+});

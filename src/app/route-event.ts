@@ -1,0 +1,108 @@
+import type { GitHubClient } from "../runner/github-port.js";
+import type { JobRequest, RepoTarget } from "../runner/job-request.js";
+import { parseCheckRunExternalId } from "../runner/check-run-id.js";
+import { parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
+import { readEdgeConfig } from "./edge-config.js";
+import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
+import { hasWriteAccess } from "./write-access.js";
+
+/** A webhook event as both the app and the Action receive it. */
+export interface IncomingEvent {
+  /** Event name (`issues`, `pull_request`…), without the action. */
+  name: string;
+  /** Delivery id: the same on a redelivery. */
+  id: string;
+  // Payload shapes are GitHub's; each branch below reads only the fields it needs.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  payload: any;
+  octokit: GitHubClient;
+  /** Installation id (0 in the Action, where the token is the workflow's). */
+  installationId: number;
+  log: { info(obj: Record<string, unknown>, msg: string): void };
+}
+
+/**
+ * Turns one event into the job requests it asks for: the one routing the
+ * hosted app and the GitHub Action share. It reads at most the config (for
+ * label names) and the sender's permission; everything else is the job's.
+ */
+export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
+  const { payload, name } = event;
+  const repository = payload.repository;
+  if (!repository) return [];
+  const owner: string = repository.owner?.login ?? repository.owner?.name ?? "";
+  const target: RepoTarget = { owner, repo: repository.name, installationId: event.installationId };
+  const action: string | undefined = payload.action;
+
+  if (name === "issues" && action === "labeled") {
+    if (!payload.label || payload.issue?.pull_request) return [];
+    const config = await readEdgeConfig(event.octokit, owner, repository.name);
+    const req = labelRequest(target, config, payload.label.name, payload.issue.number, `label-${event.id}`);
+    return req ? [req] : [];
+  }
+
+  if (name === "push") {
+    const config = await readEdgeConfig(event.octokit, owner, repository.name);
+    return pushRequests(target, config, { ref: payload.ref, after: payload.after, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main", commits: payload.commits ?? [] });
+  }
+
+  if (name === "pull_request" && ["opened", "synchronize", "reopened", "ready_for_review"].includes(action ?? "")) {
+    const pr = payload.pull_request;
+    const config = await readEdgeConfig(event.octokit, owner, repository.name);
+    const decision = pullRequestRequest(
+      target,
+      config,
+      {
+        number: pr.number,
+        draft: pr.draft ?? false,
+        headSha: pr.head.sha,
+        headRepo: pr.head.repo?.full_name ?? null,
+        baseRepo: pr.base.repo.full_name,
+        labels: (pr.labels ?? []).map((l: { name: string }) => l.name),
+        additions: pr.additions ?? Number.MAX_SAFE_INTEGER,
+        deletions: pr.deletions ?? 0,
+      },
+      `pr-${String(pr.head.sha).slice(0, 12)}`,
+    );
+    if ("skip" in decision) {
+      event.log.info({ pr: pr.number }, `review skipped: ${decision.skip}`);
+      return [];
+    }
+    return [decision.request];
+  }
+
+  if (name === "issue_comment" && action === "created") {
+    const { comment, issue, sender } = payload;
+    if (sender?.type === "Bot" || comment.user?.type === "Bot") return [];
+    const command = parseBatonCommand(comment.body ?? "");
+    if (!command) return [];
+    const cause = `comment-${comment.id}`;
+    const author: string = comment.user?.login ?? sender.login;
+    if (SPENDS_TOKENS.has(command.name) && !(await hasWriteAccess(event.octokit, owner, repository.name, author))) {
+      return [
+        {
+          kind: "reply",
+          target,
+          number: issue.number,
+          cause,
+          marker: `<!-- baton:reply ${cause} -->`,
+          body: `Thanks, \`@${author}\`. \`/baton ${command.name}\` calls the model, so it is reserved for people with write access to this repository. A maintainer can run it for you.`,
+        },
+      ];
+    }
+    let headSha: string | undefined;
+    if (issue.pull_request && command.name === "review") {
+      const { data } = await event.octokit.rest.pulls.get({ owner, repo: repository.name, pull_number: issue.number });
+      headSha = data.head.sha;
+    }
+    return [commandRequest(target, command, { number: issue.number, isPullRequest: Boolean(issue.pull_request), headSha, commentUrl: comment.html_url, author }, cause)];
+  }
+
+  if (name === "check_run" && action === "rerequested") {
+    // GitHub sends `rerequested` only to the app that created the check run; the external id says which job it was.
+    const parsed = payload.check_run?.external_id ? parseCheckRunExternalId(payload.check_run.external_id) : null;
+    return parsed ? [{ ...parsed, target, cause: `rerun-${event.id}` } as JobRequest] : [];
+  }
+
+  return [];
+}

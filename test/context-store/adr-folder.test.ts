@@ -1,0 +1,66 @@
+import { describe, expect, test } from "vitest";
+import { discoverAdrFolder } from "../../src/context-store/adr/parse-adr.js";
+
+const repo = [
+  "README.md",
+  "src/index.ts",
+  "docs/adr/README.md",
+  "doc/adr/0001-record-architecture-decisions.md",
+  "doc/adr/0002-implement-as-shell-scripts.md",
+  "docs/decisions/0000-use-madr.md",
+];
+
+describe("discoverAdrFolder", () => {
+  test("configuration wins, even over a folder that has ADRs", () => {
+    const found = discoverAdrFolder({ configured: "./architecture/adr/", paths: repo, adrDirFile: "doc/adr" });
+    expect(found.folder).toBe("architecture/adr");
+    expect(found.reason).toContain("configured");
+    expect(found.reason).toContain("no ADR files yet");
+  });
+
+  test("a configured folder outside the repository is refused", () => {
+    const found = discoverAdrFolder({ configured: "../elsewhere", paths: repo });
+    expect(found.folder).toBeNull();
+    expect(found.reason).toContain("not a folder inside the repository");
+  });
+
+  test(".adr-dir as adr-tools writes it: a relative path with a newline", () => {
+    const found = discoverAdrFolder({ paths: repo, adrDirFile: "doc/adr\n" });
+    expect(found.folder).toBe("doc/adr");
+    expect(found.reason).toBe("from .adr-dir (doc/adr; 2 ADR files)");
+  });
+
+  test("an unusable .adr-dir falls through to the usual places, and says so", () => {
+    const found = discoverAdrFolder({ paths: repo, adrDirFile: "/abs/path" });
+    expect(found.folder).toBe("doc/adr");
+    expect(found.reason).toContain(".adr-dir ignored");
+  });
+
+  test("usual places in order; a folder holding only a README does not count", () => {
+    const found = discoverAdrFolder({ paths: repo });
+    expect(found.folder).toBe("doc/adr");
+    expect(found.reason).toBe("found 2 ADR files in doc/adr, a usual ADR folder");
+  });
+
+  test("docs/adr comes before docs/decisions when both hold ADRs", () => {
+    const found = discoverAdrFolder({ paths: ["docs/decisions/0001-a.md", "docs/adr/0001-b.md"] });
+    expect(found.folder).toBe("docs/adr");
+  });
+
+  test("ADRs in a subfolder do not make the parent an ADR folder", () => {
+    const found = discoverAdrFolder({ paths: ["docs/adr/old/0001-a.md", "decisions/0001-b.md"] });
+    expect(found.folder).toBe("decisions");
+  });
+
+  test("the repository's own spelling is kept", () => {
+    const found = discoverAdrFolder({ paths: new Set(["Docs/ADR/0001-a.md"]) });
+    expect(found.folder).toBe("Docs/ADR");
+  });
+
+  test("no ADR folder", () => {
+    const found = discoverAdrFolder({ paths: ["src/a.ts", "docs/guide.md"] });
+    expect(found.folder).toBeNull();
+    expect(found.reason).toContain("no ADR folder found");
+    expect(found.reason).toContain("docs/architecture/decisions");
+  });
+});
