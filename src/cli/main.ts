@@ -17,6 +17,14 @@ export function buildProgram(io: CliIo): Command {
   registerLintCommand(program, io);
   registerContextCommand(program, io);
   registerStepCommands(program, io);
+  program
+    .command("action")
+    .description("Run as a GitHub Action: handle the workflow's event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)")
+    .action(async () => {
+      const { runAction } = await import("../action/run-action.js");
+      const code = await runAction({ env: io.env });
+      if (code) throw new CliError("the Baton action failed (see the messages above)", code);
+    });
   return program;
 }
 

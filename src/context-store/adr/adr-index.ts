@@ -35,13 +35,23 @@ function linkTarget(file: string): string {
     .join("/");
 }
 
-/** Text inside a GFM table cell and a link label: pipes split cells, brackets end labels, newlines end rows. */
+/**
+ * Text inside a GFM table cell and a link label. Pipes split cells (GFM wants
+ * `\|` even inside code spans); outside code spans, brackets would end the
+ * label, `<` could open HTML, and a backslash before punctuation (or at the
+ * end) would escape what follows. Other inline markdown (code, emphasis) is
+ * kept so that titles render as written.
+ */
 function cellText(text: string): string {
-  return text
-    .replace(/\s+/g, " ")
-    .trim()
-    .replace(/\\/g, "\\\\")
-    .replace(/([|[\]])/g, "\\$1");
+  const folded = text.replace(/\s+/g, " ").trim();
+  let out = "";
+  let last = 0;
+  const escapeText = (t: string): string => t.replace(/\\(?=[!-/:-@[-`{-~]|$)/g, "\\\\").replace(/[[\]<|]/g, "\\$&");
+  for (const m of folded.matchAll(/(`+)[^`]*?(?:`(?!\1)[^`]*?)*\1(?!`)/g)) {
+    out += escapeText(folded.slice(last, m.index)) + m[0].replace(/\|/g, "\\|");
+    last = m.index + m[0].length;
+  }
+  return out + escapeText(folded.slice(last));
 }
 
 function formatNumber(n: number | null, width: number): string {

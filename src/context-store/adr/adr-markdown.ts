@@ -11,10 +11,54 @@ import remarkGfm from "remark-gfm";
 import type { Nodes, Root } from "mdast";
 import { numberFromAdrId } from "./adr-file-names.js";
 
-const processor = unified().use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).freeze();
+const withGfm = unified().use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).use(remarkGfm).freeze();
+const withoutGfm = unified().use(remarkParse).use(remarkFrontmatter, ["yaml", "toml"]).freeze();
+
+/**
+ * A GFM table needs a delimiter row (`|---|:--:|`): a line of pipes, dashes,
+ * colons and blanks with at least one pipe and one dash. Scanned line by line
+ * without a regular expression over the whole text.
+ */
+function hasTableDelimiterRow(text: string): boolean {
+  let start = 0;
+  while (start <= text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    let pipe = false;
+    let dash = false;
+    let other = false;
+    for (let i = start; i < end && !other; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 124) pipe = true;
+      else if (c === 45) dash = true;
+      else if (c !== 58 && c !== 32 && c !== 9 && c !== 13) other = true;
+    }
+    if (pipe && dash && !other) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/**
+ * The GFM syntax the reader relies on (tables, strikethrough, task lists,
+ * footnotes) cannot occur without these marks. GFM parsing costs two to three
+ * times plain CommonMark, and most Nygard and MADR files use none of it. Bare
+ * URLs, the other GFM addition, read the same either way: a URL is never an
+ * ADR reference.
+ */
+function needsGfm(text: string): boolean {
+  return (
+    text.includes("~~") ||
+    text.includes("[^") ||
+    text.includes("[x]") ||
+    text.includes("[X]") ||
+    text.includes("[ ]") ||
+    (text.includes("|") && hasTableDelimiterRow(text))
+  );
+}
 
 export function parseMarkdown(text: string): Root {
-  return processor.parse(text);
+  return (needsGfm(text) ? withGfm : withoutGfm).parse(text);
 }
 
 /**

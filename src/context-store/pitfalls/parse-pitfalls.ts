@@ -1,7 +1,7 @@
 import { unified } from "unified";
 import remarkParse from "remark-parse";
 import remarkGfm from "remark-gfm";
-import type { Heading, Root } from "mdast";
+import type { Heading, Nodes, Root } from "mdast";
 import {
   FIELD_LINE,
   PITFALL_MARKER,
@@ -26,13 +26,37 @@ export type { PitfallEntry, PitfallFile, PitfallSource } from "./pitfall-entry.j
 
 const markdown = unified().use(remarkParse).use(remarkGfm);
 
+export function parsePitfallMarkdown(text: string): Root {
+  return markdown.parse(text) as Root;
+}
+
+/** 1-based lines that hold code or raw HTML, at any depth: labels and markers there are text, not structure. */
+export interface VerbatimLines {
+  code: Set<number>;
+  html: Set<number>;
+}
+
+export function verbatimLines(tree: Root): VerbatimLines {
+  const out: VerbatimLines = { code: new Set(), html: new Set() };
+  const visit = (node: Nodes): void => {
+    if (node.type === "code" || node.type === "html") {
+      const target = node.type === "code" ? out.code : out.html;
+      for (let l = node.position?.start.line ?? 0; l <= (node.position?.end.line ?? -1); l++) target.add(l);
+      return;
+    }
+    if ("children" in node) for (const child of node.children) visit(child as Nodes);
+  };
+  visit(tree);
+  return out;
+}
+
 export function parsePitfalls(path: string, text: string): PitfallFile {
   const module = moduleFromPitfallPath(path);
   const warnings: string[] = [];
   const source = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
   let tree: Root;
   try {
-    tree = markdown.parse(source) as Root;
+    tree = parsePitfallMarkdown(source);
   } catch (error) {
     return { path, module, entries: [], warnings: [`could not parse the file: ${String(error)}`] };
   }
@@ -43,12 +67,15 @@ export function parsePitfalls(path: string, text: string): PitfallFile {
   const h1Module = h1Text ? /^pitfalls\s*:\s*(.+)$/i.exec(h1Text)?.[1]?.trim() : undefined;
   if (h1Module !== undefined && h1Module !== module) warnings.push(`the title names module "${h1Module}", but the file is for "${module}"`);
 
+  const verbatim = verbatimLines(tree);
   const entries: PitfallEntry[] = [];
   headings.forEach((h, i) => {
     if (h.depth !== 2) return;
     const start = h.position?.end.offset ?? 0;
     const end = headings[i + 1]?.position?.start.offset ?? source.length;
-    entries.push(readEntry(inlineSource(source, h), source.slice(start, end), h.position?.start.line ?? 0, warnings));
+    // The body starts at the end of the heading's last line: its first "line" is that line's remainder.
+    const firstLine = h.position?.end.line ?? 0;
+    entries.push(readEntry(inlineSource(source, h), source.slice(start, end), h.position?.start.line ?? 0, firstLine, verbatim, warnings));
   });
 
   const seen = new Map<string, PitfallEntry>();
@@ -68,36 +95,27 @@ function inlineSource(source: string, h: Heading): string {
   return source.slice(first, last).replace(/\s*\n\s*/g, " ").trim();
 }
 
-function readEntry(title: string, body: string, line: number, warnings: string[]): PitfallEntry {
-  const lines = body.split("\n");
-  let fence: string | null = null;
+function readEntry(title: string, body: string, line: number, firstLine: number, verbatim: VerbatimLines, warnings: string[]): PitfallEntry {
   let markerId: string | null = null;
   const lessonLines: string[] = [];
   const fields: { name: ReturnType<typeof fieldName>; lines: string[] }[] = [];
 
-  for (const l of lines) {
-    const fenceMark = /^ {0,3}(`{3,}|~{3,})/.exec(l)?.[1];
-    const open: string | null = fence;
-    const inFence = open !== null;
-    if (open === null && fenceMark) fence = fenceMark;
-    else if (open !== null && fenceMark && fenceMark[0] === open[0] && fenceMark.length >= open.length && l.trim() === fenceMark) fence = null;
-
-    if (!inFence && !fenceMark) {
-      const marker = PITFALL_MARKER.exec(l);
-      if (marker?.[1] && markerId === null && l.trim() === marker[0]) {
-        markerId = marker[1];
-        continue;
-      }
-      const field = FIELD_LINE.exec(l);
-      if (field?.[2]) {
-        fields.push({ name: fieldName(field[2]), lines: [field[3] ?? ""] });
-        continue;
-      }
+  body.split("\n").forEach((l, i) => {
+    const docLine = firstLine + i;
+    const marker = verbatim.code.has(docLine) ? null : PITFALL_MARKER.exec(l);
+    if (marker?.[1] && markerId === null && l.trim() === marker[0]) {
+      markerId = marker[1];
+      return;
+    }
+    const field = verbatim.code.has(docLine) || verbatim.html.has(docLine) ? null : FIELD_LINE.exec(l);
+    if (field?.[2]) {
+      fields.push({ name: fieldName(field[2]), lines: [field[3] ?? ""] });
+      return;
     }
     const current = fields[fields.length - 1];
     if (current) current.lines.push(l);
     else lessonLines.push(l);
-  }
+  });
 
   const value = (name: string): string | null => {
     const f = fields.find((x) => x.name === name);

@@ -1,6 +1,6 @@
 import { atxHeading, embedMarkdown, foldLine } from "../adr/write-adr.js";
 import { FIELD_LINE, normaliseLesson, pitfallId, pitfallMarker, prFromUrl, type NewPitfall, type PitfallSource } from "./pitfall-entry.js";
-import { parsePitfalls } from "./parse-pitfalls.js";
+import { parsePitfallMarkdown, parsePitfalls, verbatimLines } from "./parse-pitfalls.js";
 
 /**
  * Adding lessons to `docs/pitfalls/<module>.md`. The file belongs to the team:
@@ -22,13 +22,17 @@ export interface AppendResult {
 
 /**
  * Lesson and why text as they are written and read back: embedded like ADR
- * text, and a line that would read as one of Baton's field labels gets its
- * first `*`/`_` escaped so it stays text.
+ * text, and a line that the reader would take for one of the field labels
+ * (outside code and HTML) gets its first `*`/`_` escaped so it stays text.
  */
 export function canonicalPitfallText(text: string): string {
-  return embedMarkdown(text, ENTRY_BODY_MIN_DEPTH)
+  const embedded = embedMarkdown(text, ENTRY_BODY_MIN_DEPTH);
+  const verbatim = verbatimLines(parsePitfallMarkdown(embedded));
+  return embedded
     .split("\n")
-    .map((line) => (FIELD_LINE.test(line) ? line.replace(/(\*\*|__)/, (m) => `\\${m}`) : line))
+    .map((line, i) =>
+      !verbatim.code.has(i + 1) && !verbatim.html.has(i + 1) && FIELD_LINE.test(line) ? line.replace(/(\*\*|__)/, (m) => `\\${m}`) : line,
+    )
     .join("\n");
 }
 

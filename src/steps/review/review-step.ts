@@ -132,6 +132,9 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
     conclusion: failing.length > 0 ? "failure" : "success",
     usage: result.usage,
     model: result.model,
+    findings: fresh.map((f) => ({ severity: f.severity, path: f.path, line: f.line, title: f.title, body: f.body, source: f.source })),
+    // The terminal shows the same summary a PR would get, without the hidden state.
+    reportMarkdown: summaryComment.body.replace(/<!--[\s\S]*?-->\n?/g, "").trim(),
   };
 }
 

@@ -1,0 +1,166 @@
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runCli } from "../src/cli/main.js";
+import type { CliIo } from "../src/cli/cli-io.js";
+import { createSampleRepo, git, SPEC_PATH } from "./sample-repo.js";
+
+/**
+ * The offline demo (`npm run demo`): Baton's three steps, end to end, on a
+ * sample repository in a temporary folder, through the real CLI in-process.
+ * Only the model is replayed (demo/recording.json) when no API key is set:
+ * context resolution, budgeting, the files written and the git commits are
+ * all real. See demo/README.md.
+ */
+
+export const RECORDING_PATH = fileURLToPath(new URL("./recording.json", import.meta.url));
+
+export interface DemoIo {
+  out(line: string): void;
+  err(line: string): void;
+  env: NodeJS.ProcessEnv;
+  /** The date written into the new ADR; today by default. */
+  today?: () => string;
+}
+
+export interface DemoOptions {
+  /** Call Claude and re-record demo/recording.json (needs ANTHROPIC_API_KEY). */
+  record?: boolean;
+  /** Replay the recording even when an API key is set. */
+  replay?: boolean;
+  /** Another recording file to replay or write. */
+  recordingPath?: string;
+}
+
+/** A demo failure the user can act on: printed without a stack trace. */
+export class DemoError extends Error {}
+
+type ModelMode = "recorded" | "claude" | "record";
+
+const USAGE = `Usage: npm run demo [-- --record | --replay]
+
+Runs Baton's architecture review, dev and review steps on a sample repository
+in a temporary folder.
+
+  (no option)  Claude when ANTHROPIC_API_KEY is set, else the recorded answers
+               in demo/recording.json (offline)
+  --replay     the recorded answers, even when ANTHROPIC_API_KEY is set
+  --record     call Claude and rewrite demo/recording.json (needs ANTHROPIC_API_KEY)`;
+
+function hasKey(env: NodeJS.ProcessEnv): boolean {
+  return Boolean(env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN);
+}
+
+function modelMode(env: NodeJS.ProcessEnv, opts: DemoOptions): ModelMode {
+  if (opts.record) {
+    if (!hasKey(env)) throw new DemoError("--record calls Claude to re-record the demo: set ANTHROPIC_API_KEY first (or run `npm run demo` without --record to replay the recording offline)");
+    return "record";
+  }
+  return hasKey(env) && !opts.replay ? "claude" : "recorded";
+}
+
+function banner(mode: ModelMode, recording: string): string[] {
+  const model =
+    mode === "recorded"
+      ? `model: recorded — ${recording} (no API key set, or --replay); everything else is real: context resolution, budgeting, files, git commits`
+      : mode === "claude"
+        ? "model: Claude (ANTHROPIC_API_KEY is set); `npm run demo -- --replay` replays the recording instead"
+        : `model: Claude, re-recording ${recording}`;
+  return ["Baton demo: spec → ADR → code → review, on a sample repository", model, ""];
+}
+
+/** Shorter paths in what the demo shows: the recording relative to where the demo was started. */
+function displayPath(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith("..") ? rel : path;
+}
+
+/** Runs the demo and returns the path of the sample repository it created. */
+export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<string> {
+  const recording = opts.recordingPath ?? RECORDING_PATH;
+  const mode = modelMode(io.env, opts);
+  const shownRecording = displayPath(recording);
+  for (const line of banner(mode, shownRecording)) io.out(line);
+
+  const root = createSampleRepo();
+  io.out(`Sample repository (git, branch main): ${root}`);
+  io.out("  src/api, src/web, src/billing · .github/baton.yml · docs/adr (2 ADRs) · docs/pitfalls/api.md · docs/specs/rate-limiting.md");
+
+  const today = io.today ?? (() => new Date().toISOString().slice(0, 10));
+  const modelArgs = mode === "recorded" ? ["--recorded", recording] : mode === "record" ? ["--record", recording] : [];
+  const shownModelArgs = modelArgs.length ? [modelArgs[0]!, shownRecording] : [];
+
+  const baton = async (label: string, args: string[], withModel = true): Promise<void> => {
+    io.out(`$ baton ${[...args, ...(withModel ? shownModelArgs : [])].join(" ")}`);
+    const prefix = `  ${label} │ `;
+    const cli: CliIo = {
+      cwd: root,
+      // Progress goes to the CLI's stderr; in the demo it reads best in line with the output.
+      out: (text) => text.split("\n").forEach((l) => io.out(`${prefix}${l}`.trimEnd())),
+      err: (text) => text.split("\n").forEach((l) => io.out(`${prefix}${l}`.trimEnd())),
+      today,
+      env: io.env,
+    };
+    const code = await runCli([...args, ...(withModel ? modelArgs : [])], cli);
+    if (code !== 0) throw new DemoError(`baton ${args[0]} exited with code ${code} (see above); the sample repository is left in ${root}`);
+  };
+
+  const adrFiles = () => new Set(readdirSync(join(root, "docs/adr")).filter((f) => /^\d{4}-.+\.md$/.test(f)));
+  const before = adrFiles();
+
+  io.out("", "1/3 Architecture review: the spec becomes an ADR (with module guidance), written into the working tree");
+  await baton("architect", ["architect", "--spec", SPEC_PATH]);
+  const newAdr = [...adrFiles()].find((f) => !before.has(f));
+  if (!newAdr) throw new DemoError(`the architecture review wrote no new ADR in ${root}/docs/adr`);
+  const adrPath = `docs/adr/${newAdr}`;
+  io.out("", `The ADR as written (${adrPath}):`);
+  for (const line of readFileSync(join(root, adrPath), "utf8").trimEnd().split("\n")) io.out(`  ${line}`);
+
+  io.out("", `Merging the ADR PR accepts it: ${adrPath} goes from proposed to accepted, committed on main`);
+  const adrText = readFileSync(join(root, adrPath), "utf8");
+  writeFileSync(join(root, adrPath), adrText.replace(/^status: proposed$/m, "status: accepted"));
+  await baton("adr", ["adr", "index"], false);
+  git(root, ["add", "docs/adr"]);
+  const title = /^# (.+)$/m.exec(adrText)?.[1] ?? newAdr;
+  git(root, ["commit", "-q", "-m", `docs(adr): ${title}\n\nMerged the ADR pull request: the decision is accepted.`]);
+  io.out(`  ${git(root, ["log", "-1", "--oneline"])}`);
+
+  io.out("", "2/3 Dev: implements the accepted ADR in a tool loop, commits on a new branch");
+  await baton("dev", ["dev", "--adr", adrPath]);
+  const branch = git(root, ["symbolic-ref", "--short", "HEAD"]);
+  io.out(`  ${git(root, ["show", "--stat", "--format=%h %s (on " + branch + ")", "HEAD"]).split("\n").join("\n  ")}`);
+
+  io.out("", `3/3 Review: the diff main...${branch}, against the spec, the ADRs and the pitfalls read from main`);
+  await baton("review", ["review", "--base", "main"]);
+
+  io.out("", `The sample repository stays in ${root}; look around:`);
+  io.out(`  git -C ${root} log --oneline --all --graph`);
+  for (const line of git(root, ["log", "--oneline", "--all", "--graph"]).split("\n")) io.out(`  ${line}`);
+  io.out(`  cat ${join(root, adrPath)}`);
+  return root;
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const unknown = argv.filter((a) => a !== "--record" && a !== "--replay");
+  if (unknown.length) {
+    process.stderr.write(`demo: unknown option ${unknown[0]}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const started = Date.now();
+  try {
+    await runDemo({ out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), env: process.env }, { record: argv.includes("--record"), replay: argv.includes("--replay") });
+    process.stdout.write(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
+    return 0;
+  } catch (err) {
+    process.stderr.write(`demo: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,80 @@
+import { readFileSync } from "node:fs";
+import { ProbotOctokit } from "probot";
+import { routeEvent } from "../app/route-event.js";
+import { createInProcessQueue } from "../jobs/in-process-queue.js";
+import { defaultIsTransient } from "../jobs/retry-policy.js";
+import { createAnthropicModelClient } from "../model/anthropic-model-client.js";
+import type { ModelClient } from "../model/model-client.js";
+import { isTransientError } from "../model/model-errors.js";
+import type { GitHubClient } from "../runner/github-port.js";
+import { jobId, jobKey, type JobRequest } from "../runner/job-request.js";
+import { reportJobFailure, runJob, type RunnerDeps } from "../runner/run-job.js";
+
+export interface ActionOptions {
+  env: NodeJS.ProcessEnv;
+  model?: ModelClient;
+  octokit?: GitHubClient;
+  now?: () => Date;
+  sleep?: (ms: number) => Promise<void>;
+  log?: RunnerDeps["log"];
+}
+
+const consoleLog: RunnerDeps["log"] = {
+  info: (obj, msg) => console.log(`${msg} ${JSON.stringify(obj)}`),
+  warn: (obj, msg) => console.warn(`warning: ${msg} ${JSON.stringify(obj)}`),
+  error: (obj, msg) => console.error(`error: ${msg} ${JSON.stringify(obj)}`),
+};
+
+/**
+ * Baton as a GitHub Action: the workflow's event goes through the same
+ * router, the same job runner and the same writer as the hosted app; only
+ * the token (the workflow's) and the queue (one process, run to the end)
+ * differ. Returns the process exit code.
+ */
+export async function runAction(opts: ActionOptions): Promise<number> {
+  const { env } = opts;
+  const log = opts.log ?? consoleLog;
+  const eventName = env.GITHUB_EVENT_NAME;
+  const eventPath = env.GITHUB_EVENT_PATH;
+  const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;
+  if (!eventName || !eventPath) {
+    log.error({}, "GITHUB_EVENT_NAME and GITHUB_EVENT_PATH are not set: run this inside a GitHub Actions workflow");
+    return 2;
+  }
+  if (!token && !opts.octokit) {
+    log.error({}, "no GitHub token: pass github_token (the workflow's GITHUB_TOKEN) to the action");
+    return 2;
+  }
+  const payload = JSON.parse(readFileSync(eventPath, "utf8")) as unknown;
+  const octokit =
+    opts.octokit ??
+    (new ProbotOctokit({
+      auth: { token },
+      baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
+      throttle: { enabled: true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
+    }) as unknown as GitHubClient);
+  const model = opts.model ?? createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
+  const deps: RunnerDeps = { octokit, model, log, now: opts.now ?? (() => new Date()) };
+
+  const requests = await routeEvent({ name: eventName, id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, payload, octokit, installationId: 0, log });
+  if (requests.length === 0) {
+    log.info({ event: eventName }, "nothing for Baton in this event");
+    return 0;
+  }
+  let failed = 0;
+  const queue = createInProcessQueue({
+    handler: (job) => runJob(job.payload as JobRequest, deps),
+    onFailure: async (job, err) => {
+      failed++;
+      await reportJobFailure(job.payload as JobRequest, err, deps);
+    },
+    concurrency: 1,
+    isTransient: (err) => isTransientError(err) || defaultIsTransient(err),
+    sleep: opts.sleep,
+    logger: log,
+  });
+  for (const req of requests) await queue.enqueue({ id: jobId(req), key: jobKey(req), kind: req.kind, payload: req });
+  await queue.onIdle();
+  await queue.close();
+  return failed ? 1 : 0;
+}

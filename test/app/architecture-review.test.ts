@@ -1,0 +1,108 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeClaude } from "./fixtures/fake-claude.js";
+import { FakeGitHub } from "./fixtures/fake-github.js";
+import { startApp } from "./fixtures/harness.js";
+import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { issueLabeled } from "./fixtures/webhooks.js";
+
+/** What Claude answers through the forced `write_adr` tool. */
+const ADR_ANSWER = {
+  title: "Search users with a bounded query endpoint",
+  context: "Issue #12 asks for `GET /users?query=` returning at most 50 users.",
+  options: [{ name: "Bounded search endpoint in api", description: "A new handler in src/api/users.ts" }, { name: "Client-side filtering" }],
+  decision: "Add a bounded search endpoint in the api module, with problem+json errors.",
+  consequences: ["Good, because results are bounded.", "Bad, because it needs an index."],
+  modules: ["api"],
+  guidance: [{ module: "api", guidance: "Clamp `limit` to 50 and return problem+json on invalid queries." }],
+  supersedes: [],
+};
+
+describe("architecture review, end to end", () => {
+  let github: FakeGitHub;
+  let claude: FakeClaude;
+
+  beforeEach(() => {
+    github = new FakeGitHub().start();
+    claude = new FakeClaude();
+  });
+  afterEach(() => github.stop());
+
+  it("turns an issue labelled needs-architecture into an ADR pull request, a comment and a check run", async () => {
+    // ADR 1 exists and answers another issue: the new ADR is number 2.
+    const main = seedRepository(github, repositoryFiles({ adr: { spec: "#3" } }));
+    github.addIssue(ISSUE_12);
+    claude.answersWithTool("write_adr", ADR_ANSWER);
+    const app = await startApp();
+
+    await app.deliver("issues", issueLabeled(ISSUE_12, "needs-architecture"));
+
+    expect(github.unmatched).toEqual([]);
+    expect(claude.isDone()).toBe(true);
+
+    // What Claude was sent: the issue, delimited and without its hidden comment, and the ADR index.
+    expect(claude.requests).toHaveLength(1);
+    const request = claude.requests[0]!;
+    expect(request.tool_choice).toMatchObject({ type: "tool", name: "write_adr" });
+    expect(request.tools.map((t) => t.name)).toEqual(["write_adr"]);
+    const sent = claude.openingText();
+    expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=[\s\S]*<\/untrusted>/);
+    expect(sent).not.toContain("ignore all previous instructions");
+    expect(sent).toMatch(/<adr-index folder="docs\/adr">[\s\S]*1 \| accepted \| Return problem\+json errors from the API \| docs\/adr\/0001-return-problem-json-errors\.md/);
+    expect(request.messages[0]!.content.at(-1)!.text).toContain("issue #12");
+
+    // The branch, with one commit holding the new ADR (and the regenerated index).
+    const branch = "baton/adr/12-add-a-user-search-endpoint";
+    const tip = github.branchSha(branch);
+    expect(tip).toBeDefined();
+    const commit = github.commits.get(tip!)!;
+    expect(commit.parents).toEqual([main]);
+    expect(commit.message).toMatch(/^docs\(adr\): Search users with a bounded query endpoint/);
+    const files = github.filesAt(tip!);
+    const adrPath = "docs/adr/0002-add-a-user-search-endpoint.md";
+    const adr = files[adrPath];
+    expect(adr).toBeDefined();
+    expect(adr).toMatch(/^---\n[\s\S]*status: proposed[\s\S]*\n---\n/);
+    expect(adr).toMatch(/spec: "#12"/);
+    expect(adr).toMatch(/modules:[\s\S]*api/);
+    expect(adr).toMatch(/## Module guidance\n+### api\n+Clamp `limit` to 50/);
+    expect(files["docs/adr/README.md"]).toContain("0002-add-a-user-search-endpoint.md");
+    // Nothing outside docs/adr changed.
+    const before = github.filesAt(main);
+    const changed = Object.keys(files).filter((p) => files[p] !== before[p]);
+    expect(changed.sort()).toEqual([adrPath, "docs/adr/README.md"]);
+    // The Git Data API, in order: blobs, one tree, one commit, one ref.
+    const gitWrites = github.writes().filter((w) => w.path.includes("/git/")).map((w) => `${w.method} ${w.path.replace(/^\/repos\/acme\/widgets/, "")}`);
+    expect(gitWrites).toEqual(["POST /git/blobs", "POST /git/blobs", "POST /git/trees", "POST /git/commits", "POST /git/refs"]);
+    expect(github.writes().find((w) => w.path.endsWith("/git/refs"))!.body).toMatchObject({ ref: `refs/heads/${branch}`, sha: tip });
+
+    // The pull request links the issue and carries the manifest.
+    const pulls = [...github.pulls.values()];
+    expect(pulls).toHaveLength(1);
+    const pr = pulls[0]!;
+    expect(pr.headRef).toBe(branch);
+    expect(pr.baseRef).toBe("main");
+    expect(pr.title).toBe("ADR 2: Search users with a bounded query endpoint");
+    expect(pr.body).toContain("Refs #12");
+    expect(pr.body).toContain(adrPath);
+    expect(pr.body).toContain("Context manifest");
+    expect(pr.body).toMatch(/\| spec — Issue #12: Add a user search endpoint \| `issue#12@2026-11-24T09:30:00Z`/);
+    expect(pr.body).toMatch(/Baton-Spec: #12/);
+
+    // The issue gets one comment linking the PR.
+    const comments = github.commentsOn(12);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain(`https://github.com/acme/widgets/pull/${pr.number}`);
+    expect(comments[0]!.body).toContain("<!-- baton:adr-proposed issue-12 -->");
+
+    // One check run on the default branch's commit: queued, in progress, success, with the manifest.
+    expect(github.checkRuns).toHaveLength(1);
+    const run = github.checkRuns[0]!;
+    expect(run.name).toBe("Baton: architecture-review");
+    expect(run.headSha).toBe(main);
+    expect(run.history).toEqual(["queued", "in_progress", "completed:success"]);
+    expect(run.output?.title).toBe("ADR 2 proposed: Search users with a bounded query endpoint");
+    expect(run.output?.summary).toContain("Context manifest: architecture-review");
+    expect(run.output?.summary).toContain(`pull request #${pr.number}: created`);
+    expect(run.output?.summary).toMatch(/model `claude-sonnet-5-5`, 4,210 input tokens/);
+  });
+});
