@@ -59,14 +59,15 @@ function modelMode(env: NodeJS.ProcessEnv, opts: DemoOptions): ModelMode {
   return hasKey(env) && !opts.replay ? "claude" : "recorded";
 }
 
-function banner(mode: ModelMode, recording: string): string[] {
+function banner(mode: ModelMode, recording: string, env: NodeJS.ProcessEnv): string[] {
+  const real = "everything else is real: context resolution, budgeting, files, git commits";
   const model =
     mode === "recorded"
-      ? `model: recorded — ${recording} (no API key set, or --replay); everything else is real: context resolution, budgeting, files, git commits`
+      ? [`model: recorded — ${hasKey(env) ? "--replay given" : "no API key set"}; ${real}`, `(the model's answers are replayed from ${recording})`]
       : mode === "claude"
-        ? "model: Claude (ANTHROPIC_API_KEY is set); `npm run demo -- --replay` replays the recording instead"
-        : `model: Claude, re-recording ${recording}`;
-  return ["Baton demo: spec → ADR → code → review, on a sample repository", model, ""];
+        ? ["model: Claude — ANTHROPIC_API_KEY is set (`npm run demo -- --replay` replays the recording instead)"]
+        : [`model: Claude — re-recording ${recording}`];
+  return ["Baton demo: spec → ADR → code → review, on a sample repository", ...model, ""];
 }
 
 /** Shorter paths in what the demo shows: the recording relative to where the demo was started. */
@@ -80,18 +81,22 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   const recording = opts.recordingPath ?? RECORDING_PATH;
   const mode = modelMode(io.env, opts);
   const shownRecording = displayPath(recording);
-  for (const line of banner(mode, shownRecording)) io.out(line);
+  for (const line of banner(mode, shownRecording, io.env)) io.out(line);
 
   const root = createSampleRepo();
   io.out(`Sample repository (git, branch main): ${root}`);
   io.out("  src/api, src/web, src/billing · .github/baton.yml · docs/adr (2 ADRs) · docs/pitfalls/api.md · docs/specs/rate-limiting.md");
 
+  const section = (title: string): void => {
+    io.out("");
+    io.out(title);
+  };
   const today = io.today ?? (() => new Date().toISOString().slice(0, 10));
-  const modelArgs = mode === "recorded" ? ["--recorded", recording] : mode === "record" ? ["--record", recording] : [];
-  const shownModelArgs = modelArgs.length ? [modelArgs[0]!, shownRecording] : [];
+  // Relative to where the demo was started, as the CLI reads it: the command shown is the command run.
+  const modelArgs = mode === "recorded" ? ["--recorded", shownRecording] : mode === "record" ? ["--record", shownRecording] : [];
 
   const baton = async (label: string, args: string[], withModel = true): Promise<void> => {
-    io.out(`$ baton ${[...args, ...(withModel ? shownModelArgs : [])].join(" ")}`);
+    io.out(`$ baton ${[...args, ...(withModel ? modelArgs : [])].join(" ")}`);
     const prefix = `  ${label} │ `;
     const cli: CliIo = {
       cwd: root,
@@ -108,15 +113,15 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   const adrFiles = () => new Set(readdirSync(join(root, "docs/adr")).filter((f) => /^\d{4}-.+\.md$/.test(f)));
   const before = adrFiles();
 
-  io.out("", "1/3 Architecture review: the spec becomes an ADR (with module guidance), written into the working tree");
+  section("1/3 Architecture review: the spec becomes an ADR (with module guidance), written into the working tree");
   await baton("architect", ["architect", "--spec", SPEC_PATH]);
   const newAdr = [...adrFiles()].find((f) => !before.has(f));
   if (!newAdr) throw new DemoError(`the architecture review wrote no new ADR in ${root}/docs/adr`);
   const adrPath = `docs/adr/${newAdr}`;
-  io.out("", `The ADR as written (${adrPath}):`);
+  section(`The ADR as written (${adrPath}):`);
   for (const line of readFileSync(join(root, adrPath), "utf8").trimEnd().split("\n")) io.out(`  ${line}`);
 
-  io.out("", `Merging the ADR PR accepts it: ${adrPath} goes from proposed to accepted, committed on main`);
+  section(`Merging the ADR PR accepts it: ${adrPath} goes from proposed to accepted, committed on main`);
   const adrText = readFileSync(join(root, adrPath), "utf8");
   writeFileSync(join(root, adrPath), adrText.replace(/^status: proposed$/m, "status: accepted"));
   await baton("adr", ["adr", "index"], false);
@@ -125,18 +130,24 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   git(root, ["commit", "-q", "-m", `docs(adr): ${title}\n\nMerged the ADR pull request: the decision is accepted.`]);
   io.out(`  ${git(root, ["log", "-1", "--oneline"])}`);
 
-  io.out("", "2/3 Dev: implements the accepted ADR in a tool loop, commits on a new branch");
+  section("2/3 Dev: implements the accepted ADR in a tool loop, commits on a new branch");
   await baton("dev", ["dev", "--adr", adrPath]);
   const branch = git(root, ["symbolic-ref", "--short", "HEAD"]);
-  io.out(`  ${git(root, ["show", "--stat", "--format=%h %s (on " + branch + ")", "HEAD"]).split("\n").join("\n  ")}`);
+  io.out(`The commit, on branch ${branch}:`);
+  for (const line of git(root, ["show", "--stat", "--patch", "--format=%h %s", "HEAD"]).split("\n")) io.out(`  ${line}`);
 
-  io.out("", `3/3 Review: the diff main...${branch}, against the spec, the ADRs and the pitfalls read from main`);
+  section(`3/3 Review: the diff main...${branch}, against the spec, the ADRs and the pitfalls read from main`);
   await baton("review", ["review", "--base", "main"]);
 
-  io.out("", `The sample repository stays in ${root}; look around:`);
-  io.out(`  git -C ${root} log --oneline --all --graph`);
-  for (const line of git(root, ["log", "--oneline", "--all", "--graph"]).split("\n")) io.out(`  ${line}`);
-  io.out(`  cat ${join(root, adrPath)}`);
+  section(`The sample repository stays in ${root}; look around:`);
+  io.out(`  $ git -C ${root} log --oneline --all --graph`);
+  for (const line of git(root, ["log", "--oneline", "--all", "--graph", "--decorate"]).split("\n")) io.out(`  ${line}`);
+  const bin = fileURLToPath(new URL("../bin/baton.js", import.meta.url));
+  io.out("  Then, for example:");
+  io.out(`    cd ${root}`);
+  io.out(`    node ${bin} adr list`);
+  io.out(`    node ${bin} context review --base main     # what the review saw, without calling a model`);
+  io.out(`    git diff main...${branch}`);
   return root;
 }
 

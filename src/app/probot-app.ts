@@ -46,10 +46,19 @@ export function createBatonApp(options: BatonAppOptions = {}): ApplicationFuncti
       context.log.info({ job: jobId(req), accepted: result.accepted, reason: result.reason }, "baton job");
     };
 
+    // GitHub's "Redeliver" sends the same delivery id: an event already handled is
+    // dropped before any request is made. Remembered only once handled, so a
+    // delivery whose handler failed (shown as failed on GitHub) runs again.
+    const handled = new Set<string>();
+
     // One router for every event, shared with the GitHub Action.
     app.on(["issues.labeled", "push", "pull_request", "issue_comment.created", "check_run.rerequested"], async (context) => {
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
       if (!installationId) return;
+      if (handled.has(context.id)) {
+        context.log.info({ delivery: context.id }, "delivery already handled, ignored");
+        return;
+      }
       const requests = await routeEvent({
         name: context.name,
         id: context.id,
@@ -59,6 +68,8 @@ export function createBatonApp(options: BatonAppOptions = {}): ApplicationFuncti
         log: context.log,
       });
       for (const req of requests) await enqueue(context, req);
+      handled.add(context.id);
+      if (handled.size > 10_000) handled.delete(handled.values().next().value as string);
     });
   };
 }

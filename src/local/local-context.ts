@@ -7,6 +7,8 @@ import { declareSteps } from "../graph/default-steps.js";
 import { resolveContext, type ResolvedContext } from "../graph/resolve-context.js";
 import type { StepTrigger } from "../graph/step-trigger.js";
 import { createLocalGitSnapshot, diffBetween, mergeBase, resolveCommit } from "../snapshot/local-git-snapshot.js";
+import { runGit } from "../snapshot/git-process.js";
+import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
@@ -56,6 +58,8 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     const files = parseUnifiedDiff(await diffBetween(opts.cwd, trusted, head));
     trigger.diff = { base: trusted, head, files };
     trigger.changedPaths = files.map((f) => f.path);
+    // Like a PR body on GitHub: the commits under review name their ADR (`Baton-ADR:` trailers, "ADR 12").
+    if (!opts.adrs?.length) trigger.linkedAdrs = adrLinksFromText(await runGit(opts.cwd, ["log", "--format=%B", `${trusted}..${head}`]));
   }
   if (opts.spec) trigger.spec = { kind: "file", path: opts.spec.replace(/^\.\//, "") };
   else if (opts.issueText) trigger.spec = { kind: "text", label: opts.issueText, text: readFileSync(resolve(opts.cwd, opts.issueText), "utf8") };
@@ -66,8 +70,8 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
     const store = await loadContextStore(snapshot, repoConfig.config);
     const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
-    if (opts.step === "dev" && !trigger.spec) {
-      // The dev step's spec is the one its ADR answers, when that is a committed file.
+    if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
+      // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));
       if (adr?.record.spec && !adr.record.spec.startsWith("#")) trigger.spec = { kind: "file", path: adr.record.spec };
     }

@@ -1,7 +1,7 @@
 import { CliError } from "../cli/cli-io.js";
 import { createAnthropicModelClient } from "../model/anthropic-model-client.js";
 import type { ModelClient } from "../model/model-client.js";
-import { createRecordedModelClient, createRecordingModelClient, emptyRecording, readRecordingFile, writeRecordingFile, type Recording } from "../model/recorded-model-client.js";
+import { createRecordedModelClient, createRecordingModelClient, emptyRecording, readRecordingFile, RECORDED_MODEL, writeRecordingFile, type Recording } from "../model/recorded-model-client.js";
 
 export interface LocalModel {
   client: ModelClient;
@@ -9,6 +9,8 @@ export interface LocalModel {
   source: string;
   /** Writes the recording when recording; no-op otherwise. */
   finish(): Promise<void>;
+  /** The model name every answer will carry, when known before the first call ("recorded" for a replay). */
+  model?: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface LocalModel {
 export async function localModel(env: NodeJS.ProcessEnv, opts: { recorded?: string; record?: string; stepId: string }): Promise<LocalModel> {
   const hasKey = Boolean(env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN);
   if (opts.recorded && !opts.record) {
-    return { client: createRecordedModelClient(await readRecordingFile(opts.recorded)), source: `recorded (${opts.recorded})`, finish: async () => {} };
+    return { client: createRecordedModelClient(await readRecordingFile(opts.recorded)), source: `recorded (${opts.recorded})`, finish: async () => {}, model: RECORDED_MODEL };
   }
   if (!hasKey) throw new CliError("no model: set ANTHROPIC_API_KEY (any Anthropic-compatible endpoint through ANTHROPIC_BASE_URL), or pass --recorded FILE to replay a recording");
   const inner = createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });

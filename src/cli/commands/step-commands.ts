@@ -117,6 +117,8 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         describeContext(ctx, say);
         const model = await localModel(io.env, { ...opts, stepId: "review" });
         say(`model: ${model.source}`);
+        // The report embeds the manifest before the answer comes back: name a replayed model already.
+        if (model.model) ctx.manifest.model = model.model;
         const outcome = await runReviewStep(
           {
             context: ctx,

@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { FakeClaude } from "./fixtures/fake-claude.js";
+import { FakeGitHub } from "./fixtures/fake-github.js";
+import { startApp } from "./fixtures/harness.js";
+import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { issueLabeled } from "./fixtures/webhooks.js";
+
+const ADR_ANSWER = {
+  title: "Search users with a bounded query endpoint",
+  context: "Issue #12 asks for a user search.",
+  options: [{ name: "Bounded search endpoint" }],
+  decision: "Add a bounded search endpoint in the api module.",
+  consequences: ["Good, because results are bounded."],
+  modules: ["api"],
+  guidance: [{ module: "api", guidance: "Clamp `limit` to 50." }],
+  supersedes: [],
+};
+
+describe("a redelivered webhook changes nothing", () => {
+  let github: FakeGitHub;
+  let claude: FakeClaude;
+
+  beforeEach(() => {
+    github = new FakeGitHub().start();
+    claude = new FakeClaude();
+    seedRepository(github, repositoryFiles({ adr: { spec: "#3" } }));
+    github.addIssue(ISSUE_12);
+  });
+  afterEach(() => github.stop());
+
+  it("refuses the same delivery a second time: no model call, no request of any kind", async () => {
+    claude.answersWithTool("write_adr", ADR_ANSWER);
+    const app = await startApp();
+    const payload = issueLabeled(ISSUE_12, "needs-architecture");
+
+    await app.deliver("issues", payload, "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+    expect(claude.requests).toHaveLength(1);
+    expect(github.pulls.size).toBe(1);
+    const requestsAfterFirst = github.requests.length;
+
+    // GitHub's "Redeliver" sends the same delivery id.
+    await app.deliver("issues", payload, "72d3162e-cc78-11e3-81ab-4c9367dc0958");
+
+    expect(claude.requests).toHaveLength(1);
+    expect(github.requests.length).toBe(requestsAfterFirst);
+    expect(github.unmatched).toEqual([]);
+    expect(github.pulls.size).toBe(1);
+    expect(github.commentsOn(12)).toHaveLength(1);
+    expect(github.checkRuns).toHaveLength(1);
+  });
+
+  it("after a restart, finds the branch, the pull request, the comment and the check run, and creates nothing", async () => {
+    // The model answers the same both times (as a recording would).
+    claude.answersWithTool("write_adr", ADR_ANSWER).answersWithTool("write_adr", ADR_ANSWER);
+    const payload = issueLabeled(ISSUE_12, "needs-architecture");
+    const first = await startApp();
+    await first.deliver("issues", payload, "delivery-before-restart");
+    const branch = "baton/adr/12-add-a-user-search-endpoint";
+    const tip = github.branchSha(branch);
+    expect(tip).toBeDefined();
+    const pr = [...github.pulls.values()][0]!;
+    const comment = github.commentsOn(12)[0]!;
+    const writesBefore = github.writes().length;
+
+    // A new process: no memory of the first run; only what is on GitHub.
+    const second = await startApp();
+    await second.deliver("issues", payload, "delivery-before-restart");
+
+    expect(github.unmatched).toEqual([]);
+    expect(claude.isDone()).toBe(true);
+    const newWrites = github.writes().slice(writesBefore);
+    // No POST at all: no blob, tree, commit, ref, pull request, comment or check run.
+    expect(newWrites.filter((w) => w.method === "POST")).toEqual([]);
+    // Only the existing check run is reported on again.
+    expect(newWrites.map((w) => `${w.method} ${w.path}`)).toEqual(newWrites.map(() => `PATCH /repos/acme/widgets/check-runs/${github.checkRuns[0]!.id}`));
+    expect(github.branchSha(branch)).toBe(tip);
+    expect(github.pulls.size).toBe(1);
+    expect(github.pulls.get(pr.number)!.body).toBe(pr.body);
+    expect(github.commentsOn(12)).toEqual([comment]);
+    expect(github.checkRuns).toHaveLength(1);
+    expect(github.checkRuns[0]!.conclusion).toBe("success");
+    expect(github.checkRuns[0]!.output?.summary).toContain(`pull request #${pr.number}: unchanged`);
+  });
+});
