@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import { parseAdr, readAdrFiles, isAdrFileName } from "../../src/context-store/adr/parse-adr.js";
 import { parseAdrDate } from "../../src/context-store/adr/adr-dates.js";
@@ -287,6 +288,26 @@ describe("odd input never throws", () => {
 
   test("binary-looking garbage", () => {
     expect(() => parseAdr("0006-x.md", "\u0000\u0001# \uFFFD|||\n---\n[[[")).not.toThrow();
+  });
+
+  // Pieces of real ADR syntax in any order: the reader must always return a well-formed record.
+  const fragments = [
+    "---\n", "status: accepted\n", "date: [\n", "modules: {a: 1}\n", "# 1. Title\n", "## Status\n", "### api\n",
+    "## Module guidance\n", "Superseded by [x](0003-x.md)\n", "| Status | Draft |\n", "|---|---|\n", "```\n",
+    "- Date: 10/04/18\n", "✅ Accepted\n", "\n", "supersedes ADR-", "12", "~~", "[^1]", "<!-- c -->\n", "> q\n",
+  ];
+  test("any mix of ADR syntax gives a well-formed record", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...fragments), fc.string({ maxLength: 12 })), { maxLength: 30 }), (parts) => {
+        const adr = parseAdr("0001-x.md", parts.join(""));
+        expect(typeof adr.title).toBe("string");
+        expect(["proposed", "accepted", "rejected", "deprecated", "superseded", "other", "unknown"]).toContain(adr.status);
+        expect(adr.date === null || /^\d{4}-\d{2}-\d{2}$/.test(adr.date)).toBe(true);
+        expect(adr.supersedes.every(Number.isSafeInteger) && adr.supersededBy.every(Number.isSafeInteger)).toBe(true);
+        expect(adr.modules.every((m) => typeof m === "string")).toBe(true);
+      }),
+      { numRuns: 150 },
+    );
   });
 });
 

@@ -76,8 +76,9 @@ export function relationsInText(flat: string, allowBare: boolean): Relations {
   RELATION.lastIndex = 0;
   for (let m = RELATION.exec(text); m !== null; m = RELATION.exec(text)) {
     const by = m.groups?.["by"] !== undefined;
-    const after = text.slice(m.index + m[0].length);
-    const before = text.slice(0, m.index);
+    // The words around a relation are all that matter; bounding them keeps odd input linear.
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 80);
+    const before = text.slice(Math.max(0, m.index - 200), m.index);
     const refs = referenceList(text, m.index + m[0].length, allowBare);
     if (refs.length > 0) {
       for (const n of refs) pushUnique(by ? result.supersededBy : result.supersedes, n);

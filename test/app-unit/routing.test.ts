@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { parseBatonCommand } from "../../src/app/baton-command.js";
+import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "../../src/app/event-requests.js";
+import { defaultConfig } from "../../src/config/config-schema.js";
+import { jobId, jobKey } from "../../src/runner/job-request.js";
+import { checkRunExternalId, parseCheckRunExternalId } from "../../src/runner/check-run-id.js";
+
+const target = { owner: "octo", repo: "shop", installationId: 7 };
+const config = defaultConfig();
+
+describe("comment commands", () => {
+  it("parses commands, ignoring quoted and fenced ones", () => {
+    expect(parseBatonCommand("/baton dev")).toEqual({ name: "dev" });
+    expect(parseBatonCommand("thanks!\n/baton remember --module api Always paginate")).toEqual({ name: "remember", lesson: "Always paginate", module: "api" });
+    expect(parseBatonCommand("> /baton dev")).toBeNull();
+    expect(parseBatonCommand("```\n/baton dev\n```")).toBeNull();
+    expect(parseBatonCommand("/baton context review")).toEqual({ name: "context", step: "review" });
+    expect(parseBatonCommand("/baton frobnicate")).toEqual({ name: "unknown", word: "frobnicate" });
+    expect(parseBatonCommand("no command here")).toBeNull();
+  });
+
+  it("turns a command into a job, or a helpful reply where it does not apply", () => {
+    const where = { number: 5, isPullRequest: true, headSha: "h".repeat(40), commentUrl: "u", author: "ada" };
+    expect(commandRequest(target, { name: "review" }, where, "comment-1")).toMatchObject({ kind: "review", pullNumber: 5, force: true });
+    expect(commandRequest(target, { name: "dev" }, where, "comment-1")).toMatchObject({ kind: "reply", body: expect.stringContaining("works on issues") });
+  });
+});
+
+describe("event triggers", () => {
+  it("maps configured labels to steps", () => {
+    expect(labelRequest(target, config, "needs-architecture", 12, "c")).toMatchObject({ kind: "architecture-review", spec: { kind: "issue", number: 12 } });
+    expect(labelRequest(target, config, "ready-for-dev", 12, "c")).toMatchObject({ kind: "dev", issueNumber: 12 });
+    expect(labelRequest(target, config, "bug", 12, "c")).toBeNull();
+  });
+
+  it("starts an architecture review for specs pushed to the default branch only", () => {
+    const push = { ref: "refs/heads/main", after: "f".repeat(40), defaultBranch: "main", commits: [{ added: ["docs/specs/a.md", "src/x.ts"], modified: ["docs/specs/b.md"] }] };
+    expect(pushRequests(target, config, push).map((r) => (r.kind === "architecture-review" && r.spec.kind === "file" ? r.spec.path : ""))).toEqual(["docs/specs/a.md", "docs/specs/b.md"]);
+    expect(pushRequests(target, config, { ...push, ref: "refs/heads/feature" })).toEqual([]);
+  });
+
+  it("skips forks, drafts, the skip label and small changes", () => {
+    const pr = { number: 3, draft: false, headSha: "h".repeat(40), headRepo: "octo/shop", baseRepo: "octo/shop", labels: [], additions: 30, deletions: 5 };
+    expect(pullRequestRequest(target, config, pr, "c")).toHaveProperty("request");
+    expect(pullRequestRequest(target, config, { ...pr, headRepo: "evil/shop" }, "c")).toMatchObject({ skip: expect.stringContaining("fork") });
+    expect(pullRequestRequest(target, config, { ...pr, draft: true }, "c")).toMatchObject({ skip: expect.stringContaining("draft") });
+    expect(pullRequestRequest(target, config, { ...pr, labels: ["baton:skip"] }, "c")).toMatchObject({ skip: expect.stringContaining("baton:skip") });
+    expect(pullRequestRequest(target, config, { ...pr, additions: 3, deletions: 2 }, "c")).toMatchObject({ skip: expect.stringContaining("small change") });
+  });
+
+  it("gives a redelivered event the same job id, and serialises per issue or PR", () => {
+    const a = labelRequest(target, config, "needs-architecture", 12, "label-delivery-1")!;
+    expect(jobId(a)).toBe(jobId(labelRequest(target, config, "needs-architecture", 12, "label-delivery-1")!));
+    expect(jobKey(a)).toBe("octo/shop#12");
+    const review = { kind: "review" as const, target, pullNumber: 3, headSha: "h".repeat(40), cause: "pr-x" };
+    expect(parseCheckRunExternalId(checkRunExternalId(review))).toEqual({ kind: "review", pullNumber: 3, headSha: "h".repeat(40) });
+  });
+});

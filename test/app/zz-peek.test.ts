@@ -1,0 +1,22 @@
+import { it } from "vitest";
+import { FakeClaude } from "./fixtures/fake-claude.js";
+import { FakeGitHub } from "./fixtures/fake-github.js";
+import { startApp } from "./fixtures/harness.js";
+import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { pullRequestEvent } from "./fixtures/webhooks.js";
+it("peek", async () => {
+  const github = new FakeGitHub().start();
+  const claude = new FakeClaude();
+  const main = seedRepository(github, repositoryFiles());
+  github.addIssue(ISSUE_12);
+  const patch = "@@ -1,5 +1,7 @@\n import x\n \n export a\n   b\n }\n+\n+export const PAGE = 100;";
+  const spec = { number: 15, title: "Add user search", body: "Closes #12", headRef: "f", headSha: "1".repeat(40), additions: 7, deletions: 0 };
+  github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch }] });
+  claude.answersWithTool("submit_review", { summary: "S", specCompliance: [], adrConformance: [], findings: [{ severity: "high", path: "src/api/users.ts", line: 7, title: "T", body: "B", source: "general" }] });
+  const app = await startApp();
+  await app.deliver("pull_request", pullRequestEvent("opened", { ...spec, baseSha: main }));
+  console.log(claude.requests.length, claude.pending(), github.unmatched);
+  console.log(github.reviews[0]);
+  console.log(github.comments[0]?.body);
+  console.log(github.checkRuns[0]?.output?.summary);
+});

@@ -1,0 +1,32 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { allocateBudget } from "../../src/graph/allocate-budget.js";
+import type { ContextCandidate } from "../../src/graph/context-candidate.js";
+import { countTokens } from "../../src/graph/token-count.js";
+
+const candidate = (label: string, text: string, truncatable = false): ContextCandidate => ({ selector: "spec", label, identity: `${label}@x`, text, truncatable, trusted: true });
+
+describe("allocateBudget", () => {
+  it("never exceeds the budget and accounts for every candidate exactly once", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.string({ maxLength: 3000 }), fc.boolean()), { maxLength: 20 }), fc.integer({ min: 0, max: 5000 }), (items, budget) => {
+        const cands = items.map(([t, tr], i) => candidate(`c${i}`, t, tr));
+        const a = allocateBudget(cands, budget);
+        expect(a.usedTokens).toBeLessThanOrEqual(budget);
+        expect(a.usedTokens).toBe(a.blocks.reduce((n, b) => n + b.tokens, 0));
+        const seen = [...a.blocks.map((b) => b.label), ...a.omitted.map((o) => o.label)].sort();
+        expect(seen).toEqual(cands.map((c) => c.label).sort());
+      }),
+    );
+  });
+
+  it("takes inputs in priority order, cuts a truncatable one, and lets a later small one fill the rest", () => {
+    const a = allocateBudget([candidate("first", "a".repeat(700)), candidate("big", "b".repeat(7000)), candidate("small", "c".repeat(70))], 400);
+    expect(a.blocks.map((b) => b.label)).toEqual(["first", "small"]);
+    expect(a.omitted).toEqual([expect.objectContaining({ label: "big", reason: expect.stringMatching(/over budget: needs 2000 tokens/) })]);
+    const cut = allocateBudget([candidate("spec", "line\n".repeat(2000), true)], 500);
+    expect(cut.blocks[0]!.truncated?.fromTokens).toBe(countTokens("line\n".repeat(2000)));
+    expect(cut.blocks[0]!.text).toContain("truncated by Baton");
+    expect(cut.usedTokens).toBeLessThanOrEqual(500);
+  });
+});

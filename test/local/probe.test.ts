@@ -1,0 +1,26 @@
+import { it } from "vitest";
+import { baton, seedReviewRepo, createLocalRepo, BATON_YML, ADR_TEXT, ADR_PATH, pitfallsText, PITFALLS_PATH } from "./fixtures/temp-repo.js";
+import { Claude } from "./fixtures/claude.js";
+it("probe", async () => {
+  const repo = createLocalRepo();
+  repo.write(".github/baton.yml", BATON_YML);
+  repo.write(ADR_PATH, ADR_TEXT);
+  repo.write(PITFALLS_PATH, pitfallsText());
+  repo.write("src/api/users.ts", "export const x = 1;\n");
+  repo.write("docs/specs/x.md", "# Export users\n\nThe api must export users as CSV.\n");
+  repo.commit("init");
+  const claude = new Claude().answers({ name: "write_adr", input: { title: "Stream CSV exports", context: "The spec asks for CSV.", options: [{ name: "Streaming" }, { name: "Buffered" }], decision: "Stream.", consequences: ["Good, because memory stays flat."], modules: ["api"], guidance: [{ module: "api", guidance: "Stream rows with a cursor." }], supersedes: [] } });
+  let r = await baton(repo.dir, ["architect", "--spec", "docs/specs/x.md"]);
+  console.log(r.code, r.stdout, "\nERR\n", r.stderr);
+  console.log(repo.git("status", "--porcelain"));
+  console.log(repo.read("docs/adr/0002-x.md"));
+  console.log(repo.read("docs/adr/README.md"));
+  r = await baton(repo.dir, ["dev", "--adr", "docs/adr/0002-x.md"]);
+  console.log(r.code, r.stdout, "\nERR\n", r.stderr);
+  repo.commit("adr");
+  r = await baton(repo.dir, ["remember", "Always paginate list endpoints because GitHub caps pages at 100", "--module", "api"]);
+  console.log(r.code, r.stdout, "\nERR\n", r.stderr);
+  r = await baton(repo.dir, ["remember", "Second lesson about retries because timeouts happen", "--module", "api"]);
+  console.log(r.code, r.stdout, "\nERR\n", r.stderr);
+  console.log(repo.read(PITFALLS_PATH));
+});
