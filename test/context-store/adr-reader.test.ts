@@ -12,6 +12,11 @@ describe("status", () => {
     expect(adr.rawStatus).toBe("✅ Accepted");
   });
 
+  test("a heading that carries the status, and a Decision Status section", () => {
+    expect(parseAdr("0001-x.md", "# X\n\n## Status: Deprecated\n\nText.\n").status).toBe("deprecated");
+    expect(parseAdr("0001-x.md", "# X\n\n## Decision status\n\nApproved\n").status).toBe("accepted");
+  });
+
   test("a Status section at the end of the file counts", () => {
     const text = "# Use Kafka\n\n## Context\n\nWe need a queue.\n\n## Decision\n\nKafka.\n\n## Status\n\nRejected\n";
     expect(parseAdr("0002-kafka.md", text).status).toBe("rejected");
@@ -156,6 +161,16 @@ describe("supersession", () => {
   test("several references in the order written", () => {
     const adr = parseAdr("0020-x.md", "# X\n\nStatus: Accepted\nSupersedes: [ADR-12](0012-a.md), ADR-3 and 0009\n");
     expect(adr.supersedes).toEqual([12, 3, 9]);
+  });
+
+  test("bracketed and reference-style references", () => {
+    const text = "# X\n\n## Status\n\nSuperseded by [[0005-foo]] and [ADR-6][six]\n\n[six]: 0006-six.md\n";
+    expect(parseAdr("0004-x.md", text).supersededBy).toEqual([5, 6]);
+  });
+
+  test("an issue number in prose is not an ADR", () => {
+    const adr = parseAdr("0004-x.md", "# X\n\n## Context\n\nThis replaces #12 and 2 older services.\n");
+    expect(adr.supersedes).toEqual([]);
   });
 
   test("a relation as link text points at the link target", () => {

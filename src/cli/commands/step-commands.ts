@@ -1,6 +1,6 @@
 import { basename } from "node:path";
 import type { Command } from "commander";
-import { manifestToJson, manifestToMarkdown } from "../../graph/render-manifest.js";
+import { manifestToMarkdown } from "../../graph/render-manifest.js";
 import { applyIntentsLocally, isWorkingTreeClean } from "../../local/local-writer.js";
 import { resolveLocalContext, type LocalContext } from "../../local/local-context.js";
 import { localModel } from "../../local/model-from-env.js";

@@ -20,13 +20,13 @@ const RELATION =
 
 const TOKEN = /^\uE000([^\uE001]*)\uE001[^\uE002]*\uE002/;
 const ADR_ID = /^(?:[A-Za-z]+[-_])*ADRs?(?:[-_][A-Za-z]+)*[-_ ]?#?\s?0*(\d{1,9})(?!\w|[./-]\d)/i;
-/** A bare number, not part of a version, a date or a word. */
-const BARE = /^#?0*(\d{1,9})(?!\w|[.,:/-]\d)/;
-/** A bare number that still looks like an ADR ID outside metadata: zero-padded (`0003`, `#0033`). */
-const PADDED = /^#?0+(\d{1,9})(?!\w|[.,:/-]\d)/;
+/** A bare number, not part of a version, a date or a word; with its slug when written as a file name (`0005-foo.md`). */
+const BARE = /^#?0*(\d{1,9})(?:[-_][A-Za-z][\w-]*(?:\.md)?)?(?!\w|[.,:/-]\d)/;
+/** A bare number that still looks like an ADR ID outside metadata: zero-padded (`0003`, `#0033`, `0003-x.md`). */
+const PADDED = /^#?0+(\d{1,9})(?:[-_][A-Za-z][\w-]*(?:\.md)?)?(?!\w|[.,:/-]\d)/;
 /** Words and punctuation allowed between a relation and its first reference ("superseded by: the ADR #12"). */
-const FILLER = /^(?:[\s:*_"'“”‘’(\-–—]+|(?:the|an?|adrs?|decisions?|records?|number|no\.|nr\.?)(?=[\s#:]))*/i;
-const SEPARATOR = /^\s*(?:,\s*and\b|,|&|\/|\+|\band\b|\bor\b)\s*/i;
+const FILLER = /^(?:[\s:*_"'“”‘’([\-–—]+|(?:the|an?|adrs?|decisions?|records?|number|no\.|nr\.?)(?=[\s#:]))*/i;
+const SEPARATOR = /^[\s\])*_"'”’]*(?:,\s*and\b|,|&|\/|\+|\band\b|\bor\b)\s*/i;
 
 function pushUnique(list: number[], n: number): void {
   if (!list.includes(n)) list.push(n);

@@ -120,21 +120,20 @@ function firstLineOf(node: Nodes, text: string, defs: ReadonlyMap<string, string
 }
 
 /**
- * The first non-empty line of the first section whose heading is `name`
- * (`## Status`), wherever it stands. A heading that carries its value
+ * The first non-empty line of the first section whose heading is one of
+ * `names` (`## Status`), wherever it stands. A heading that carries its value
  * (`## Status: Accepted`) is its own first line.
  */
 export function sectionFirstLine(
   sections: readonly HeadingSection[],
-  name: string,
+  names: ReadonlySet<string>,
   text: string,
   defs: ReadonlyMap<string, string>,
 ): SectionLine | null {
-  const wanted = name.toLowerCase();
   for (const section of sections) {
     const title = section.title.replace(/[\p{Extended_Pictographic}\ufe0f\u200d]/gu, "").trim();
-    const m = /^([\p{L} ]+?)\s*(?:[:：]\s*(.*))?$/su.exec(title);
-    if (!m || (m[1] ?? "").toLowerCase() !== wanted) continue;
+    const m = /^([\p{L}][\p{L} ]{0,30}?)\s*(?:[:：]\s*(.*))?$/su.exec(title);
+    if (!m || !names.has((m[1] ?? "").toLowerCase().replace(/\s+/g, " "))) continue;
     const inline = (m[2] ?? "").trim();
     if (inline !== "") {
       const raw = sourceOf(section.heading, text).replace(/^#+\s*/, "").replace(/^[^:：]*[:：]\s*/, "").trim();

@@ -25,6 +25,7 @@ export { isAdrFileName } from "./adr-file-names.js";
 export { discoverAdrFolder } from "./adr-folder.js";
 
 const STATUS_KEYS = new Set(["status", "adr status", "decision status", "current status"]);
+const DATE_SECTIONS = new Set(["date", "decision date"]);
 const FRONT_MATTER_DATE_KEYS = ["date", "decision-date", "date-decided", "created", "created-at"];
 const DATE_KEYS = new Set([
   "date", "decision date", "date of decision", "decided on", "date decided", "created", "created on", "creation date",
@@ -59,7 +60,7 @@ function readStatus(
     if (isPlaceholder(plainText(line.value))) warnings.push(`status is a placeholder: ${JSON.stringify(line.rawValue)}`);
   }
 
-  const section = sectionFirstLine(sections, "status", text, defs);
+  const section = sectionFirstLine(sections, STATUS_KEYS, text, defs);
   if (section) {
     const status = normaliseStatus(plainText(section.value));
     if (status) return { status, rawStatus: section.raw, line: { value: section.value, offset: section.offset } };
@@ -139,7 +140,7 @@ function readDate(
     if (date) return date;
     if (line.rawValue.trim() !== "") warnings.push(`date not understood: ${JSON.stringify(line.rawValue)}`);
   }
-  const section = sectionFirstLine(sections, "date", text, defs);
+  const section = sectionFirstLine(sections, DATE_SECTIONS, text, defs);
   const sectionDate = section ? parseAdrDate(plainText(section.value)) : null;
   if (sectionDate) return sectionDate;
   // "Accepted on 2017-11-28": the status line dates the decision when nothing else does.

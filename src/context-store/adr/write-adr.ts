@@ -168,49 +168,97 @@ function canonicalTitle(title: string): string {
   return t || "Untitled decision";
 }
 
-function readBackTitle(line: string): string {
-  return parseAdr("0000-title.md", `${line}\n`).title;
-}
-
-/**
- * The H1 line, and the title the reader will read from it. The reader
- * removes one leading number/ID prefix from an H1 (adr-tools writes
- * `# 12. Title`) and reads inline markdown as text, so the encoding is, in
- * order, the first that reads back unchanged:
- *   1. the title as it is (`# Use Postgres for jobs`; MADR keeps numbers out of headings);
- *   2. behind Baton's own ID prefix, as adr-tools does, when the title itself
- *      starts like an ID (`# 13. 2024 roadmap` reads "2024 roadmap");
- *   3. with inline markdown characters backslash-escaped, when markdown would
- *      change the text (`# Keep \*one\* writer` reads "Keep *one* writer");
- *   4. both; 5. and 6. the same with every ASCII punctuation character escaped.
- */
-export function encodeAdrTitle(title: string, number: number): { line: string; title: string } {
-  const wanted = canonicalTitle(title);
+/** H1 lines for a title, in order of preference (see `layoutAdr`). */
+function titleCandidates(title: string, number: number): string[] {
   const prefix = `${Number.isSafeInteger(number) && number >= 0 ? number : 0}. `;
-  const escaped = escapeMarkdownText(wanted);
-  const allEscaped = escapeMarkdownText(wanted, true);
-  const candidates = [wanted, prefix + wanted, escaped, prefix + escaped, allEscaped, prefix + allEscaped].map((c) => atxHeading(1, c));
-  for (const line of candidates) if (readBackTitle(line) === wanted) return { line, title: wanted };
-  const line = candidates[candidates.length - 1] ?? `# ${allEscaped}`;
-  return { line, title: readBackTitle(line) };
+  const escaped = escapeMarkdownText(title);
+  const allEscaped = escapeMarkdownText(title, true);
+  return [title, prefix + title, escaped, prefix + escaped, allEscaped, prefix + allEscaped].map((c) => atxHeading(1, c));
 }
 
-function readBackModule(line: string): string | undefined {
-  return Object.keys(parseAdr("0000-module.md", `## Module guidance\n\n${line}\n\nx\n`).guidance)[0];
-}
-
-/** A `### <module>` heading that reads back as the module name: as written when possible, else escaped. */
-export function encodeModuleHeading(module: string): { line: string; module: string } {
-  const wanted = foldLine(module);
-  const candidates = [wanted, escapeMarkdownText(wanted), escapeMarkdownText(wanted, true)].map((c) => atxHeading(3, c));
-  for (const line of candidates) if (readBackModule(line) === wanted) return { line, module: wanted };
-  const line = candidates[2] ?? `### ${wanted}`;
-  return { line, module: readBackModule(line) ?? wanted };
+function moduleCandidates(module: string): string[] {
+  return [module, escapeMarkdownText(module), escapeMarkdownText(module, true)].map((c) => atxHeading(3, c));
 }
 
 function setOwn(record: Record<string, string>, key: string, value: string): void {
   // Plain assignment of "__proto__" would change the prototype instead of adding a key.
   Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+interface AdrLayout {
+  text: string;
+  /** The draft as it reads back. */
+  canonical: AdrDraft;
+}
+
+/**
+ * Lays the ADR out and checks it with the reader. Headings are the one place
+ * where Baton's text meets the reader's conventions: it removes one leading
+ * number/ID prefix from an H1 (adr-tools writes `# 12. Title`) and reads
+ * inline markdown as text, and how a line reads can depend on the rest of the
+ * file (a link reference defined in the guidance, GFM autolinks). So each
+ * heading is written in the first of these encodings that reads back
+ * unchanged in the whole file:
+ *   title: 1. as it is (`# Use Postgres`; MADR keeps numbers out of headings);
+ *          2. behind Baton's own ID prefix, as adr-tools does, when the title
+ *             itself starts like an ID (`# 13. 2024 roadmap` reads "2024 roadmap");
+ *          3. with inline markdown characters backslash-escaped
+ *             (`# Drop \<br\> tags` reads "Drop <br> tags"); 4. both;
+ *          5./6. as 3./4. with every ASCII punctuation character escaped;
+ *   module: as it is, then escaped as 3., then as 5.
+ * What cannot be written (a title's `{#id}` suffix or `**…**` wrapper, which
+ * the reader always drops) is left out of the canonical draft.
+ */
+function layoutAdr(draft: AdrDraft): AdrLayout {
+  const title = canonicalTitle(draft.title);
+  const entries: { name: string; body: string }[] = [];
+  for (const [module, text] of Object.entries(draft.guidance)) {
+    const name = foldLine(module);
+    const body = embedMarkdown(text);
+    if (name !== "" && body !== "" && !entries.some((e) => e.name === name)) entries.push({ name, body });
+  }
+  const listed = unique(draft.modules.flatMap((m) => m.split(",")).map(foldLine).filter((m) => m !== ""));
+  const modules = listed.length > 0 ? listed : entries.map((e) => e.name);
+  // Guidance in the order of `modules`, then any module only the guidance names.
+  const rank = (name: string): number => (modules.includes(name) ? modules.indexOf(name) : modules.length);
+  const ordered = entries.map((e, i) => ({ ...e, i })).sort((a, b) => rank(a.name) - rank(b.name) || a.i - b.i);
+  const spec = draft.spec === null ? null : foldLine(draft.spec);
+  const fields: AdrDraft = {
+    ...draft,
+    title,
+    modules,
+    spec: spec === "" ? null : spec,
+    supersedes: adrNumbers(draft.supersedes),
+    supersededBy: adrNumbers(draft.supersededBy),
+  };
+
+  const titles = titleCandidates(title, draft.number);
+  const headings = ordered.map((e) => moduleCandidates(e.name));
+  let t = 0;
+  const m = ordered.map(() => 0);
+  for (;;) {
+    const text = composeAdr(fields, titles[t] ?? "", ordered.map((e, i) => ({ line: headings[i]?.[m[i] ?? 0] ?? "", body: e.body })));
+    const read = parseAdr("0000-adr.md", text);
+    const keys = Object.keys(read.guidance);
+    let changed = false;
+    if (read.title !== title && t < titles.length - 1) {
+      t++;
+      changed = true;
+    }
+    ordered.forEach((e, i) => {
+      if (keys[i] !== e.name && (m[i] ?? 0) < (headings[i]?.length ?? 0) - 1) {
+        m[i] = (m[i] ?? 0) + 1;
+        changed = true;
+      }
+    });
+    if (changed) continue;
+    const guidance: Record<string, string> = {};
+    ordered.forEach((e, i) => {
+      const name = keys.length === ordered.length ? (keys[i] ?? e.name) : e.name;
+      if (!Object.hasOwn(guidance, name)) setOwn(guidance, name, e.body);
+    });
+    return { text, canonical: { ...fields, title: read.title, guidance } };
+  }
 }
 
 /**
@@ -221,24 +269,7 @@ function setOwn(record: Record<string, string>, key: string, value: string): voi
  * returns these values exactly; for ordinary input it is the draft itself.
  */
 export function canonicalAdrDraft(draft: AdrDraft): AdrDraft {
-  const guidance: Record<string, string> = {};
-  for (const [module, text] of Object.entries(draft.guidance)) {
-    if (foldLine(module) === "") continue;
-    const name = encodeModuleHeading(module).module;
-    const body = embedMarkdown(text);
-    if (name !== "" && body !== "" && !Object.hasOwn(guidance, name)) setOwn(guidance, name, body);
-  }
-  const listed = unique(draft.modules.flatMap((m) => m.split(",")).map(foldLine).filter((m) => m !== ""));
-  const spec = draft.spec === null ? null : foldLine(draft.spec);
-  return {
-    ...draft,
-    title: encodeAdrTitle(draft.title, draft.number).title,
-    modules: listed.length > 0 ? listed : Object.keys(guidance),
-    spec: spec === "" ? null : spec,
-    supersedes: adrNumbers(draft.supersedes),
-    supersededBy: adrNumbers(draft.supersededBy),
-    guidance,
-  };
+  return layoutAdr(draft).canonical;
 }
 
 function frontMatter(d: AdrDraft): string {
@@ -265,10 +296,8 @@ function renderOption(option: AdrOption): string {
   return `* ${name}\n\n  ${indentContinuation(description, "  ")}`;
 }
 
-/** Renders a new ADR. Pure; never throws. */
-export function renderAdr(draft: AdrDraft): string {
-  const d = canonicalAdrDraft(draft);
-  const parts: string[] = [frontMatter(d), encodeAdrTitle(draft.title, draft.number).line];
+function composeAdr(d: AdrDraft, titleLine: string, guidance: readonly { line: string; body: string }[]): string {
+  const parts: string[] = [frontMatter(d), titleLine];
   const section = (heading: string, body: string): void => {
     if (body !== "") parts.push(`## ${heading}`, body);
   };
@@ -283,11 +312,14 @@ export function renderAdr(draft: AdrDraft): string {
       .map((c) => `* ${indentContinuation(c, "  ")}`)
       .join("\n"),
   );
-  // Guidance in the order of `modules`, then any module only the guidance names.
-  const guidanceModules = unique([...d.modules.filter((m) => Object.hasOwn(d.guidance, m)), ...Object.keys(d.guidance)]);
-  if (guidanceModules.length > 0) {
+  if (guidance.length > 0) {
     parts.push("## Module guidance");
-    for (const module of guidanceModules) parts.push(encodeModuleHeading(module).line, d.guidance[module] ?? "");
+    for (const g of guidance) parts.push(g.line, g.body);
   }
   return `${parts.join("\n\n")}\n`;
+}
+
+/** Renders a new ADR. Pure; never throws. */
+export function renderAdr(draft: AdrDraft): string {
+  return layoutAdr(draft).text;
 }

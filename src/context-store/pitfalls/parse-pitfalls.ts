@@ -38,15 +38,17 @@ export interface VerbatimLines {
 
 export function verbatimLines(tree: Root): VerbatimLines {
   const out: VerbatimLines = { code: new Set(), html: new Set() };
-  const visit = (node: Nodes): void => {
-    if (node.type === "code" || node.type === "html") {
+  // Only block HTML hides a line; inline HTML (`**Why it matters:** </pre>`) sits inside a paragraph.
+  const blockParents = new Set(["root", "blockquote", "listItem", "footnoteDefinition"]);
+  const visit = (node: Nodes, parentType: string): void => {
+    if (node.type === "code" || (node.type === "html" && blockParents.has(parentType))) {
       const target = node.type === "code" ? out.code : out.html;
       for (let l = node.position?.start.line ?? 0; l <= (node.position?.end.line ?? -1); l++) target.add(l);
       return;
     }
-    if ("children" in node) for (const child of node.children) visit(child as Nodes);
+    if ("children" in node) for (const child of node.children) visit(child as Nodes, node.type);
   };
-  visit(tree);
+  visit(tree, "");
   return out;
 }
 

@@ -113,7 +113,7 @@ function closeDangling(text: string): string {
 /**
  * Appends a lesson to a module's pitfall file (created when `existingText` is
  * null or empty). A lesson whose id or normalised text matches an existing
- * entry (its lesson, or its title for title-only entries) is not added:
+ * entry's (a title-only entry's lesson is its title) is not added:
  * `added: false` and the file comes back unchanged.
  */
 export function appendPitfall(existingText: string | null, module: string, entry: NewPitfall): AppendResult {
@@ -123,9 +123,8 @@ export function appendPitfall(existingText: string | null, module: string, entry
   if (lessonKey === "") return { content: original, added: false, id: rendered.id };
 
   const existing = original.trim() === "" ? null : parsePitfalls(`${module}.md`, original);
-  const duplicate = existing?.entries.find(
-    (e) => e.id === rendered.id || normaliseLesson(e.lesson) === lessonKey || normaliseLesson(e.title) === lessonKey,
-  );
+  // A title-only entry reads with its title as the lesson, so comparing lessons covers it.
+  const duplicate = existing?.entries.find((e) => e.id === rendered.id || normaliseLesson(e.lesson) === lessonKey);
   if (duplicate) return { content: original, added: false, id: duplicate.id };
 
   const crlf = original.includes("\r\n");

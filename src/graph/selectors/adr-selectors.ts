@@ -20,7 +20,15 @@ function renderAdrForModel(adr: StoredAdr): string {
   const head = [`# ${r.title}`, `status: ${r.status}`, r.date ? `date: ${r.date}` : "", r.modules.length ? `modules: ${r.modules.join(", ")}` : ""]
     .filter(Boolean)
     .join("\n");
-  const body = r.sections.map((s) => `${"#".repeat(s.depth)} ${s.heading}\n${s.body}`).join("\n\n");
+  // A `##` section's body already holds its `###` subsections: list those only when no `##` section encloses them.
+  let enclosed = false;
+  const body = r.sections
+    .filter((s) => {
+      if (s.depth <= 2) enclosed = true;
+      return s.depth <= 2 || !enclosed;
+    })
+    .map((s) => `${"#".repeat(s.depth)} ${s.heading}\n${s.body}`)
+    .join("\n\n");
   return `${head}\n\n${body}`.trim();
 }
 

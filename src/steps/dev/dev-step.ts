@@ -72,7 +72,8 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
     }
     turns.push(...nextTurns(res, results));
     if (summary !== null) break;
-    if (usage.inputTokens + usage.outputTokens > tokenCap) {
+    // Anthropic's input_tokens leaves out cached tokens: count everything that was sent.
+    if (usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens + usage.outputTokens > tokenCap) {
       stopped = `token limit reached (${tokenCap} tokens)`;
       break;
     }

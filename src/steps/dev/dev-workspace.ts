@@ -31,7 +31,10 @@ export class DevWorkspace {
   async listFiles(glob?: string): Promise<string> {
     const base = (await this.snapshot.listFiles()).map((f) => f.path);
     const all = new Set(base);
-    for (const [p, c] of this.overlay) c === null ? all.delete(p) : all.add(p);
+    for (const [p, c] of this.overlay) {
+      if (c === null) all.delete(p);
+      else all.add(p);
+    }
     const match = glob ? picomatch(glob, { dot: true }) : () => true;
     const hits = [...all].filter((p) => match(p)).sort();
     const shown = hits.slice(0, 500);
