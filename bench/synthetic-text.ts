@@ -148,7 +148,7 @@ function adrSentinels(shape: AdrShape): AdrValues {
 
 /** Put the values back in a template rendered from sentinel values (one pass: values are never rescanned). */
 function fillAdr(template: string, v: AdrValues): string {
-  const text = template.replace(/zq(title|spec|[mwn])(\d?)zq|\b90000000([1-3])\b|2099-12-31/g, (match, key: string | undefined, index: string, numbered: string | undefined) => {
+  const text = template.replace(/zq(title|spec|[mwn])(\d?)zq|90000000([1-3])|2099-12-31/g, (match, key: string | undefined, index: string, numbered: string | undefined) => {
     if (numbered === "1") return String(v.supersedes);
     if (numbered === "2") return String(v.supersededBy);
     if (numbered === "3") return String(v.spec);
@@ -250,7 +250,7 @@ export class PitfallRenderer {
     }
     const real = pitfallEntry(variant, v);
     const id = pitfallId(real.lesson);
-    return template.text.split(template.id).join(id).replace(/zq(title|[wn])(\d?)zq|\b90000000([12])\b|2099-12-31/g, (match, key: string | undefined, index: string, numbered: string | undefined) => {
+    return template.text.split(template.id).join(id).replace(/zq(title|[wn])(\d?)zq|90000000([12])|2099-12-31/g, (match, key: string | undefined, index: string, numbered: string | undefined) => {
       if (numbered === "1") return String(v.pr);
       if (numbered === "2") return String(v.comment);
       if (match === "2099-12-31") return v.date;

@@ -1,8 +1,9 @@
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runCli } from "../src/cli/main.js";
 import type { CliIo } from "../src/cli/cli-io.js";
+import { readRecordingFile, writeRecordingFile } from "../src/model/recorded-model-client.js";
 import { createSampleRepo, git, SPEC_PATH } from "./sample-repo.js";
 
 /**
@@ -89,7 +90,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
 
   const section = (title: string): void => {
     io.out("");
-    io.out(title);
+    io.out(`==> ${title}`);
   };
   const today = io.today ?? (() => new Date().toISOString().slice(0, 10));
   // Relative to where the demo was started, as the CLI reads it: the command shown is the command run.
@@ -118,8 +119,9 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   const newAdr = [...adrFiles()].find((f) => !before.has(f));
   if (!newAdr) throw new DemoError(`the architecture review wrote no new ADR in ${root}/docs/adr`);
   const adrPath = `docs/adr/${newAdr}`;
-  section(`The ADR as written (${adrPath}):`);
-  for (const line of readFileSync(join(root, adrPath), "utf8").trimEnd().split("\n")) io.out(`  ${line}`);
+  io.out("");
+  io.out(`The ADR it wrote, ${adrPath}:`);
+  for (const line of readFileSync(join(root, adrPath), "utf8").trimEnd().split("\n")) io.out(`  ${line}`.trimEnd());
 
   section(`Merging the ADR PR accepts it: ${adrPath} goes from proposed to accepted, committed on main`);
   const adrText = readFileSync(join(root, adrPath), "utf8");
@@ -128,16 +130,25 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   git(root, ["add", "docs/adr"]);
   const title = /^# (.+)$/m.exec(adrText)?.[1] ?? newAdr;
   git(root, ["commit", "-q", "-m", `docs(adr): ${title}\n\nMerged the ADR pull request: the decision is accepted.`]);
-  io.out(`  ${git(root, ["log", "-1", "--oneline"])}`);
+  io.out(`  committed on main: ${git(root, ["log", "-1", "--format=%h %s"])}`);
 
   section("2/3 Dev: implements the accepted ADR in a tool loop, commits on a new branch");
   await baton("dev", ["dev", "--adr", adrPath]);
   const branch = git(root, ["symbolic-ref", "--short", "HEAD"]);
+  if (branch === "main") throw new DemoError(`the dev step committed nothing (see above); the sample repository is left in ${root}`);
+  io.out("");
   io.out(`The commit, on branch ${branch}:`);
-  for (const line of git(root, ["show", "--stat", "--patch", "--format=%h %s", "HEAD"]).split("\n")) io.out(`  ${line}`);
+  for (const line of git(root, ["show", "--stat", "--patch", "--format=%h %s", "HEAD"]).split("\n")) io.out(`  ${line}`.trimEnd());
 
   section(`3/3 Review: the diff main...${branch}, against the spec, the ADRs and the pitfalls read from main`);
   await baton("review", ["review", "--base", "main"]);
+
+  if (mode === "record") {
+    const rec = await readRecordingFile(recording);
+    rec.description = `Recorded from Claude by \`npm run demo -- --record\` on ${today()}. See demo/README.md.`;
+    await writeRecordingFile(recording, rec);
+    section(`Recorded the model's answers in ${shownRecording}: review the diff before committing it (test/demo checks it).`);
+  }
 
   section(`The sample repository stays in ${root}; look around:`);
   io.out(`  $ git -C ${root} log --oneline --all --graph`);
@@ -172,6 +183,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   process.exitCode = await main(process.argv.slice(2));
 }

@@ -34,11 +34,13 @@ export function pullRequestRequest(
   config: BatonConfig,
   pr: { number: number; draft: boolean; headSha: string; headRepo: string | null; baseRepo: string; labels: string[]; additions: number; deletions: number },
   cause: string,
+  action = "opened",
 ): PullRequestDecision {
   if (pr.headRepo !== pr.baseRepo) return { skip: "pull request from a fork: reviews run only when a maintainer comments /baton review" };
   if (pr.draft && !config.triggers.reviewDrafts) return { skip: "draft pull request (set triggers.reviewDrafts to review drafts)" };
   if (pr.labels.includes(config.triggers.skipLabel)) return { skip: `labelled ${config.triggers.skipLabel}` };
   if (config.steps.review?.enabled === false) return { skip: "the review step is disabled in .github/baton.yml" };
+  if (action === "synchronize" && !config.triggers.reviewOnPush) return { skip: "new pushes are not reviewed (triggers.reviewOnPush is false; comment /baton review)" };
   const lines = pr.additions + pr.deletions;
   if (lines <= config.triggers.smallChangeLines) return { skip: `small change (${lines} lines ≤ triggers.smallChangeLines ${config.triggers.smallChangeLines})` };
   return { request: { kind: "review", target, pullNumber: pr.number, headSha: pr.headSha, cause } };

@@ -38,7 +38,14 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
     if (!payload.label || payload.issue?.pull_request) return [];
     const config = await readEdgeConfig(event.octokit, owner, repository.name);
     const req = labelRequest(target, config, payload.label.name, payload.issue.number, `label-${event.id}`);
-    return req ? [req] : [];
+    if (!req) return [];
+    // Labelling needs only triage rights, yet Baton's labels spend tokens: the same bar as commands.
+    const sender: string | undefined = payload.sender?.login;
+    if (payload.sender?.type === "Bot" || !sender || !(await hasWriteAccess(event.octokit, owner, repository.name, sender))) {
+      event.log.info({ issue: payload.issue.number, sender }, "label ignored: the sender has no write access");
+      return [];
+    }
+    return [req];
   }
 
   if (name === "push") {
@@ -63,6 +70,7 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
         deletions: pr.deletions ?? 0,
       },
       `pr-${String(pr.head.sha).slice(0, 12)}`,
+      action,
     );
     if ("skip" in decision) {
       event.log.info({ pr: pr.number }, `review skipped: ${decision.skip}`);

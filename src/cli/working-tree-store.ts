@@ -5,7 +5,7 @@ import { parseConfig } from "../config/load-config.js";
 import { CONFIG_PATHS } from "../config/read-repo-config.js";
 import type { AdrRecord } from "../context-store/adr/adr-record.js";
 import { discoverAdrFolder, isAdrFileName, parseAdr } from "../context-store/adr/parse-adr.js";
-import { listWorkingTreeFiles, readTextIfExists } from "./working-tree.js";
+import { gitRoot, listWorkingTreeFiles, readTextIfExists } from "./working-tree.js";
 
 export interface WorkingTreeStore {
   root: string;
@@ -20,7 +20,9 @@ export interface WorkingTreeStore {
 }
 
 /** Config and ADRs as they are in the working tree (for commands that author files). */
-export function loadWorkingTreeStore(root: string, opts: { adrDir?: string } = {}): WorkingTreeStore {
+export function loadWorkingTreeStore(cwd: string, opts: { adrDir?: string } = {}): WorkingTreeStore {
+  // Paths are the repository's, from its root, whichever subfolder the command runs in.
+  const root = gitRoot(cwd);
   const paths = listWorkingTreeFiles(root);
   const configPath = CONFIG_PATHS.find((p) => paths.includes(p)) ?? null;
   const parsed = parseConfig(configPath ? readTextIfExists(join(root, configPath)) : null, configPath ?? CONFIG_PATHS[0]);

@@ -16,7 +16,8 @@ export type RepoConfig =
  */
 export async function readRepoConfig(snapshot: RepoSnapshot): Promise<RepoConfig> {
   const files = await snapshot.listFiles();
-  const entry = files.find((f) => (CONFIG_PATHS as readonly string[]).includes(f.path));
+  // `.yml` first, as the event router reads it, whatever order the tree lists them in.
+  const entry = CONFIG_PATHS.map((p) => files.find((f) => f.path === p)).find((f) => f !== undefined);
   if (!entry) {
     const parsed = parseConfig(null);
     if (!parsed.ok) throw new Error("defaults failed to validate"); // cannot happen: the schema's defaults are valid

@@ -48,6 +48,13 @@ function parseCached(file: string, sha: string, text: string): AdrRecord {
   return record;
 }
 
+/**
+ * Parsing is synchronous and a cold load parses every ADR (seconds for
+ * thousands): give the event loop a turn this often, so webhook requests
+ * served by the same process are not held up meanwhile.
+ */
+const YIELD_EVERY_MS = 50;
+
 export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConfig): Promise<ContextStore> {
   const files = await snapshot.listFiles();
   const paths = files.map((f) => f.path);
@@ -60,23 +67,6 @@ export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConf
   const found = discoverAdrFolder({ configured: config.folders.adr, paths, adrDirFile });
   const folder = found.folder;
 
-  const adrs: StoredAdr[] = [];
-  if (folder) {
-    const prefix = `${folder}/`;
-    const adrFiles = files.filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes("/") && isAdrFileName(f.path.slice(prefix.length)));
-    const blobs = await snapshot.readFiles(adrFiles.map((f) => f.path));
-    for (const entry of adrFiles) {
-      const blob = blobs.get(entry.path);
-      const file = entry.path.slice(prefix.length);
-      if (!blob || blob.text === null) {
-        warnings.push(`${entry.path}: not readable as text (binary or too large); left out`);
-        continue;
-      }
-      adrs.push({ path: entry.path, sha: entry.sha, record: parseCached(file, entry.sha, blob.text) });
-    }
-    adrs.sort((a, b) => (a.record.number ?? Number.MAX_SAFE_INTEGER) - (b.record.number ?? Number.MAX_SAFE_INTEGER) || a.path.localeCompare(b.path));
-  }
-
   const pitfallPaths = new Map<string, { path: string; sha: string }>();
   const pitfallPrefix = `${config.folders.pitfalls}/`;
   for (const f of files) {
@@ -85,6 +75,29 @@ export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConf
       if (!name.includes("/") && name.toLowerCase() !== "readme") pitfallPaths.set(name, { path: f.path, sha: f.sha });
     }
   }
+
+  const adrs: StoredAdr[] = [];
+  const prefix = folder ? `${folder}/` : null;
+  const adrFiles = prefix === null ? [] : files.filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes("/") && isAdrFileName(f.path.slice(prefix.length)));
+  // One read for the whole store: the pitfall files come with the ADRs (and
+  // stay in the snapshot's blob cache for readPitfalls), so a commit that
+  // changes ADRs and pitfalls together costs one blob batch, not two.
+  const blobs = await snapshot.readFiles([...adrFiles.map((f) => f.path), ...[...pitfallPaths.values()].map((p) => p.path)]);
+  let lastYield = performance.now();
+  for (const entry of adrFiles) {
+    const blob = blobs.get(entry.path);
+    const file = entry.path.slice(prefix?.length ?? 0);
+    if (!blob || blob.text === null) {
+      warnings.push(`${entry.path}: not readable as text (binary or too large); left out`);
+      continue;
+    }
+    adrs.push({ path: entry.path, sha: entry.sha, record: parseCached(file, entry.sha, blob.text) });
+    if (performance.now() - lastYield > YIELD_EVERY_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      lastYield = performance.now();
+    }
+  }
+  adrs.sort((a, b) => (a.record.number ?? Number.MAX_SAFE_INTEGER) - (b.record.number ?? Number.MAX_SAFE_INTEGER) || a.path.localeCompare(b.path));
 
   return { commit: snapshot.commit, adrFolder: folder, adrFolderReason: found.reason, adrs, pitfallPaths, warnings };
 }

@@ -44,7 +44,8 @@ function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writ
       // An architecture review writes only ADRs (and the index) under the ADR folder.
       return { writable: [`${adrFolder}/**`], denied: [] };
     case "dev":
-      return { writable: config.dev.allowPaths, denied: config.dev.denyPaths };
+      // Decisions and Baton's own rules are changed by people (or the architecture step), never by dev.
+      return { writable: config.dev.allowPaths, denied: [...new Set([...config.dev.denyPaths, `${adrFolder}/**`, ".github/baton.yml", ".github/baton.yaml"])] };
     case "learning":
       return { writable: [`${config.folders.pitfalls}/**`], denied: [] };
     case "review":

@@ -6,7 +6,9 @@ type Rerunnable = Extract<JobRequest, { kind: "architecture-review" | "dev" | "r
 
 /** A check run's external id carries the job it ran, so its Re-run button can run it again. */
 export function checkRunExternalId(req: Rerunnable): string {
+  // `force` only says how the job was asked for: the same step on the same commit is one check run.
   const { target: _t, cause: _c, ...rest } = req;
+  if ("force" in rest) delete rest.force;
   return PREFIX + JSON.stringify(rest);
 }
 

@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import { isBatonAuthored } from "../writer/github-writer.js";
 
 /**
  * The GitHub client the runner uses: Probot's installation Octokit (one
@@ -77,7 +78,7 @@ export async function compareCommits(octokit: GitHubClient, owner: string, repo:
 /** The body of Baton's own comment holding `marker`, if there is one. */
 export async function findCommentByMarker(octokit: GitHubClient, owner: string, repo: string, number: number, marker: string): Promise<string | null> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-  return comments.find((c) => c.body?.includes(marker))?.body ?? null;
+  return comments.find((c) => isBatonAuthored(c, marker))?.body ?? null;
 }
 
 /** Issues a PR says it closes (`Closes #12`, `Fixes #3`, `Resolves #7`). */

@@ -28,7 +28,7 @@ export async function openRepository(octokit: GitHubClient, target: RepoTarget, 
   const snapshot = createGitHubSnapshot({ octokit, owner: target.owner, repo: target.repo, commit });
   const repoConfig = await readRepoConfig(snapshot);
   if (!repoConfig.ok) {
-    throw new ConfigProblem(`.github/baton.yml is not valid, so Baton did not run:\n\n${formatConfigErrors(repoConfig.errors, repoConfig.path)}`);
+    throw new ConfigProblem(`\`${repoConfig.path}\` is not valid, so Baton did not run. Fix these lines on the default branch, then run the step again:\n\n${formatConfigErrors(repoConfig.errors, repoConfig.path, { markdown: true })}`);
   }
   const store = await loadContextStore(snapshot, repoConfig.config);
   return {

@@ -5,9 +5,8 @@ import { runArchitectureReviewStep } from "../steps/architecture-review/architec
 import { checkRunExternalId } from "./check-run-id.js";
 import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
-import { openRepository } from "./open-repository.js";
 import type { RunnerDeps } from "./run-job.js";
-import { runStepWithCheckRun } from "./step-harness.js";
+import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
 
 type ArchitectureRequest = Extract<JobRequest, { kind: "architecture-review" }>;
 
@@ -16,7 +15,12 @@ export async function runArchitecture(req: ArchitectureRequest, deps: RunnerDeps
   const { owner, repo } = req.target;
   const head = await getDefaultBranchHead(deps.octokit, owner, repo);
   const commit = req.spec.kind === "file" ? req.spec.commit : head.sha;
-  const repoState = await openRepository(deps.octokit, req.target, commit);
+  const repoState = await openRepositoryForStep(
+    req.target,
+    { stepId: "architecture-review", headSha: commit, externalId: checkRunExternalId(req), ...(req.spec.kind === "issue" ? { issueNumber: req.spec.number } : {}) },
+    commit,
+    deps,
+  );
   const step = repoState.steps["architecture-review"];
   if (repoState.config.steps["architecture-review"]?.enabled === false) {
     deps.log.info({ repo: `${owner}/${repo}` }, "architecture review disabled by configuration");

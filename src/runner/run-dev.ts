@@ -7,9 +7,9 @@ import { hiddenMarker } from "../writer/intents.js";
 import { checkRunExternalId } from "./check-run-id.js";
 import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
-import { openRepository } from "./open-repository.js";
 import type { RunnerDeps } from "./run-job.js";
-import { runStepWithCheckRun } from "./step-harness.js";
+import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
+import { isStepEnabled } from "../graph/default-steps.js";
 
 type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 
@@ -20,7 +20,11 @@ type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
   const { owner, repo } = req.target;
   const head = await getDefaultBranchHead(deps.octokit, owner, repo);
-  const repoState = await openRepository(deps.octokit, req.target, head.sha);
+  const repoState = await openRepositoryForStep(req.target, { stepId: "dev", headSha: head.sha, externalId: checkRunExternalId(req), issueNumber: req.issueNumber }, head.sha, deps);
+  if (!isStepEnabled(repoState.config, "dev")) {
+    deps.log.info({ repo: `${owner}/${repo}` }, "dev step disabled by configuration");
+    return;
+  }
   const issue = await getIssue(deps.octokit, owner, repo, req.issueNumber);
   const spec: SpecRef = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
   const linked = findLinkedAdrs(repoState.store, { spec });

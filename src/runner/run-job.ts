@@ -5,18 +5,17 @@ import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { StepTrigger } from "../graph/step-trigger.js";
 import type { ModelClient } from "../model/model-client.js";
 import { fromGitHubFiles } from "../steps/review/diff-files.js";
-import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
 import type { StepDeclaration } from "../graph/step-declaration.js";
 import { defaultConfig } from "../config/config-schema.js";
-import { getDefaultBranchHead, getIssue, listPullRequestFiles, type GitHubClient } from "./github-port.js";
+import { getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
-import { openRepository } from "./open-repository.js";
+import { openRepository, type OpenRepository } from "./open-repository.js";
 import { runArchitecture } from "./run-architecture.js";
 import { runDev } from "./run-dev.js";
 import { runRemember } from "./run-remember.js";
-import { runReview } from "./run-review.js";
+import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
 
@@ -64,21 +63,19 @@ async function reply(deps: RunnerDeps, target: JobRequest["target"], number: num
 /** `/baton context`: the manifest the step would get, without calling the model. */
 async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: RunnerDeps): Promise<void> {
   const { owner, repo } = req.target;
-  let commit: string;
-  const trigger: StepTrigger = {};
+  let repoState: OpenRepository;
+  let trigger: StepTrigger;
   if (req.step === "review") {
-    const { data: pr } = await deps.octokit.rest.pulls.get({ owner, repo, pull_number: req.number });
-    commit = pr.base.sha;
+    // The same trigger as the review itself: the PR's diff, its linked ADRs and its spec.
+    const pr = await getPullRequest(deps.octokit, owner, repo, req.number);
+    repoState = await openRepository(deps.octokit, req.target, pr.baseSha);
     const files = fromGitHubFiles((await listPullRequestFiles(deps.octokit, owner, repo, req.number)) as Parameters<typeof fromGitHubFiles>[0]);
-    trigger.diff = { base: pr.base.sha, head: pr.head.sha, files };
-    trigger.changedPaths = files.map((f) => f.path);
-    trigger.linkedAdrs = adrLinksFromText(pr.body ?? "");
+    trigger = await reviewTrigger(deps, req.target, repoState.store, { body: pr.body, base: pr.baseSha, head: pr.headSha, files });
   } else {
-    commit = (await getDefaultBranchHead(deps.octokit, owner, repo)).sha;
+    repoState = await openRepository(deps.octokit, req.target, (await getDefaultBranchHead(deps.octokit, owner, repo)).sha);
     const issue = await getIssue(deps.octokit, owner, repo, req.number);
-    trigger.spec = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt };
+    trigger = { spec: { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl } };
   }
-  const repoState = await openRepository(deps.octokit, req.target, commit);
   const context = await resolveContext({ step: repoState.steps[req.step], snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
   const body = `Context the **${req.step}** step would receive now (no model was called):\n\n${manifestToMarkdown(context.manifest)}`;
   await reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), body);

@@ -1,4 +1,5 @@
-import { modulesForPaths } from "../config/module-map.js";
+import { buildModuleMap, modulesForPaths } from "../config/module-map.js";
+import { isStepEnabled } from "../graph/default-steps.js";
 import { resolveContext } from "../graph/resolve-context.js";
 import { runLearningStep } from "../steps/learning/learning-step.js";
 import { getDefaultBranchHead, listPullRequestFiles } from "./github-port.js";
@@ -14,13 +15,16 @@ export async function runRemember(req: RememberRequest, deps: RunnerDeps): Promi
   const { owner, repo } = req.target;
   const head = await getDefaultBranchHead(deps.octokit, owner, repo);
   const repoState = await openRepository(deps.octokit, req.target, head.sha);
+  if (!isStepEnabled(repoState.config, "learning")) return;
+  // The modules first (named, or those the PR changes), so the context holds their pitfalls.
   let modules = req.module ? [req.module] : [];
-  const context = await resolveContext({ step: repoState.steps.learning, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger: { modules }, store: repoState.store });
   if (modules.length === 0) {
     const files = await listPullRequestFiles(deps.octokit, owner, repo, req.number).catch(() => []);
-    modules = modulesForPaths(context.moduleMap, files.map((f) => f.filename));
+    const paths = (await repoState.snapshot.listFiles()).map((f) => f.path);
+    modules = modulesForPaths(buildModuleMap(repoState.config, paths), files.map((f) => f.filename));
   }
   if (modules.length === 0) modules = ["general"];
+  const context = await resolveContext({ step: repoState.steps.learning, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger: { modules }, store: repoState.store });
   const outcome = await runLearningStep({
     context,
     snapshot: repoState.snapshot,

@@ -1,16 +1,17 @@
 import { findLinkedAdrs, normaliseSpecKey, resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { SpecRef, StepTrigger } from "../graph/step-trigger.js";
-import { fromGitHubFiles } from "../steps/review/diff-files.js";
+import { fromGitHubFiles, type DiffFile } from "../steps/review/diff-files.js";
 import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { runReviewStep } from "../steps/review/review-step.js";
 import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { checkRunExternalId } from "./check-run-id.js";
 import { closingIssueNumbers, compareCommits, findCommentByMarker, getIssue, getPullRequest, listPullRequestFiles } from "./github-port.js";
-import type { JobRequest } from "./job-request.js";
-import { openRepository } from "./open-repository.js";
+import type { JobRequest, RepoTarget } from "./job-request.js";
+import type { ContextStore } from "../context-store/load-context-store.js";
 import type { RunnerDeps } from "./run-job.js";
-import { runStepWithCheckRun } from "./step-harness.js";
+import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
+import { isStepEnabled } from "../graph/default-steps.js";
 
 type ReviewRequest = Extract<JobRequest, { kind: "review" }>;
 
@@ -26,7 +27,11 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
     deps.log.info({ pr: pr.number }, "review skipped: the PR has moved on; the newer push has its own review");
     return;
   }
-  const repoState = await openRepository(deps.octokit, req.target, pr.baseSha);
+  const repoState = await openRepositoryForStep(req.target, { stepId: "review", headSha: pr.headSha, externalId: checkRunExternalId({ ...req, headSha: pr.headSha }) }, pr.baseSha, deps);
+  if (!isStepEnabled(repoState.config, "review")) {
+    deps.log.info({ pr: pr.number }, "review step disabled by configuration");
+    return;
+  }
   const step = repoState.steps.review;
   await runStepWithCheckRun(
     req.target,
@@ -44,15 +49,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
         }
         const incremental = files !== null;
         const diffFiles = fromGitHubFiles((files ?? (await listPullRequestFiles(deps.octokit, owner, repo, pr.number))) as Parameters<typeof fromGitHubFiles>[0]);
-        const linkedAdrs = adrLinksFromText(pr.body);
-        // The spec: the issue the PR closes, else the spec its linked ADR answers.
-        const adrSpec = findLinkedAdrs(repoState.store, { linkedAdrs }).map((a) => a.record.spec).find((s): s is string => Boolean(s));
-        const trigger: StepTrigger = {
-          diff: { base, head: pr.headSha, files: diffFiles },
-          changedPaths: diffFiles.map((f) => f.path),
-          linkedAdrs,
-          spec: await specOfPullRequest(deps, req, pr.body, adrSpec),
-        };
+        const trigger = await reviewTrigger(deps, req.target, repoState.store, { body: pr.body, base, head: pr.headSha, files: diffFiles });
         const context = await resolveContext({ step, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
         context.manifest.notes.push(...repoState.configNotes);
         const manifestMarkdown = manifestToMarkdown(context.manifest);
@@ -67,11 +64,33 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
   );
 }
 
-async function specOfPullRequest(deps: RunnerDeps, req: ReviewRequest, body: string, adrSpec: string | undefined): Promise<SpecRef | undefined> {
+/**
+ * What a review of the PR is triggered with: the diff, the ADRs its body
+ * links, and its spec. Shared with `/baton context`, so the manifest it
+ * posts is the one the review would get.
+ */
+export async function reviewTrigger(
+  deps: RunnerDeps,
+  target: RepoTarget,
+  store: ContextStore,
+  pr: { body: string; base: string; head: string; files: DiffFile[] },
+): Promise<StepTrigger> {
+  const linkedAdrs = adrLinksFromText(pr.body);
+  // The spec: the issue the PR closes, else the spec its linked ADR answers.
+  const adrSpec = findLinkedAdrs(store, { linkedAdrs }).map((a) => a.record.spec).find((s): s is string => Boolean(s));
+  return {
+    diff: { base: pr.base, head: pr.head, files: pr.files },
+    changedPaths: pr.files.map((f) => f.path),
+    linkedAdrs,
+    spec: await specOfPullRequest(deps, target, pr.body, adrSpec),
+  };
+}
+
+async function specOfPullRequest(deps: RunnerDeps, target: RepoTarget, body: string, adrSpec: string | undefined): Promise<SpecRef | undefined> {
   const adrIssue = adrSpec ? /^#(\d+)$/.exec(normaliseSpecKey(adrSpec)) : null;
   if (adrSpec && !adrIssue && closingIssueNumbers(body).length === 0) return { kind: "file", path: normaliseSpecKey(adrSpec) };
   const issueNumber = closingIssueNumbers(body)[0] ?? (adrIssue ? Number(adrIssue[1]) : undefined);
   if (issueNumber === undefined) return undefined;
-  const issue = await getIssue(deps.octokit, req.target.owner, req.target.repo, issueNumber);
+  const issue = await getIssue(deps.octokit, target.owner, target.repo, issueNumber);
   return { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
 }

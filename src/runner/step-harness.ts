@@ -10,6 +10,10 @@ import { createGitHubWriter } from "../writer/github-writer.js";
 import type { WriteResult } from "../writer/write-result.js";
 import type { GitHubClient } from "./github-port.js";
 import type { RepoTarget } from "./job-request.js";
+import { ConfigProblem, openRepository, type OpenRepository } from "./open-repository.js";
+import { declareSteps } from "../graph/default-steps.js";
+import { defaultConfig, type StepId } from "../config/config-schema.js";
+import { hiddenMarker } from "../writer/intents.js";
 
 export interface HarnessDeps {
   octokit: GitHubClient;
@@ -57,6 +61,36 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
   }
 }
 
+/**
+ * Opens the repository at `commit` for a step. A broken `.github/baton.yml`
+ * stops the step before it starts, so no check run would otherwise say why:
+ * it is reported on the step's check run and, for a step started from an
+ * issue, on the issue, with the lines to fix. The error is rethrown.
+ */
+export async function openRepositoryForStep(
+  target: RepoTarget,
+  plan: { stepId: StepId; headSha: string; externalId: string; issueNumber?: number },
+  commit: string,
+  deps: HarnessDeps,
+): Promise<OpenRepository> {
+  try {
+    return await openRepository(deps.octokit, target, commit);
+  } catch (err) {
+    if (!(err instanceof ConfigProblem)) throw err;
+    const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+    const name = `Baton: ${plan.stepId}`;
+    const id = (await checks.findExisting(plan.headSha, name, plan.externalId)) ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
+    await checks.complete(id, { conclusion: "failure", title: ".github/baton.yml is not valid", summary: err.message });
+    if (plan.issueNumber !== undefined) {
+      // The config is broken, so the step's own declaration is unknown: the default one, allowed to comment only.
+      const step = { ...declareSteps(defaultConfig())[plan.stepId], outputs: ["comment" as const] };
+      const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+      await writer.apply(step, [{ kind: "comment", issueNumber: plan.issueNumber, marker: hiddenMarker("config-problem", `issue-${plan.issueNumber}`), mode: "upsert", body: err.message }]);
+    }
+    throw err;
+  }
+}
+
 /** Called by the queue after the last retry: closes the check run the job left open. */
 export async function closeCheckRunAfterFailure(externalId: string, err: unknown, octokit: GitHubClient): Promise<void> {
   const open = openCheckRuns.get(externalId);
@@ -67,6 +101,8 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
 }
 
 export function failureSummary(err: unknown): string {
+  // Already Markdown, naming the lines to fix: a code fence around it would break its own.
+  if (err instanceof ConfigProblem) return err.message;
   const message = err instanceof Error ? err.message : String(err);
   return [
     `Baton could not finish this step.`,

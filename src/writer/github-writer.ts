@@ -36,11 +36,13 @@ interface CommentPayload {
   id: number;
   html_url: string;
   body?: string | null;
+  user?: { type?: string } | null;
 }
 interface ReviewPayload {
   id: number;
   html_url: string;
   body?: string | null;
+  user?: { type?: string } | null;
   commit_id?: string | null;
 }
 
@@ -103,7 +105,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
       { owner, repo, issue_number: intent.issueNumber },
       asArray,
-      (c) => (c.body ?? "").includes(intent.marker),
+      (c) => isBatonAuthored(c, intent.marker),
     );
     let result: CommentResult;
     if (!existing) {
@@ -136,7 +138,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
       { owner, repo, pull_number: intent.pullNumber },
       asArray,
-      (r) => (r.body ?? "").includes(intent.marker),
+      (r) => isBatonAuthored(r, intent.marker),
     );
     if (existing) {
       log?.info({ owner, repo, pullNumber: intent.pullNumber, reviewId: existing.id }, "review already posted, skipped");
@@ -225,4 +227,13 @@ export function withUnplacedComments(body: string, comments: InlineComment[]): s
     return `- \`${c.path}\` line ${c.line}:\n  ${text}`;
   });
   return `${body.trimEnd()}\n\n### Comments that could not be placed inline\n\n${items.join("\n")}`;
+}
+
+/**
+ * Baton's own comment or review: it carries the marker and was written by a
+ * bot (the app, or github-actions in the Action). A person pasting the
+ * marker into a comment cannot make Baton adopt (and trust) it.
+ */
+export function isBatonAuthored(item: { body?: string | null; user?: { type?: string } | null }, marker: string): boolean {
+  return (item.body ?? "").includes(marker) && item.user?.type !== "User";
 }

@@ -97,6 +97,10 @@ describe("review, end to end", () => {
     expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=/);
     expect(sent).toContain(`<adr path="${ADR_PATH}">`);
     expect(sent).toContain('<guidance module="api"');
+    // The ADR is sent once, its subsections not repeated.
+    const adrBlock = /<adr path="[^"]+">[\s\S]*?<\/adr>/.exec(sent)![0];
+    expect(adrBlock.match(/### api/g)).toHaveLength(1);
+    expect(adrBlock.match(/### Consequences/g)).toHaveLength(1);
     expect(sent).toMatch(/<pitfalls module="api" path="docs\/pitfalls\/api\.md">[\s\S]*Clamp pagination parameters/);
     expect(sent).toMatch(new RegExp(`<untrusted label="diff ${main.slice(0, 12)}..${HEAD_1.slice(0, 12)}">[\\s\\S]*### src/api/users.ts[\\s\\S]*db\\.users\\.search\\(query, limit\\)`));
     expect(sent).not.toContain("already-reported");

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { discoverAdrFolder } from "../../src/context-store/adr/parse-adr.js";
+import { discoverAdrFolder, isAdrFileName, readAdrFiles } from "../../src/context-store/adr/parse-adr.js";
 
 const repo = [
   "README.md",
@@ -62,5 +62,43 @@ describe("discoverAdrFolder", () => {
     expect(found.folder).toBeNull();
     expect(found.reason).toContain("no ADR folder found");
     expect(found.reason).toContain("docs/architecture/decisions");
+  });
+});
+
+describe("isAdrFileName", () => {
+  test.each([
+    ["0001-record-architecture-decisions.md", true],
+    ["20200924-use-markdown.md", true],
+    ["ODH-ADR-ART-001.md", true],
+    ["use-postgres.markdown", true],
+    ["README.md", false],
+    ["readme.md", false],
+    ["index.md", false],
+    ["0000-index.md", false],
+    ["template.md", false],
+    ["adr-template.md", false],
+    ["0000-adr-template.md", false],
+    ["template-short.md", false],
+    ["_sidebar.md", false],
+    [".hidden.md", false],
+    ["templates/x.md", false],
+    ["0001-diagram.png", false],
+    ["0001-x.txt", false],
+  ])("%s → %s", (name, expected) => {
+    expect(isAdrFileName(name)).toBe(expected);
+  });
+});
+
+describe("readAdrFiles", () => {
+  test("sorted by number then file name, unnumbered last, companions left out", () => {
+    const records = readAdrFiles([
+      { file: "README.md", text: "# ADRs\n" },
+      { file: "0010-b.md", text: "# B\n" },
+      { file: "20200101-dated.md", text: "# Dated\n" },
+      { file: "0002-z.md", text: "# Z\n" },
+      { file: "0002-a.md", text: "# A\n" },
+      { file: "template.md", text: "# T\n" },
+    ]);
+    expect(records.map((r) => r.file)).toEqual(["0002-a.md", "0002-z.md", "0010-b.md", "20200101-dated.md"]);
   });
 });

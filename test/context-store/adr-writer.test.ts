@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
 import { supersedeAdr } from "../../src/context-store/adr/supersede-adr.js";
-import { canonicalAdrDraft, embedMarkdown, encodeAdrTitle, renderAdr, type AdrDraft } from "../../src/context-store/adr/write-adr.js";
+import { canonicalAdrDraft, embedMarkdown, renderAdr, type AdrDraft } from "../../src/context-store/adr/write-adr.js";
 
 function draft(overrides: Partial<AdrDraft> = {}): AdrDraft {
   return {
@@ -145,7 +145,9 @@ describe("embedMarkdown", () => {
   });
 });
 
-describe("encodeAdrTitle", () => {
+describe("title and module headings", () => {
+  const h1 = (text: string): string | undefined => text.split("\n").find((l) => l.startsWith("# "));
+
   it.each([
     ["Use Postgres", "# Use Postgres"],
     ["12 factor config", "# 7. 12 factor config"],
@@ -157,19 +159,29 @@ describe("encodeAdrTitle", () => {
     ["Use [links](x) &amp; entities", "# Use \\[links\\](x) \\&amp; entities"],
     ["C# over F#", "# C# over F#"],
     ["Tag with #", "# Tag with # #"],
-    ["Use #hashtags", "# Use #hashtags"],
     ['Say "no": always', '# Say "no": always'],
   ])("%s → %s", (title, line) => {
-    const encoded = encodeAdrTitle(title, 7);
-    expect(encoded.line).toBe(line);
-    expect(encoded.title).toBe(title);
-    expect(parseAdr("0007-x.md", `${line}\n`).title).toBe(title);
+    const text = renderAdr(draft({ title, number: 7 }));
+    expect(h1(text)).toBe(line);
+    expect(parseAdr("0007-x.md", text).title).toBe(title);
+  });
+
+  it("escapes a title that the rest of the file would turn into a link", () => {
+    const text = renderAdr(draft({ title: "Avoid [legacy]", guidance: { billing: "See the docs.\n\n[legacy]: https://example.com/legacy" } }));
+    expect(h1(text)).toBe("# Avoid \\[legacy\\]");
+    expect(parseAdr("0012-x.md", text).title).toBe("Avoid [legacy]");
   });
 
   it("drops what no H1 can carry: a bold wrapper and a {#id} suffix", () => {
-    expect(encodeAdrTitle("**Big**", 1).title).toBe("Big");
-    expect(encodeAdrTitle("Anchored {#anchor}", 1).title).toBe("Anchored");
-    expect(encodeAdrTitle("   ", 1).title).toBe("Untitled decision");
+    expect(canonicalAdrDraft(draft({ title: "**Big**" })).title).toBe("Big");
+    expect(canonicalAdrDraft(draft({ title: "Anchored {#anchor}" })).title).toBe("Anchored");
+    expect(canonicalAdrDraft(draft({ title: "   " })).title).toBe("Untitled decision");
+  });
+
+  it("escapes module names that markdown would change", () => {
+    const text = renderAdr(draft({ modules: ["*core*", "web"], guidance: { "*core*": "a", web: "b" } }));
+    expect(text).toContain("### \\*core\\*\n\na\n\n### web\n\nb\n");
+    expect(parseAdr("0012-x.md", text).guidance).toEqual({ "*core*": "a", web: "b" });
   });
 });
 

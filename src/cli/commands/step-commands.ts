@@ -1,4 +1,5 @@
-import { basename } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { Command } from "commander";
 import { manifestToMarkdown } from "../../graph/render-manifest.js";
 import { applyIntentsLocally, isWorkingTreeClean } from "../../local/local-writer.js";
@@ -13,6 +14,7 @@ import type { RepoRef } from "../../steps/step-types.js";
 import { CliError, type CliIo } from "../cli-io.js";
 import { gitRoot } from "../working-tree.js";
 import { currentBranch } from "../../local/git-branch.js";
+import type { BlobContent, RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 
 interface ModelOptions {
   recorded?: string;
@@ -158,7 +160,8 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       try {
         const outcome = await runLearningStep({
           context: ctx,
-          snapshot: ctx.snapshot,
+          // The lesson is appended to the file as it is in the working tree, so lessons not yet committed are kept.
+          snapshot: workingTreeReader(root, ctx.snapshot),
           repo: localRepo(root),
           lesson,
           modules: opts.module,
@@ -174,4 +177,22 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         ctx.close();
       }
     });
+}
+
+/** The snapshot's listing, with file contents read from the working tree (files the user authors, not trusted context). */
+function workingTreeReader(root: string, snapshot: RepoSnapshot): RepoSnapshot {
+  return {
+    commit: snapshot.commit,
+    listFiles: () => snapshot.listFiles(),
+    async readFiles(paths) {
+      const out = new Map<string, BlobContent>();
+      for (const path of paths) {
+        const full = join(root, path);
+        if (!existsSync(full)) continue;
+        const bytes = readFileSync(full);
+        out.set(path, { path, sha: "working-tree", text: bytes.toString("utf8"), size: bytes.length });
+      }
+      return out;
+    },
+  };
 }

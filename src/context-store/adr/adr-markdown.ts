@@ -1,6 +1,6 @@
 /**
- * The markdown side of the ADR reader: one unified processor for the whole
- * process (the reader parses thousands of files), and a way to turn inline
+ * The markdown side of the ADR reader: unified processors built once for the
+ * whole process (the reader parses thousands of files), and a way to turn inline
  * markdown into text that still knows where its links point, so that
  * "Superseded by [DNS](0015-dns.md)" can be read as a reference to ADR 15.
  */

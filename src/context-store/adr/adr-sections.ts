@@ -22,8 +22,11 @@ export interface HeadingSection {
 export function headingSections(root: Root, text: string): HeadingSection[] {
   const children = root.children;
   const sections: HeadingSection[] = [];
+  // The title heading is not a section.
+  const firstHeading = children.find((n) => n.type === "heading" && n.depth === 1);
   children.forEach((node, i) => {
-    if (node.type !== "heading" || node.depth < 2) return;
+    // H1s count too: some teams write every section as `# Status`, `# Context`.
+    if (node.type !== "heading" || node === firstHeading) return;
     const lead: RootContent[] = [];
     let j = i + 1;
     for (; j < children.length; j++) {
@@ -131,7 +134,10 @@ export function sectionFirstLine(
   defs: ReadonlyMap<string, string>,
 ): SectionLine | null {
   for (const section of sections) {
-    const title = section.title.replace(/[\p{Extended_Pictographic}\ufe0f\u200d]/gu, "").trim();
+    const title = section.title
+      .replace(/[\p{Extended_Pictographic}\ufe0f\u200d]/gu, "")
+      .replace(/^\d+(?:\.\d+)*[.)]?\s+/, "")
+      .trim();
     const m = /^([\p{L}][\p{L} ]{0,30}?)\s*(?:[:：]\s*(.*))?$/su.exec(title);
     if (!m || !names.has((m[1] ?? "").toLowerCase().replace(/\s+/g, " "))) continue;
     const inline = (m[2] ?? "").trim();

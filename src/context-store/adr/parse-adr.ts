@@ -50,7 +50,7 @@ function readStatus(
   if (fmStatus !== null) {
     const status = normaliseStatus(plainText(flattenString(fmStatus)));
     if (status) return { status, rawStatus: fmStatus, line: null };
-    warnings.push(`front matter status is a placeholder: ${JSON.stringify(fmStatus)}`);
+    warnings.push(`front matter status not understood: ${JSON.stringify(fmStatus)}`);
   }
 
   for (const line of lines) {
@@ -177,7 +177,8 @@ function readSpec(fm: FrontMatter): string | null {
 /** Read one ADR. `file` is the path relative to the ADR folder (e.g. `0001-record-decisions.md`). */
 export function parseAdr(file: string, text: string): AdrRecord {
   const warnings: string[] = [];
-  const source = typeof text === "string" ? text.replace(/^\uFEFF/, "") : "";
+  // The private-use characters that mark links in flattened text must not come from the file itself.
+  const source = typeof text === "string" ? text.replace(/^\uFEFF/, "").replace(/[\uE000-\uE002]/g, "\uFFFD") : "";
   if (source.trim() === "") warnings.push("empty file");
 
   const root = parseMarkdown(source);

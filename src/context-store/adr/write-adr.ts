@@ -239,24 +239,30 @@ function layoutAdr(draft: AdrDraft): AdrLayout {
   for (;;) {
     const text = composeAdr(fields, titles[t] ?? "", ordered.map((e, i) => ({ line: headings[i]?.[m[i] ?? 0] ?? "", body: e.body })));
     const read = parseAdr("0000-adr.md", text);
-    const keys = Object.keys(read.guidance);
+    const readsBack = (e: { name: string; body: string }): boolean => Object.hasOwn(read.guidance, e.name) && read.guidance[e.name] === e.body;
     let changed = false;
     if (read.title !== title && t < titles.length - 1) {
       t++;
       changed = true;
     }
     ordered.forEach((e, i) => {
-      if (keys[i] !== e.name && (m[i] ?? 0) < (headings[i]?.length ?? 0) - 1) {
+      if (!readsBack(e) && (m[i] ?? 0) < (headings[i]?.length ?? 0) - 1) {
         m[i] = (m[i] ?? 0) + 1;
         changed = true;
       }
     });
     if (changed) continue;
+    // A name no encoding preserves is known by what the reader made of it (found by its body).
+    const unclaimed = Object.keys(read.guidance).filter((k) => !ordered.some((e) => e.name === k && readsBack(e)));
     const guidance: Record<string, string> = {};
-    ordered.forEach((e, i) => {
-      const name = keys.length === ordered.length ? (keys[i] ?? e.name) : e.name;
+    for (const e of ordered) {
+      let name = e.name;
+      if (!readsBack(e)) {
+        const found = unclaimed.findIndex((k) => read.guidance[k] === e.body);
+        if (found >= 0) name = unclaimed.splice(found, 1)[0] ?? name;
+      }
       if (!Object.hasOwn(guidance, name)) setOwn(guidance, name, e.body);
-    });
+    }
     return { text, canonical: { ...fields, title: read.title, guidance } };
   }
 }

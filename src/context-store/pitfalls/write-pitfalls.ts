@@ -46,7 +46,7 @@ export function pitfallTitle(lesson: string): string {
       .replace(/[*_`~[\]\\]/g, ""),
   );
   const sentence = /^(.+?[.!?])(?:\s|$)/.exec(plain)?.[1] ?? plain;
-  const clean = sentence.replace(/[.!?]+$/, "");
+  const clean = sentence.replace(/[.!?]+$/, "").trim();
   if (clean.length <= MAX_TITLE_LENGTH) return clean || "Pitfall";
   const cut = clean.slice(0, MAX_TITLE_LENGTH);
   const space = cut.lastIndexOf(" ");

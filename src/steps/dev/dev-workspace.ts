@@ -49,6 +49,8 @@ export class DevWorkspace {
   }
 
   async search(pattern: string, glob?: string): Promise<string> {
+    // The pattern comes from the model: keep it short so a pathological one cannot stall the worker for long.
+    if (pattern.length > 200) throw new Error("pattern longer than 200 characters: search for something shorter");
     let re: RegExp;
     try {
       re = new RegExp(pattern);
@@ -63,7 +65,7 @@ export class DevWorkspace {
       const text = this.overlay.has(f.path) ? this.overlay.get(f.path) : blobs.get(f.path)?.text;
       if (!text) continue;
       const lines = text.split("\n");
-      for (let i = 0; i < lines.length && hits.length < MAX_SEARCH_HITS; i++) if (re.test(lines[i]!)) hits.push(`${f.path}:${i + 1}: ${lines[i]!.slice(0, 200)}`);
+      for (let i = 0; i < lines.length && hits.length < MAX_SEARCH_HITS; i++) if (lines[i]!.length <= 2000 && re.test(lines[i]!)) hits.push(`${f.path}:${i + 1}: ${lines[i]!.slice(0, 200)}`);
       if (hits.length >= MAX_SEARCH_HITS) break;
     }
     return hits.length ? hits.join("\n") : "(no matches)";

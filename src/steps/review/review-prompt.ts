@@ -1,3 +1,4 @@
+import { sanitizeUntrusted } from "../../util/untrusted-text.js";
 import type { PromptBlock } from "../../model/model-client.js";
 import { DIFF_FORMAT_NOTE } from "./compress-diff.js";
 import type { ReviewStateFinding } from "./review-state.js";
@@ -28,7 +29,8 @@ export function reviewInstruction(args: { pullNumber: number; pullTitle: string;
     : `The diff is the whole pull request (${args.fileCount} files).`;
   const lines = [
     // The title is untrusted: JSON-quoted so it reads as a value, not as part of the instruction.
-    `Review pull request #${args.pullNumber}, titled ${JSON.stringify(args.pullTitle.replace(/\s+/g, " ").slice(0, 200))}.`,
+    // The title is untrusted: stripped of hidden markup, quoted, and cut short.
+    `Review pull request #${args.pullNumber}, titled ${JSON.stringify(sanitizeUntrusted(args.pullTitle).replace(/\s+/g, " ").slice(0, 200))}.`,
     scope,
     args.hasPrevious ? "The block labelled as already-reported findings lists what earlier reviews posted: do not repeat those." : "",
     "Answer by calling the tool once with your review.",
