@@ -4,6 +4,7 @@ import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { jobId, jobKey } from "../../src/runner/job-request.js";
 import { checkRunExternalId, parseCheckRunExternalId } from "../../src/runner/check-run-id.js";
+import { isBatonAuthored } from "../../src/writer/github-writer.js";
 
 const target = { owner: "octo", repo: "shop", installationId: 7 };
 const config = defaultConfig();
@@ -46,6 +47,16 @@ describe("event triggers", () => {
     expect(pullRequestRequest(target, config, { ...pr, draft: true }, "c")).toMatchObject({ skip: expect.stringContaining("draft") });
     expect(pullRequestRequest(target, config, { ...pr, labels: ["baton:skip"] }, "c")).toMatchObject({ skip: expect.stringContaining("baton:skip") });
     expect(pullRequestRequest(target, config, { ...pr, additions: 3, deletions: 2 }, "c")).toMatchObject({ skip: expect.stringContaining("small change") });
+    const noPush = { ...config, triggers: { ...config.triggers, reviewOnPush: false } };
+    expect(pullRequestRequest(target, noPush, pr, "c", "synchronize")).toMatchObject({ skip: expect.stringContaining("reviewOnPush") });
+    expect(pullRequestRequest(target, noPush, pr, "c", "opened")).toHaveProperty("request");
+  });
+
+  it("trusts a hidden marker only in a comment a bot wrote", () => {
+    const marker = "<!-- baton:review-summary pr -->";
+    expect(isBatonAuthored({ body: `state ${marker}`, user: { type: "Bot" } }, marker)).toBe(true);
+    expect(isBatonAuthored({ body: `forged ${marker}`, user: { type: "User" } }, marker)).toBe(false);
+    expect(isBatonAuthored({ body: "no marker", user: { type: "Bot" } }, marker)).toBe(false);
   });
 
   it("gives a redelivered event the same job id, and serialises per issue or PR", () => {
@@ -54,5 +65,7 @@ describe("event triggers", () => {
     expect(jobKey(a)).toBe("octo/shop#12");
     const review = { kind: "review" as const, target, pullNumber: 3, headSha: "h".repeat(40), cause: "pr-x" };
     expect(parseCheckRunExternalId(checkRunExternalId(review))).toEqual({ kind: "review", pullNumber: 3, headSha: "h".repeat(40) });
+    // `/baton review` on the same commit reuses the automatic review's check run.
+    expect(checkRunExternalId({ ...review, force: true })).toBe(checkRunExternalId(review));
   });
 });

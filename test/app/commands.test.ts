@@ -4,7 +4,7 @@ import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp } from "./fixtures/harness.js";
 import { ADR_PATH, ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
-import { issueComment } from "./fixtures/webhooks.js";
+import { issueComment, pullRequestEvent } from "./fixtures/webhooks.js";
 
 const HEAD = "3333333333333333333333333333333333333333";
 const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
@@ -43,17 +43,31 @@ describe("/baton commands, end to end", () => {
 
   it("runs /baton review for someone with write access, even on a commit already reviewed", async () => {
     github.permissions.set("maintainer", "write");
-    claude.answersWithTool("submit_review", { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [] });
+    const first = { severity: "medium", path: "src/api/users.ts", line: 7, title: "PAGE is larger than the 50-user limit", body: "Use 50.", source: "spec" };
+    const second = { severity: "low", path: "src/api/users.ts", line: 6, title: "Blank line before the export", body: "Drop it.", source: "general" };
+    claude
+      .answersWithTool("submit_review", { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [first] })
+      .answersWithTool("submit_review", { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [first, second] });
     const app = await startApp();
-
+    await app.deliver("pull_request", pullRequestEvent("opened", { number: 15, title: "Add user search", body: "Closes #12", headRef: "feature/search", headSha: HEAD, baseSha: main, additions: 2, deletions: 0 }));
+    // Two lines: under smallChangeLines (2), so no automatic review.
+    expect(github.reviews).toEqual([]);
     await app.deliver("issue_comment", issueComment({ number: 15, isPullRequest: true, body: "/baton review", commentId: 9005, login: "maintainer" }));
+    expect(github.reviews).toHaveLength(1);
+
+    // Asked again on the same commit (the pitfalls changed, say): a new review with what is new.
+    await app.deliver("issue_comment", issueComment({ number: 15, isPullRequest: true, body: "/baton review", commentId: 9007, login: "maintainer" }));
 
     expect(github.unmatched).toEqual([]);
     expect(claude.isDone()).toBe(true);
-    expect(claude.openingText()).toContain("### src/api/users.ts");
-    expect(github.reviews).toHaveLength(1);
-    expect(github.reviews[0]!.commitId).toBe(HEAD);
+    expect(claude.openingText(1)).toContain("### src/api/users.ts");
+    expect(claude.openingText(1)).toContain("PAGE is larger than the 50-user limit");
+    expect(github.reviews).toHaveLength(2);
+    expect(github.reviews.map((r) => r.commitId)).toEqual([HEAD, HEAD]);
+    expect(github.reviews[1]!.comments.map((c) => c.line)).toEqual([6]);
     expect(github.commentsOn(15).map((c) => c.body)).toEqual([expect.stringContaining("<!-- baton:review-summary pr -->")]);
+    expect(github.commentsOn(15)[0]!.body).toContain("Blank line before the export");
+    // One check run for the step on the commit, reported on again.
     expect(github.checkRuns).toMatchObject([{ name: "Baton: review", headSha: HEAD, conclusion: "success" }]);
   });
 
