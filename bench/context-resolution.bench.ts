@@ -4,9 +4,9 @@
  * A synthetic repository (5,000 ADRs, 300 pitfall files, 20,000 source
  * paths) served by an in-memory GitHub; the review, architecture-review and
  * dev steps resolve their context through a real GitHub snapshot, cold and
- * warm. Each group of scenarios runs in its own Node process, so "cold"
- * means a new process (no blob cache, no ADR parse cache) and peak RSS is
- * that process's own. Prints a Markdown report and writes it into
+ * warm. The scenarios run in one child Node process, so the first one is
+ * truly cold (no blob cache, no ADR parsed yet). Prints a Markdown report
+ * and writes it into
  * docs/performance.md between `<!-- bench:start -->` and `<!-- bench:end -->`.
  *
  *   npm run bench                  full scale, updates docs/performance.md
@@ -17,7 +17,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
@@ -32,12 +32,10 @@ const SCRIPT = fileURLToPath(import.meta.url);
 const DOC = fileURLToPath(new URL("../docs/performance.md", import.meta.url));
 const START = "<!-- bench:start -->";
 const END = "<!-- bench:end -->";
-const GROUPS = ["review", "architecture", "dev"] as const;
-type Group = (typeof GROUPS)[number];
 
 const { values: args } = parseArgs({
   options: {
-    child: { type: "string" },
+    child: { type: "boolean", default: false },
     out: { type: "string" },
     small: { type: "boolean", default: false },
     "no-write": { type: "boolean", default: false },
@@ -47,7 +45,7 @@ const { values: args } = parseArgs({
 const SCALE: SyntheticRepoOptions = args.small ? { adrs: 60, pitfallFiles: 10, sourcePaths: 500 } : { adrs: 5000, pitfallFiles: 300, sourcePaths: 20000 };
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
-interface GroupResult {
+interface BenchResult {
   rows: Row[];
   repo: { files: number; adrs: number; adrBytes: number; pitfallFiles: number; pitfallBytes: number; sourcePaths: number; sourceBytes: number; generationMs: number; realRenders: number };
   verified: string;
@@ -71,11 +69,11 @@ function verifyGenerator(repo: SyntheticRepo): string {
   return `${adrs} sampled ADRs equal renderAdr, and docs/pitfalls/${module}.md equals its appendPitfall chain`;
 }
 
-async function runGroup(group: Group): Promise<GroupResult> {
+async function runAll(): Promise<BenchResult> {
   const t = performance.now();
   const repo = generateSyntheticRepo(SCALE);
   const generationMs = performance.now() - t;
-  const verified = group === "review" ? verifyGenerator(repo) : "";
+  const verified = verifyGenerator(repo);
   const sum = (kind: string) => repo.files.filter((f) => f.kind === kind).reduce((n, f) => n + f.size, 0);
   const summary = {
     files: repo.files.length,
@@ -88,7 +86,7 @@ async function runGroup(group: Group): Promise<GroupResult> {
     generationMs,
     realRenders: repo.realRenders,
   };
-  log(`[${group}] synthetic repository: ${summary.files} files in ${(generationMs / 1000).toFixed(1)} s`);
+  log(`synthetic repository: ${summary.files} files in ${(generationMs / 1000).toFixed(1)} s`);
 
   const gh = new FakeGitHub(repo);
   const root = gh.head;
@@ -96,31 +94,30 @@ async function runGroup(group: Group): Promise<GroupResult> {
   const event = (step: EventOptions["step"], trigger: EventOptions["trigger"], commit = root, o: Partial<EventOptions> = {}): EventOptions => ({ gh, repo, commit, cache, batchSize: 100, step, trigger, ...o });
   const rows: Row[] = [];
   const run = async (scenario: string, kind: Row["kind"], options: EventOptions, latencyMs = 0) => {
-    const row = await measure(group, scenario, kind, options, latencyMs);
-    log(`[${group}] ${scenario}: ${row.wallMs.toFixed(0)} ms, ${totalRequests(row.counts)} requests`);
+    const row = await measure(scenario, kind, options, latencyMs);
+    log(`${scenario}: ${row.wallMs.toFixed(0)} ms, ${totalRequests(row.counts)} requests`);
     rows.push(row);
   };
 
-  if (group === "review") {
-    const trigger = reviewTrigger(repo);
-    await run("review, cold (new process, empty caches)", "cold", event("review", trigger));
-    await run("review, warm (same commit)", "warm", event("review", trigger));
-    await run("review, warm, after a commit changing 3 source files", "warm", event("review", trigger, commitSourceChanges(gh, repo)));
-    await run("review, warm, after a commit changing an ADR, a pitfall file and a source file", "warm", event("review", trigger, commitContextChanges(gh, repo)));
-    for (const batchSize of [25, 50, 100]) {
-      await run(`review, empty blob cache, batch ${batchSize}`, "batch", event("review", trigger, root, { cache: createBlobCache(), batchSize }));
-    }
-    const slow = new FakeGitHub(repo, { latencyMs: 250 });
-    await run("review, empty blob cache, 250 ms per request", "batch", event("review", trigger, slow.head, { gh: slow, cache: createBlobCache() }), 250);
-  } else if (group === "architecture") {
-    const trigger = architectureTrigger(repo);
-    await run("architecture review, cold (new process)", "cold", event("architecture-review", trigger));
-    await run("architecture review, warm (same commit)", "warm", event("architecture-review", trigger));
-  } else {
-    const trigger = devTrigger(repo);
-    await run("dev, cold (new process)", "cold", event("dev", trigger));
-    await run("dev, warm (same commit)", "warm", event("dev", trigger));
+  const review = reviewTrigger(repo);
+  await run("review, cold (new process: empty blob cache, no ADR parsed yet)", "cold", event("review", review));
+  await run("review, warm (same commit)", "warm", event("review", review));
+  await run("review, warm, after a commit changing 3 source files", "warm", event("review", review, commitSourceChanges(gh, repo)));
+  await run("review, warm, after a commit changing an ADR, a pitfall file and a source file", "warm", event("review", review, commitContextChanges(gh, repo)));
+
+  // The store (ADRs and pitfalls) is the same for every step: its parse cost was measured above.
+  const architecture = architectureTrigger(repo);
+  await run("architecture review, empty blob cache (ADRs already parsed)", "cold", event("architecture-review", architecture, root, { cache: createBlobCache() }));
+  await run("architecture review, warm (same commit)", "warm", event("architecture-review", architecture));
+  const dev = devTrigger(repo);
+  await run("dev, empty blob cache (ADRs already parsed)", "cold", event("dev", dev, root, { cache: createBlobCache() }));
+  await run("dev, warm (same commit)", "warm", event("dev", dev));
+
+  for (const batchSize of [25, 50, 100]) {
+    await run(`review, empty blob cache, batch ${batchSize}`, "batch", event("review", review, root, { cache: createBlobCache(), batchSize }));
   }
+  const slow = new FakeGitHub(repo, { latencyMs: 250 });
+  await run("review, empty blob cache, 250 ms per request", "batch", event("review", review, slow.head, { gh: slow, cache: createBlobCache() }), 250);
   return { rows, repo: summary, verified };
 }
 
@@ -148,31 +145,45 @@ function checksFor(rows: Row[]): Check[] {
 
 const f0 = (n: number) => n.toFixed(0);
 const f1 = (n: number) => n.toFixed(1);
+const load = () => loadavg().map((n) => n.toFixed(1)).join(" / ");
 
-function report(results: GroupResult[], totalSeconds: number): { markdown: string; ok: boolean } {
-  const rows = results.flatMap((r) => r.rows);
-  const repo = results[0]!.repo;
+/** GitHub refuses comment bodies and check-run summaries longer than this. */
+const GITHUB_TEXT_LIMIT = 65_536;
+
+function report(result: BenchResult, totalSeconds: number, loadBefore: string): { markdown: string; ok: boolean } {
+  const { rows, repo } = result;
   const checks = checksFor(rows);
   const cpu = cpus();
   const lines: string[] = [];
   lines.push(
-    `Run on ${new Date().toISOString().slice(0, 10)} with Node ${process.version} (${process.platform}/${process.arch}), ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${f1(totalmem() / 1024 ** 3)} GiB RAM; whole benchmark ${f0(totalSeconds)} s.`,
+    `Run on ${new Date().toISOString().slice(0, 10)} with Node ${process.version} (${process.platform}/${process.arch}), ${cpu.length} × ${cpu[0]?.model.trim() ?? "unknown CPU"}, ${f1(totalmem() / 1024 ** 3)} GiB RAM; load average (1/5/15 min) ${loadBefore} before, ${load()} after; whole benchmark ${f0(totalSeconds)} s. Wall times depend on what else the machine runs; CPU times much less.`,
     "",
-    `Synthetic repository: ${repo.files} files: ${repo.adrs} ADRs (${f1(repo.adrBytes / 1024 ** 2)} MiB, ${f0(repo.adrBytes / repo.adrs)} bytes on average), ${repo.pitfallFiles} pitfall files (${f0(repo.pitfallBytes / 1024)} KiB), ${repo.sourcePaths} source paths (${f1(repo.sourceBytes / 1024 ** 2)} MiB). Generated in ${f1(repo.generationMs / 1000)} s per process (${repo.realRenders} real writer renders, the rest filled from them; ${results[0]!.verified}).`,
+    `Synthetic repository: ${repo.files} files: ${repo.adrs} ADRs (${f1(repo.adrBytes / 1024 ** 2)} MiB, ${f0(repo.adrBytes / repo.adrs)} bytes on average), ${repo.pitfallFiles} pitfall files (${f0(repo.pitfallBytes / 1024)} KiB), ${repo.sourcePaths} source paths (${f1(repo.sourceBytes / 1024 ** 2)} MiB). Generated in ${f1(repo.generationMs / 1000)} s (${repo.realRenders} real writer renders, the rest filled in from them; ${result.verified}).`,
     "",
-    "| Scenario | Wall ms | CPU ms | Heap Δ MiB | Peak RSS MiB | Tree | GraphQL | REST | Total | Blobs fetched | Expected GraphQL Σ⌈n/batch⌉ | Context: inputs / left out / tokens |",
-    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|",
+    "| Scenario | Wall ms | CPU ms | Heap Δ MiB | Peak RSS MiB | Tree | GraphQL | REST | Total | Blobs fetched | Expected GraphQL: Σ⌈blobs per read / batch⌉ | Context: inputs / left out / tokens | Manifest KiB |",
+    "|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|",
   );
   for (const r of rows) {
     lines.push(
-      `| ${r.scenario} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${f1(r.heapDeltaMb)} | ${f0(r.peakRssMb)} | ${r.counts.tree} | ${r.counts.graphql} | ${r.counts.restBlob} | ${totalRequests(r.counts)} | ${r.blobsFetched} | ${r.expectedGraphql} (${r.fetchedPerCall.join(" + ") || "0"} blobs, batch ${r.batchSize}) | ${r.inputs} / ${r.omitted} / ${r.usedTokens} |`,
+      `| ${r.scenario} | ${f0(r.wallMs)} | ${f0(r.cpuMs)} | ${f1(r.heapDeltaMb)} | ${f0(r.peakRssMb)} | ${r.counts.tree} | ${r.counts.graphql} | ${r.counts.restBlob} | ${totalRequests(r.counts)} | ${r.blobsFetched} | ${r.expectedGraphql} (reads of ${r.fetchedPerCall.join(" + ") || "0"} blobs, batch ${r.batchSize}) | ${r.inputs} / ${r.omitted} / ${r.usedTokens} | ${f0(r.manifestChars / 1024)} |`,
     );
   }
-  lines.push("", "Where the wall time goes (ms): snapshot I/O is time spent waiting on the listing and blob reads (the fake GitHub's own share, encoding responses as JSON, in brackets); store is loading the context store minus its I/O (mostly parsing ADRs); resolve is the selectors and the budget.", "");
-  lines.push("| Scenario | Snapshot I/O (fake GitHub) | Store (parse) | Resolve (selectors, budget) |", "|---|--:|--:|--:|");
+  lines.push(
+    "",
+    "Heap Δ is what stays allocated after the event (caches: blob cache, listing, parsed ADRs), after a full GC; peak RSS is the process's high-water mark so far (the first row's is the cold peak).",
+    "",
+    "Where the wall time goes (ms): snapshot I/O is time spent waiting on the listing and blob reads (in brackets, the fake GitHub's own share: building and JSON-encoding responses); store is loading the context store minus its I/O (parsing ADRs); resolve is the selectors and the budget.",
+    "",
+    "| Scenario | Snapshot I/O (fake GitHub) | Store (parse) | Resolve (selectors, budget) |",
+    "|---|--:|--:|--:|",
+  );
   for (const r of rows) lines.push(`| ${r.scenario} | ${f0(r.ioMs)} (${f0(r.fakeMs)}) | ${f0(Math.max(0, r.storeMs - r.ioMs))} | ${f0(r.resolveMs)} |`);
   lines.push("", "Checks:", "");
   for (const c of checks) lines.push(`- ${c.ok ? "PASS" : "FAIL"}: ${c.text}`);
+  const large = rows.filter((r) => r.manifestChars > GITHUB_TEXT_LIMIT);
+  if (large.length > 0) {
+    lines.push(`- NOTE: the manifest Markdown exceeds GitHub's ${GITHUB_TEXT_LIMIT} characters for a comment or check-run summary in: ${[...new Set(large.map((r) => r.scenario.split(",")[0]))].join(", ")} (reported, not checked).`);
+  }
   return { markdown: lines.join("\n"), ok: checks.every((c) => c.ok) };
 }
 
@@ -192,25 +203,26 @@ function writeDoc(markdown: string): void {
 
 async function main(): Promise<void> {
   if (args.child) {
-    const result = await runGroup(args.child as Group);
+    const result = await runAll();
     writeFileSync(args.out ?? "/dev/stdout", JSON.stringify(result));
     return;
   }
+  // The scenarios run in a child process started with --expose-gc: a new
+  // process is what "cold" means, and heap figures need a full GC.
+  const loadBefore = load();
   const started = performance.now();
   const dir = mkdtempSync(join(tmpdir(), "baton-bench-"));
-  const results: GroupResult[] = [];
+  let result: BenchResult;
   try {
-    for (const group of GROUPS) {
-      const out = join(dir, `${group}.json`);
-      const childArgs = [...process.execArgv, "--expose-gc", SCRIPT, "--child", group, "--out", out, ...(args.small ? ["--small"] : [])];
-      const child = spawnSync(process.execPath, childArgs, { stdio: ["ignore", "inherit", "inherit"] });
-      if (child.status !== 0) throw new Error(`benchmark group ${group} failed (exit ${child.status ?? child.signal})`);
-      results.push(JSON.parse(readFileSync(out, "utf8")) as GroupResult);
-    }
+    const out = join(dir, "result.json");
+    const childArgs = [...process.execArgv, "--expose-gc", SCRIPT, "--child", "--out", out, ...(args.small ? ["--small"] : [])];
+    const child = spawnSync(process.execPath, childArgs, { stdio: ["ignore", "inherit", "inherit"] });
+    if (child.status !== 0) throw new Error(`benchmark process failed (exit ${child.status ?? child.signal})`);
+    result = JSON.parse(readFileSync(out, "utf8")) as BenchResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const { markdown, ok } = report(results, (performance.now() - started) / 1000);
+  const { markdown, ok } = report(result, (performance.now() - started) / 1000, loadBefore);
   process.stdout.write(`${markdown}\n`);
   if (!args.small && !args["no-write"]) {
     writeDoc(markdown);

@@ -3,6 +3,7 @@ import type { StepId } from "../src/config/config-schema.js";
 import { loadContextStore } from "../src/context-store/load-context-store.js";
 import { appendPitfall } from "../src/context-store/pitfalls/write-pitfalls.js";
 import { declareSteps } from "../src/graph/default-steps.js";
+import { manifestToMarkdown } from "../src/graph/render-manifest.js";
 import { resolveContext, type ResolvedContext } from "../src/graph/resolve-context.js";
 import type { StepTrigger } from "../src/graph/step-trigger.js";
 import type { BlobCache } from "../src/snapshot/blob-cache.js";
@@ -75,7 +76,6 @@ export async function runEvent(o: EventOptions): Promise<EventResult> {
 }
 
 export interface Row {
-  group: string;
   scenario: string;
   /** cold: nothing cached; warm: the cache of earlier events; batch: the request-count series. */
   kind: "cold" | "warm" | "batch";
@@ -96,6 +96,8 @@ export interface Row {
   inputs: number;
   omitted: number;
   usedTokens: number;
+  /** Characters of the manifest as Markdown (what a PR comment or check run shows). */
+  manifestChars: number;
   latencyMs: number;
 }
 
@@ -109,7 +111,7 @@ function collectGarbage(): void {
   }
 }
 
-export async function measure(group: string, scenario: string, kind: Row["kind"], o: EventOptions, latencyMs = 0): Promise<Row> {
+export async function measure(scenario: string, kind: Row["kind"], o: EventOptions, latencyMs = 0): Promise<Row> {
   collectGarbage();
   const heapBefore = process.memoryUsage().heapUsed;
   o.gh.resetCounts();
@@ -123,7 +125,6 @@ export async function measure(group: string, scenario: string, kind: Row["kind"]
   const heapAfter = process.memoryUsage().heapUsed;
   const blobsFetched = result.fetchedPerCall.reduce((a, b) => a + b, 0);
   return {
-    group,
     scenario,
     kind,
     batchSize: o.batchSize,
@@ -142,6 +143,7 @@ export async function measure(group: string, scenario: string, kind: Row["kind"]
     inputs: result.context.manifest.inputs.length,
     omitted: result.context.manifest.omitted.length,
     usedTokens: result.context.manifest.usedTokens,
+    manifestChars: manifestToMarkdown(result.context.manifest, { collapsible: true }).length,
     latencyMs,
   };
 }

@@ -1,3 +1,5 @@
+import { TRANSIENT_NETWORK_CODES } from "../util/network-errors.js";
+
 /**
  * When to retry a failed job, and how long to wait. Only transient failures
  * (rate limits, 5xx, dropped connections) are worth another attempt; a 404 or
@@ -94,26 +96,13 @@ export function retryAfterMs(error: unknown, now: () => number = Date.now): numb
   return undefined;
 }
 
-const TRANSIENT_CODES = new Set([
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
 
 const TRANSIENT_NAMES = new Set(["APIConnectionError", "APIConnectionTimeoutError", "FetchError"]);
 
 function isNetworkError(error: unknown, depth = 0): boolean {
   if (depth > 3 || typeof error !== "object" || error === null) return false;
   const code = field(error, "code");
-  if (typeof code === "string" && TRANSIENT_CODES.has(code)) return true;
+  if (typeof code === "string" && TRANSIENT_NETWORK_CODES.has(code)) return true;
   const name = field(error, "name");
   if (typeof name === "string" && TRANSIENT_NAMES.has(name)) return true;
   const message = field(error, "message");

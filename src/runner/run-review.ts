@@ -54,7 +54,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
         context.manifest.notes.push(...repoState.configNotes);
         const manifestMarkdown = manifestToMarkdown(context.manifest);
         const outcome = await runReviewStep(
-          { context, repo: { owner, repo, defaultBranch: pr.baseRef }, pull: { number: pr.number, title: pr.title, headSha: pr.headSha, baseSha: pr.baseSha }, diffFiles, incremental, previous, config: repoState.config, manifestMarkdown },
+          { context, repo: { owner, repo, defaultBranch: pr.baseRef }, pull: { number: pr.number, title: pr.title, headSha: pr.headSha, baseSha: pr.baseSha }, diffFiles, incremental, previous, config: repoState.config, manifestMarkdown, reviewKey: req.force ? `${pr.headSha} ${req.cause}` : pr.headSha },
           deps.model,
         );
         return { outcome, manifest: context.manifest };

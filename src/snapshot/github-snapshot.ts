@@ -5,6 +5,7 @@ import { createLimiter } from "./limit-concurrency.js";
 import type { BlobContent, RepoSnapshot, SnapshotStats, TreeEntry } from "./repo-snapshot.js";
 import { SnapshotError } from "./snapshot-error.js";
 import { byPath } from "./tree-order.js";
+import { memoizeListing } from "./listing-index.js";
 
 export type { OctokitLike } from "./github-blob-batch.js";
 
@@ -100,7 +101,6 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
     },
   };
 
-  let listing: Promise<{ files: readonly TreeEntry[]; byPath: Map<string, TreeEntry> }> | undefined;
   // Blobs being fetched by this snapshot, so concurrent readFiles calls that
   // share files do not fetch them twice.
   const inFlight = new Map<string, Promise<Map<string, CachedBlob>>>();
@@ -175,17 +175,7 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
     return files;
   }
 
-  function index(): Promise<{ files: readonly TreeEntry[]; byPath: Map<string, TreeEntry> }> {
-    if (listing === undefined) {
-      const p = loadListing().then((files) => ({ files, byPath: new Map(files.map((f) => [f.path, f])) }));
-      listing = p;
-      // A failed listing is not remembered, so a later call can retry.
-      p.catch(() => {
-        if (listing === p) listing = undefined;
-      });
-    }
-    return listing;
-  }
+  const index = memoizeListing(loadListing);
 
   async function listFiles(): Promise<TreeEntry[]> {
     const { files } = await index();

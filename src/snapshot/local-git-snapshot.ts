@@ -4,6 +4,7 @@ import { CatFileBatch } from "./cat-file-batch.js";
 import { resolveCommit, runGit } from "./git-process.js";
 import type { BlobContent, RepoSnapshot, SnapshotStats, TreeEntry } from "./repo-snapshot.js";
 import { byPath } from "./tree-order.js";
+import { memoizeListing } from "./listing-index.js";
 
 export { diffBetween, mergeBase, resolveCommit } from "./git-process.js";
 
@@ -40,7 +41,6 @@ export async function createLocalGitSnapshot(opts: LocalGitSnapshotOptions): Pro
   const reader = new CatFileBatch(cwd);
   const treeKey = `git:${commit}`;
 
-  let listing: Promise<{ files: readonly TreeEntry[]; byPath: Map<string, TreeEntry> }> | undefined;
 
   async function loadListing(): Promise<readonly TreeEntry[]> {
     const cached = cache?.getTree(treeKey);
@@ -54,16 +54,7 @@ export async function createLocalGitSnapshot(opts: LocalGitSnapshotOptions): Pro
     return files;
   }
 
-  function index(): Promise<{ files: readonly TreeEntry[]; byPath: Map<string, TreeEntry> }> {
-    if (listing === undefined) {
-      const p = loadListing().then((files) => ({ files, byPath: new Map(files.map((f) => [f.path, f])) }));
-      listing = p;
-      p.catch(() => {
-        if (listing === p) listing = undefined;
-      });
-    }
-    return listing;
-  }
+  const index = memoizeListing(loadListing);
 
   async function readFiles(paths: string[]): Promise<Map<string, BlobContent>> {
     const { byPath: entries } = await index();

@@ -3,7 +3,7 @@ import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp } from "./fixtures/harness.js";
 import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
-import { issueLabeled } from "./fixtures/webhooks.js";
+import { issueLabeled, pushToMain } from "./fixtures/webhooks.js";
 
 /** What Claude answers through the forced `write_adr` tool. */
 const ADR_ANSWER = {
@@ -104,5 +104,32 @@ describe("architecture review, end to end", () => {
     expect(run.output?.summary).toContain("Context manifest: architecture-review");
     expect(run.output?.summary).toContain(`pull request #${pr.number}: created`);
     expect(run.output?.summary).toMatch(/model `claude-sonnet-5-5`, 4,210 input tokens/);
+  });
+
+  it("proposes an ADR for a spec pushed under docs/specs, pinned to the pushed commit", async () => {
+    const before = seedRepository(github, repositoryFiles({ adr: { spec: "#3" } }));
+    const spec = "# Export users as CSV\n\nAdmins download every user as CSV from the api module.\n";
+    const after = github.commit({ ...repositoryFiles({ adr: { spec: "#3" } }), "docs/specs/export-users.md": spec }, "Add a spec", [before]);
+    github.setBranch("main", after);
+    claude.answersWithTool("write_adr", { ...ADR_ANSWER, title: "Stream CSV exports from the api", context: "docs/specs/export-users.md asks for a CSV export." });
+    const app = await startApp();
+
+    await app.deliver("push", pushToMain({ before, after, added: ["docs/specs/export-users.md"] }));
+
+    expect(github.unmatched).toEqual([]);
+    expect(claude.isDone()).toBe(true);
+    // The spec, read from the pushed commit, delimited as data.
+    expect(claude.openingText()).toMatch(/<untrusted label="docs\/specs\/export-users\.md">[\s\S]*Admins download every user as CSV/);
+    const branch = "baton/adr/spec-export-users";
+    const tip = github.branchSha(branch)!;
+    expect(github.commits.get(tip)!.parents).toEqual([after]);
+    const adr = github.filesAt(tip)["docs/adr/0002-export-users.md"];
+    expect(adr).toMatch(/spec: docs\/specs\/export-users\.md|spec: "docs\/specs\/export-users\.md"/);
+    const pr = [...github.pulls.values()][0]!;
+    expect(pr.headRef).toBe(branch);
+    expect(pr.body).toContain("docs/specs/export-users.md");
+    expect(github.checkRuns).toMatchObject([{ name: "Baton: architecture-review", headSha: after, conclusion: "success" }]);
+    // No issue to comment on.
+    expect(github.comments).toEqual([]);
   });
 });

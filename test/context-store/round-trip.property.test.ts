@@ -85,7 +85,10 @@ const draft: fc.Arbitrary<AdrDraft> = fc.record({
   supersedes: adrNumbers,
   supersededBy: adrNumbers,
   context: markdownText,
-  options: fc.array(fc.record({ name: fc.string({ minLength: 1, maxLength: 20 }), description: fc.option(markdownText, { nil: undefined }) }), { maxLength: 3 }),
+  options: fc.array(
+    fc.record({ name: fc.oneof(fc.string({ minLength: 1, maxLength: 20 }), fc.constantFrom(...MARKDOWN_LINES)), description: fc.option(markdownText, { nil: undefined }) }),
+    { maxLength: 3 },
+  ),
   decision: markdownText,
   consequences: fc.array(markdownText, { maxLength: 3 }),
   guidance: fc.dictionary(moduleName, markdownText, { maxKeys: 4 }),

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import Ajv from "ajv-draft-04";
+import * as ajvDraft04 from "ajv-draft-04";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Claude } from "./fixtures/claude.js";
@@ -17,6 +17,8 @@ import {
 } from "./fixtures/temp-repo.js";
 
 const require = createRequire(import.meta.url);
+// A CommonJS module with `exports.default`: under NodeNext its default import is the module object, so take `.default`.
+const Ajv = ajvDraft04.default.default;
 const SARIF_SCHEMA_PATH = require.resolve("@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json");
 
 const FINDING = {

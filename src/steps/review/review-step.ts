@@ -17,6 +17,12 @@ export interface ReviewStepInput {
   /** What is reviewed now: the changes since the last reviewed commit, or the whole PR. */
   diffFiles: DiffFile[];
   incremental: boolean;
+  /**
+   * What makes this review one review: the head commit, so a redelivered push
+   * posts nothing twice; plus the request's cause when a person asked again
+   * (`/baton review`), which deserves a review of its own.
+   */
+  reviewKey?: string;
   /** The state read from Baton's summary comment, if there is one. */
   previous: ReviewState | null;
   config: BatonConfig;
@@ -82,7 +88,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
       kind: "review",
       pullNumber: pull.number,
       commitId: pull.headSha,
-      marker: hiddenMarker("review", pull.headSha),
+      marker: hiddenMarker("review", input.reviewKey ?? pull.headSha),
       body: renderReviewBody({
         headSha: pull.headSha,
         ...(sinceSha ? { sinceSha } : {}),

@@ -1,0 +1,24 @@
+import type { TreeEntry } from "./repo-snapshot.js";
+
+export interface ListingIndex {
+  files: readonly TreeEntry[];
+  byPath: Map<string, TreeEntry>;
+}
+
+/**
+ * Loads a snapshot's listing once and indexes it by path. A failed load is
+ * not remembered, so a later call can retry; concurrent callers share one load.
+ */
+export function memoizeListing(load: () => Promise<readonly TreeEntry[]>): () => Promise<ListingIndex> {
+  let listing: Promise<ListingIndex> | undefined;
+  return () => {
+    if (listing === undefined) {
+      const p = load().then((files) => ({ files, byPath: new Map(files.map((f) => [f.path, f])) }));
+      listing = p;
+      p.catch(() => {
+        if (listing === p) listing = undefined;
+      });
+    }
+    return listing;
+  };
+}
