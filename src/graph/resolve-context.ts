@@ -64,7 +64,7 @@ export async function resolveContext(args: ResolveArgs): Promise<ResolvedContext
   notes.push(...store.warnings);
 
   const linked = findLinkedAdrs(store, trigger);
-  const modules = concernedModules(moduleMap, trigger, linked);
+  const modules = concernedModules(moduleMap, trigger, linked, await specText(snapshot, trigger.spec));
   if (modules.length) notes.push(`modules concerned: ${modules.join(", ")}`);
 
   const ctx: SelectorContext = {
@@ -134,13 +134,21 @@ export function normaliseSpecKey(spec: string): string {
   return issue ? `#${issue[1]}` : s.replace(/^\.\//, "");
 }
 
-function concernedModules(map: ModuleMap, trigger: StepTrigger, linked: StoredAdr[]): string[] {
+/** The spec's words, for finding the modules it names (a committed spec is read at the pinned commit). */
+async function specText(snapshot: RepoSnapshot, spec: SpecRef | undefined): Promise<string> {
+  if (!spec) return "";
+  if (spec.kind === "issue") return `${spec.title}\n${spec.body}`;
+  if (spec.kind === "text") return spec.text;
+  return (await snapshot.readFiles([spec.path])).get(spec.path)?.text ?? "";
+}
+
+function concernedModules(map: ModuleMap, trigger: StepTrigger, linked: StoredAdr[], spec: string): string[] {
   const set = new Set<string>(trigger.modules ?? []);
   for (const m of modulesForPaths(map, trigger.changedPaths ?? trigger.diff?.files.map((f) => f.path) ?? [])) set.add(m);
   for (const adr of linked) for (const m of adr.record.modules) set.add(m);
-  if (trigger.spec && trigger.spec.kind !== "file") {
+  if (spec) {
     // A spec that names a module (as a word, or by its folder) concerns it: deterministic, not guessed.
-    const text = trigger.spec.kind === "issue" ? `${trigger.spec.title}\n${trigger.spec.body}` : trigger.spec.text;
+    const text = spec;
     for (const m of map.modules) {
       const folder = m.globs[0]?.replace(/\/?\*\*.*$/, "");
       const word = new RegExp(`(^|[^\\w-])${m.name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}([^\\w-]|$)`, "i");
