@@ -106,12 +106,15 @@ async function runAll(): Promise<BenchResult> {
   await run("review, warm, after a commit changing an ADR, a pitfall file and a source file", "warm", event("review", review, commitContextChanges(gh, repo)));
 
   // The store (ADRs and pitfalls) is the same for every step: its parse cost was measured above.
+  // Each step gets its own blob cache, empty for its first event and shared by its second.
   const architecture = architectureTrigger(repo);
-  await run("architecture review, empty blob cache (ADRs already parsed)", "cold", event("architecture-review", architecture, root, { cache: createBlobCache() }));
-  await run("architecture review, warm (same commit)", "warm", event("architecture-review", architecture));
+  const architectureCache = createBlobCache();
+  await run("architecture review, empty blob cache (ADRs already parsed)", "cold", event("architecture-review", architecture, root, { cache: architectureCache }));
+  await run("architecture review, warm (same commit)", "warm", event("architecture-review", architecture, root, { cache: architectureCache }));
   const dev = devTrigger(repo);
-  await run("dev, empty blob cache (ADRs already parsed)", "cold", event("dev", dev, root, { cache: createBlobCache() }));
-  await run("dev, warm (same commit)", "warm", event("dev", dev));
+  const devCache = createBlobCache();
+  await run("dev, empty blob cache (ADRs already parsed)", "cold", event("dev", dev, root, { cache: devCache }));
+  await run("dev, warm (same commit)", "warm", event("dev", dev, root, { cache: devCache }));
 
   for (const batchSize of [25, 50, 100]) {
     await run(`review, empty blob cache, batch ${batchSize}`, "batch", event("review", review, root, { cache: createBlobCache(), batchSize }));

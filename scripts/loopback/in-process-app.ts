@@ -56,15 +56,18 @@ export function inProcessLauncher(): AppLauncher {
         server.listen({ port: Number(env.PORT), host: env.HOST ?? "127.0.0.1" }, () => resolve());
       });
       let stopped: string | undefined;
+      const stop = async () => {
+        if (stopped) return;
+        stopped = "stopped";
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      };
       return {
         output: () => lines.join("\n"),
         exitedWith: () => undefined,
-        async stop() {
-          if (stopped) return;
-          stopped = "stopped";
-          server.closeAllConnections();
-          await new Promise<void>((resolve) => server.close(() => resolve()));
-        },
+        // In one process a crash cannot be simulated: jobs in flight finish in the background.
+        kill: stop,
+        stop,
       };
     },
   };

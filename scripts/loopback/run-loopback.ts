@@ -35,7 +35,10 @@ export interface RunningApp {
   output(): string;
   /** Set when the app exited on its own. */
   exitedWith(): string | undefined;
+  /** A clean stop (SIGTERM to the process group, SIGKILL after 5 s). */
   stop(): Promise<void>;
+  /** A crash: SIGKILL to the process group, jobs in flight are lost. */
+  kill(): Promise<void>;
 }
 
 export interface AppLauncher {
@@ -103,9 +106,19 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
           resolveExit();
         }),
       );
+      const killGroup = async () => {
+        try {
+          process.kill(-pgid, "SIGKILL");
+        } catch {
+          // already gone
+        }
+        await Promise.race([exit, new Promise((r) => setTimeout(r, 3000).unref())]);
+        liveGroups.delete(pgid);
+      };
       return {
         output: () => out,
         exitedWith: () => exited,
+        kill: killGroup,
         async stop() {
           if (exited === undefined) {
             try {
@@ -203,6 +216,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
   const notes: string[] = [];
   let phase = "setup";
 
+  const secs = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
   const check = (name: string, ok: boolean, detail?: string): boolean => {
     checks.push({ phase, name, ok, ...(detail ? { detail } : {}) });
     log(`  ${ok ? "PASS" : "FAIL"}  ${name}${detail ? ` — ${detail}` : ""}`);
@@ -228,13 +242,15 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
   let env: Record<string, string> = {};
   let failed = false;
   let firstOutput = "";
+  /** Set between a deliberate kill and the restart: the app is meant to be gone. */
+  let appDown = false;
 
   const waitFor = async <T>(what: string, probe: () => T | undefined | false | null): Promise<T> => {
     const deadline = performance.now() + waitMs;
     for (let i = 0; performance.now() < deadline && i < Math.ceil(waitMs / POLL_MS) + 10; i++) {
       const value = probe();
       if (value !== undefined && value !== false && value !== null) return value as T;
-      const exited = app?.exitedWith();
+      const exited = appDown ? undefined : app?.exitedWith();
       if (exited) throw new StepFailure(`the app exited (${exited}) while waiting for ${what}`);
       await sleep(POLL_MS);
     }
@@ -251,6 +267,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
   const startApp = async (why: string) => {
     app = await launcher.start(env);
+    appDown = false;
     const t0 = performance.now();
     let pinged = false;
     // Poll the ping endpoint (bounded by waitFor's deadline).
@@ -346,7 +363,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
     // ---------------------------------------------------- architecture review
     phase = "architecture review";
-    log(`step 1: ${phase} (issue #${ISSUE_ARCHITECTURE.number} labelled needs-architecture)`);
+    log(`[${secs()}] step 1: ${phase} (issue #${ISSUE_ARCHITECTURE.number} labelled needs-architecture)`);
     const arch = delivery("issues.labeled needs-architecture", "issues", labelEvent(ISSUE_ARCHITECTURE.number, "needs-architecture"));
     await send(arch);
     const archRun = await waitFor("the architecture-review check run to complete", () => completed(checkRun("Baton: architecture-review", mainSha)));
@@ -366,7 +383,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
     // ------------------------------------------------------------------ dev
     phase = "dev";
-    log(`step 2: ${phase} (issue #${ISSUE_DEV.number} labelled ready-for-dev; ADR 1 is accepted with spec "#2")`);
+    log(`[${secs()}] step 2: ${phase} (issue #${ISSUE_DEV.number} labelled ready-for-dev; ADR 1 is accepted with spec "#2")`);
     const dev = delivery("issues.labeled ready-for-dev", "issues", labelEvent(ISSUE_DEV.number, "ready-for-dev"));
     await send(dev);
     const devRun = await waitFor("the dev check run to complete", () => completed(checkRun("Baton: dev", mainSha)));
@@ -384,7 +401,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
     // --------------------------------------------------------------- review
     phase = "review";
-    log(`step 3: ${phase} (pull_request.opened for the dev PR #${devPull.number})`);
+    log(`[${secs()}] step 3: ${phase} (pull_request.opened for the dev PR #${devPull.number})`);
     const devHead = github.pullHeadSha(devPull);
     const review = delivery(`pull_request.opened #${devPull.number}`, "pull_request", pullOpenedEvent(devPull));
     await send(review);
@@ -400,7 +417,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
     // ------------------------------------------------------- comment commands
     phase = "comment commands";
-    log(`step 4: ${phase}`);
+    log(`[${secs()}] step 4: ${phase}`);
     const commands: { label: string; number: number; body: string; login: string; expect: (c: CommentRecord) => [boolean, string] }[] = [
       { label: "/baton help on issue #1", number: ISSUE_ARCHITECTURE.number, body: "/baton help", login: "octocat", expect: (c) => [/\/baton remember/.test(c.body), "help table"] },
       { label: "/baton context on issue #2", number: ISSUE_DEV.number, body: "/baton context", login: "octocat", expect: (c) => [/Context the \*\*architecture-review\*\* step/.test(c.body), "manifest, no model call"] },
@@ -464,7 +481,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
     // -------------------------------------------------- redelivery, same process
     phase = "redelivery (same process)";
-    log(`step 5: ${phase}: every webhook again, same delivery id and body`);
+    log(`[${secs()}] step 5: ${phase}: every webhook again, same delivery id and body`);
     const before = github.census();
     for (const d of deliveries) {
       const requests = github.requests.length;
@@ -477,17 +494,73 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
     }
     compareCensus(before, github.census(), check);
 
+    // ------------------------------------------- same events, new delivery ids
+    phase = "same events, new delivery ids";
+    log(`[${secs()}] step 6: ${phase} (a sender that retries with a fresh X-GitHub-Delivery)`);
+    {
+      const before2 = github.census();
+      for (const d of [...deliveries]) {
+        const since = github.requests.length;
+        const sinceCalls = claude.calls.length;
+        const fresh: Delivery = { ...d, id: randomUUID() };
+        const done = redoneWhen.get(d.id)?.();
+        await send(fresh);
+        // Label events carry their delivery in the job id, so they run again; the others are the same job.
+        if (done && d.name === "issues") await waitFor(`${d.label} to be handled again`, () => done(since, performance.now()));
+        await waitIdle(400);
+        const created = github.requests.slice(since).filter((r) => r.method === "POST" && !r.path.endsWith("/access_tokens") && r.path !== "/api/graphql");
+        check(`${d.label}: nothing created`, created.length === 0, created.map((r) => `POST ${r.path}`).join(", ") || `${github.requests.length - since} requests, ${claude.calls.length - sinceCalls} model calls`);
+      }
+      compareCensus(before2, github.census(), check);
+    }
+
+    // ------------------------------------------------- crash in the middle of a job
+    phase = "crash mid-job";
+    log(`[${secs()}] step 7: ${phase}: /baton architect on a new issue, the app killed (SIGKILL) once the branch is written`);
+    const crashIssue = github.addIssue({ title: "Export widgets as CSV", body: "People need a CSV export of widgets from the web module.", user: "octocat" });
+    const crashBranch = `baton/adr/${crashIssue.number}-`;
+    const crashDelivery = (() => {
+      const { payload } = commentEvent(crashIssue.number, "/baton architect", "octocat");
+      return delivery(`issue_comment.created "/baton architect" on #${crashIssue.number}`, "issue_comment", payload);
+    })();
+    await send(crashDelivery);
+    await waitFor(`the branch ${crashBranch}…`, () => Object.keys(github.census().branches).some((b) => b.startsWith(crashBranch)));
+    const prBeforeKill = pullByHead(crashBranch).length > 0;
+    appDown = true;
+    await app!.kill();
+    // (In one process the job cannot die with the app: let it finish before the "restart".)
+    await waitIdle(1000);
+    check("app killed mid-job", true, `${app!.exitedWith() ?? "killed"}; ${prBeforeKill ? "the pull request was already open (the kill landed late)" : "branch written, pull request not yet opened"}`);
+    firstOutput = app!.output();
+
     // ------------------------------------------------------- restart, deliver again
     phase = "restart";
-    log(`step 6: ${phase}: a new app process (no memory), every webhook again`);
-    await app!.stop();
-    check("app stopped", true, app!.exitedWith() ?? "stopped");
-    firstOutput = app!.output();
+    log(`[${secs()}] step 8: ${phase}: a new app process (no memory), every webhook again`);
     await startApp("after restart");
+    {
+      const since = github.requests.length;
+      const runDone = () => {
+        const run = github.checkRuns.find((c) => c.name === "Baton: architecture-review" && (c.externalId ?? "").includes(`"number":${crashIssue.number}`));
+        return run && run.status === "completed" ? run : undefined;
+      };
+      await send(crashDelivery);
+      const run = await waitFor("the interrupted architecture review to complete", () => runDone() && commentWith(crashIssue.number, `baton:adr-proposed issue-${crashIssue.number}`) && runDone());
+      await waitIdle(400);
+      const runs = github.checkRuns.filter((c) => (c.externalId ?? "").includes(`"number":${crashIssue.number}`));
+      const pulls = pullByHead(crashBranch);
+      const branches = Object.keys(github.census().branches).filter((b) => b.startsWith(crashBranch));
+      const comments = github.commentsOn(crashIssue.number).filter((c) => c.body.includes("baton:adr-proposed"));
+      check(
+        `${crashDelivery.label}: finished after the crash, once`,
+        run.conclusion === "success" && runs.length === 1 && pulls.length === 1 && branches.length === 1 && comments.length === 1,
+        `check runs ${runs.length} (${run.conclusion}), branches ${branches.length}, pull requests ${pulls.length}, comments ${comments.length}; ${github.requests.length - since} requests`,
+      );
+    }
     const beforeRestart = github.census();
     const requestsBefore = github.requests.length;
     const callsBefore = claude.calls.length;
     for (const d of deliveries) {
+      if (d === crashDelivery) continue;
       const since = github.requests.length;
       const sinceCalls = claude.calls.length;
       const t0 = performance.now();
@@ -506,7 +579,7 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
 
     // ------------------------------------------------------------ final checks
     phase = "coverage";
-    log(`step 7: ${phase}`);
+    log(`[${secs()}] step 9: ${phase}`);
     check("every request the app made was understood by the fake GitHub", github.unmatched.length === 0, github.unmatched.join("; ") || `${github.requests.length} requests, ${github.tokensIssued} installation tokens`);
     check("no request was refused by the fake Anthropic", claude.rejected.length === 0, claude.rejected.join("; ") || `${claude.calls.length} model calls`);
     check("no server error in the fakes", github.serverErrors.length === 0, github.serverErrors.join("; "));

@@ -19,7 +19,8 @@ function git(cwd: string, args: string[]): string {
 }
 
 export function isWorkingTreeClean(cwd: string): boolean {
-  return git(cwd, ["status", "--porcelain", "--untracked-files=no"]) === "";
+  // Untracked files count too: the model could write a file at that path, and the commit would take it.
+  return git(cwd, ["status", "--porcelain", "--untracked-files=normal"]) === "";
 }
 
 /**

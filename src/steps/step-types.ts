@@ -35,7 +35,7 @@ export interface StepOutcome {
 
 /** The resolved context as prompt blocks: trusted repository content is cacheable, the rest is marked untrusted. */
 export function promptBlocks(context: ResolvedContext): PromptBlock[] {
-  return context.blocks.map((b) => ({ label: `${b.selector} ${b.identity}`, text: b.text, cache: b.trusted, untrusted: !b.trusted }));
+  return context.blocks.map((b) => ({ label: b.identity.startsWith(b.selector) ? b.identity : `${b.selector} ${b.identity}`, text: b.text, cache: b.trusted, untrusted: !b.trusted }));
 }
 
 /** A branch-safe slug: lowercase ASCII words joined by hyphens. */

@@ -49,6 +49,22 @@ describe("a redelivered webhook changes nothing", () => {
     expect(github.checkRuns).toHaveLength(1);
   });
 
+  it("handles a redelivery again when the first delivery failed", async () => {
+    claude.answersWithTool("write_adr", ADR_ANSWER);
+    const app = await startApp();
+    const payload = issueLabeled(ISSUE_12, "needs-architecture");
+    github.failOnce("GET", "/repos/acme/widgets/contents/.github/baton.yml", 502);
+
+    // GitHub marks the delivery failed (the app answered with an error)...
+    await expect(app.deliver("issues", payload, "5a1f2b3c-0000-4000-8000-000000000001")).rejects.toThrow();
+    expect(claude.requests).toEqual([]);
+    // ...and a maintainer redelivers it.
+    await app.deliver("issues", payload, "5a1f2b3c-0000-4000-8000-000000000001");
+
+    expect(claude.isDone()).toBe(true);
+    expect(github.pulls.size).toBe(1);
+  });
+
   it("after a restart, finds the branch, the pull request, the comment and the check run, and creates nothing", async () => {
     // The model answers the same both times (as a recording would).
     claude.answersWithTool("write_adr", ADR_ANSWER).answersWithTool("write_adr", ADR_ANSWER);

@@ -285,6 +285,16 @@ describe("supersedeAdr", () => {
     expect(parseAdr("0003-old.md", out).status).toBe("superseded");
   });
 
+  it("keeps the front matter's own delimiters, and a file with mixed line endings as it is", () => {
+    const dots = "---\nstatus: accepted # reviewed\ntags: [a]\n...\n# Old\n";
+    expect(supersedeAdr({ path: "x/0003-old.md", text: dots }, 3, 12, "0012-y.md").content).toBe(
+      "---\nstatus: superseded\nsuperseded-by: [ 12 ]\ntags: [a]\n...\n# Old\n",
+    );
+    const mixed = "# 2. Old\r\n\nDate: 2016-02-12\n\n## Status\r\n\r\nAccepted\r\n";
+    const out = supersedeAdr({ path: "x/0002-old.md", text: mixed }, 2, 12, "0012-y.md").content;
+    expect(out).toBe("# 2. Old\r\n\nDate: 2016-02-12\n\n## Status\r\n\r\nSuperseded by [ADR 12](0012-y.md)\r\n");
+  });
+
   it("makes a root-relative new path relative to the old file, and ignores a status inside code", () => {
     const text = "# Old\n\n```\nStatus: accepted\n```\n\n## Status\n\nAccepted\n";
     const out = supersedeAdr({ path: "docs/adr/0003-old.md", text }, 3, 12, "docs/adr/0012-new.md").content;

@@ -42,8 +42,10 @@ export function supersedeAdr(
   if (!Number.isSafeInteger(newNumber) || newNumber < 0 || newNumber === oldNumber) return unchanged;
 
   const bom = oldFile.text.startsWith("\uFEFF") ? "\uFEFF" : "";
-  const crlf = /\r\n/.test(oldFile.text);
-  const text = oldFile.text.slice(bom.length).replace(/\r\n/g, "\n");
+  // Only a file whose every line ends in CRLF is converted back; a mixed file is edited as it is.
+  const crlf = /\r\n/.test(oldFile.text) && !/(^|[^\r])\n/.test(oldFile.text);
+  const raw = oldFile.text.slice(bom.length);
+  const text = crlf ? raw.replace(/\r\n/g, "\n") : raw;
   const link = {
     number: newNumber,
     target: relativeTarget(oldFile.path, newFileName),
@@ -75,15 +77,17 @@ function markdownLink(link: NewLink): string {
   return `[${text}](${target})`;
 }
 
-const FRONT_MATTER = /^---[ \t]*\n(?:([\s\S]*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|$)/;
+/** Opening line, YAML, closing line (kept as written, `...` included). */
+const FRONT_MATTER = /^(---[ \t]*\n)(?:([\s\S]*?)\n)?((?:---|\.\.\.)[ \t]*(?:\n|$))/;
 
 function updateStatus(text: string, link: NewLink): string {
   const fm = FRONT_MATTER.exec(text);
-  const fmBody = fm ? (fm[1] ?? "") : null;
+  const fmBody = fm ? (fm[2] ?? "") : null;
+  const rewrap = (yaml: string): string => `${fm?.[1] ?? "---\n"}${yaml}\n${fm?.[3] ?? "---\n"}`;
   if (fm && fmBody !== null) {
     const data = safeParseYaml(fmBody);
     if (data && findKey(data, STATUS_KEY) !== undefined) {
-      return text.slice(0, fm.index) + `---\n${updateFrontMatter(fmBody, data, link.number)}\n---\n` + text.slice(fm[0].length);
+      return rewrap(updateFrontMatter(fmBody, data, link.number)) + text.slice(fm[0].length);
     }
   }
   const bodyStart = fm ? fm[0].length : 0;
@@ -95,7 +99,7 @@ function updateStatus(text: string, link: NewLink): string {
   if (viaSection !== null) return head + viaSection;
   if (fm && fmBody !== null) {
     const data = safeParseYaml(fmBody) ?? {};
-    return text.slice(0, fm.index) + `---\n${updateFrontMatter(fmBody, data, link.number)}\n---\n` + body;
+    return rewrap(updateFrontMatter(fmBody, data, link.number)) + body;
   }
   return `---\n${updateFrontMatter("", {}, link.number)}\n---\n\n${text}`;
 }
@@ -282,12 +286,14 @@ function updateStatusSection(body: string, link: NewLink): string | null {
   const trailing = firstText < 0 || lastText + 1 >= section.length ? (next === undefined ? [] : [""]) : section.slice(lastText + 1);
   const content = firstText < 0 ? [] : section.slice(firstText, lastText + 1);
 
-  const newLine = `Superseded by ${markdownLink(link)}`;
   const first = content[0] ?? "";
+  // In a file with mixed line endings the lines keep their own "\r"; new lines copy the replaced one's.
+  const cr = (first || (lines[headingAt] ?? "")).endsWith("\r") ? "\r" : "";
+  const newLine = `Superseded by ${markdownLink(link)}${cr}`;
   if (/^\W*supersed\w*\s+by\b/i.test(first) && first.includes(`](${link.target})`)) return body;
   // A bare status word ("Accepted", "Partly superseded") is replaced; lines with links are history and stay.
   const history = first.includes("](") ? content : content.slice(1);
   while (history.length > 0 && isBlank(history[0] ?? "")) history.shift();
-  const rebuilt = [...leading, newLine, ...(history.length > 0 ? ["", ...history] : []), ...trailing];
+  const rebuilt = [...leading, newLine, ...(history.length > 0 ? [cr, ...history] : []), ...trailing];
   return [...lines.slice(0, headingAt + 1), ...rebuilt, ...lines.slice(end)].join("\n");
 }

@@ -127,8 +127,9 @@ export function appendPitfall(existingText: string | null, module: string, entry
   const duplicate = existing?.entries.find((e) => e.id === rendered.id || normaliseLesson(e.lesson) === lessonKey);
   if (duplicate) return { content: original, added: false, id: duplicate.id };
 
-  const crlf = original.includes("\r\n");
-  const base = existing ? closeDangling(original.replace(/\r\n/g, "\n").replace(/\s+$/, "")) : newFile(module).trimEnd();
+  // A file whose every line ends in CRLF gets a CRLF entry; any other file is appended to with LF.
+  const crlf = original.includes("\r\n") && !/(^|[^\r])\n/.test(original);
+  const base = existing ? closeDangling((crlf ? original.replace(/\r\n/g, "\n") : original).replace(/\s+$/, "")) : newFile(module).trimEnd();
   const content = `${base}\n\n${rendered.text}\n`;
   return { content: crlf ? content.replace(/\n/g, "\r\n") : content, added: true, id: rendered.id };
 }
