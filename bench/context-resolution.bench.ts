@@ -181,6 +181,17 @@ function report(result: BenchResult, totalSeconds: number, loadBefore: string): 
     "|---|--:|--:|--:|",
   );
   for (const r of rows) lines.push(`| ${r.scenario} | ${f0(r.ioMs)} (${f0(r.fakeMs)}) | ${f0(Math.max(0, r.storeMs - r.ioMs))} | ${f0(r.resolveMs)} |`);
+  lines.push("", "What each step was given (first event of each step; selectors in priority order; blocks given / tokens, blocks left out / tokens):", "");
+  lines.push("| Step | Budget | Selector | Given | Tokens given | Left out | Tokens left out |", "|---|--:|---|--:|--:|--:|--:|");
+  const seen = new Set<string>();
+  for (const r of rows) {
+    const step = r.scenario.split(",")[0]!;
+    if (seen.has(step)) continue;
+    seen.add(step);
+    for (const [selector, c] of Object.entries(r.composition)) {
+      lines.push(`| ${step} | ${r.budget} | ${selector} | ${c.given} | ${c.givenTokens} | ${c.leftOut} | ${c.leftOutTokens} |`);
+    }
+  }
   lines.push("", "Checks:", "");
   for (const c of checks) lines.push(`- ${c.ok ? "PASS" : "FAIL"}: ${c.text}`);
   const large = rows.filter((r) => r.manifestChars > GITHUB_TEXT_LIMIT);

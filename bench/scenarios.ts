@@ -96,6 +96,9 @@ export interface Row {
   inputs: number;
   omitted: number;
   usedTokens: number;
+  budget: number;
+  /** Per input selector: blocks given and tokens, blocks left out and their tokens. */
+  composition: Record<string, { given: number; givenTokens: number; leftOut: number; leftOutTokens: number }>;
   /** Characters of the manifest as Markdown (what a PR comment or check run shows). */
   manifestChars: number;
   latencyMs: number;
@@ -143,9 +146,26 @@ export async function measure(scenario: string, kind: Row["kind"], o: EventOptio
     inputs: result.context.manifest.inputs.length,
     omitted: result.context.manifest.omitted.length,
     usedTokens: result.context.manifest.usedTokens,
+    budget: result.context.manifest.budget,
+    composition: composition(result.context),
     manifestChars: manifestToMarkdown(result.context.manifest, { collapsible: true }).length,
     latencyMs,
   };
+}
+
+function composition(context: ResolvedContext): Row["composition"] {
+  const out: Row["composition"] = {};
+  const slot = (selector: string) => (out[selector] ??= { given: 0, givenTokens: 0, leftOut: 0, leftOutTokens: 0 });
+  for (const selector of context.step.inputs) slot(selector);
+  for (const i of context.manifest.inputs) {
+    slot(i.selector).given++;
+    slot(i.selector).givenTokens += i.tokens;
+  }
+  for (const o of context.manifest.omitted) {
+    slot(o.selector).leftOut++;
+    slot(o.selector).leftOutTokens += o.tokens;
+  }
+  return out;
 }
 
 // ------------------------------------------------------------------ triggers
