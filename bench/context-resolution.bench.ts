@@ -135,7 +135,7 @@ function checksFor(rows: Row[]): Check[] {
   const checks: Check[] = [];
   for (const r of rows) {
     const total = totalRequests(r.counts);
-    if (r.kind === "warm") checks.push({ ok: total <= 2, text: `${r.scenario}: ${total} requests (at most 2)` });
+    if (r.kind === "warm") checks.push({ ok: total <= 2, text: `${r.scenario}: ${total} request${total === 1 ? "" : "s"} (at most 2)` });
     else {
       checks.push({
         ok: r.counts.graphql === r.expectedGraphql && r.counts.restBlob === 0 && r.counts.tree === 1,

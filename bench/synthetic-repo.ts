@@ -85,7 +85,7 @@ const MODULE_NAMES = (
   "accounts admin analytics api audit auth billing cart catalog checkout config crm email events exports feeds files gateway " +
   "geo identity imports inventory invoices jobs ledger loyalty media messaging metrics mobile notifications orders partners " +
   "payments pricing profiles promotions ratings recommendations refunds reports search sessions shipping storefront " +
-  "subscriptions support tax webhooks"
+  "subscriptions support tax users webhooks"
 ).split(" ");
 const AREAS = ["legacy", "sync", "worker", "ui", "batch", "v1", "cache"];
 const WORDS = (

@@ -10,6 +10,9 @@ export const BATON_YML = `# Baton configuration (loopback fixture)
 modules:
   api: ["src/api/**"]
   web: ["src/web/**"]
+review:
+  # A medium finding fails the review check run: it must stay failed however often the event comes.
+  failOn: medium
 `;
 
 export const ACCEPTED_ADR_PATH = "docs/adr/0001-rate-limit-the-public-api.md";
@@ -72,6 +75,33 @@ export const FILES: Record<string, string> = {
   "docs/pitfalls/api.md": PITFALLS_API,
 };
 
+/** The same repository as a team that just installed Baton might have it: no .github/baton.yml, no pitfalls, an ADR with only `status` and `spec`. */
+export const MINIMAL_ADR = `---
+status: accepted
+spec: "#2"
+---
+# Rate-limit the public API
+
+## Context
+
+One client can exhaust the API for everyone (issue #2).
+
+## Decision
+
+A token bucket per client, in process, in \`src/api/rate-limit.ts\`.
+
+## Consequences
+
+Limits are per process.
+`;
+
+export const MINIMAL_FILES: Record<string, string> = Object.fromEntries([
+  ...Object.entries(FILES).filter(([path]) => path !== ".github/baton.yml" && path !== ACCEPTED_ADR_PATH && !path.startsWith("docs/pitfalls/")),
+  [ACCEPTED_ADR_PATH, MINIMAL_ADR],
+]);
+
+export type FixtureVariant = "configured" | "minimal";
+
 export const ISSUE_ARCHITECTURE = {
   number: 1,
   title: "Cache user lookups",
@@ -85,8 +115,8 @@ export const ISSUE_DEV = {
 };
 
 /** Seeds the fake: files on `main`, two issues, who may write. Returns the commit sha of `main`. */
-export function seedRepository(github: FakeGitHubServer): string {
-  const sha = github.commitFiles(FILES, "Initial commit");
+export function seedRepository(github: FakeGitHubServer, variant: FixtureVariant = "configured"): string {
+  const sha = github.commitFiles(variant === "minimal" ? MINIMAL_FILES : FILES, "Initial commit");
   github.setBranch(github.defaultBranch, sha);
   github.addIssue({ ...ISSUE_ARCHITECTURE, user: "octocat" });
   github.addIssue({ ...ISSUE_DEV, user: "octocat" });

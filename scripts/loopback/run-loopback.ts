@@ -6,7 +6,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DEV_FILE_CONTENT, DEV_FILE_PATH, FakeAnthropicServer } from "./fake-anthropic-server.js";
 import { FakeGitHubServer, type Census, type CheckRunRecord, type CommentRecord, type PullRecord } from "./fake-github-server.js";
-import { ISSUE_ARCHITECTURE, ISSUE_DEV, seedRepository } from "./repo-fixture.js";
+import { ISSUE_ARCHITECTURE, ISSUE_DEV, seedRepository, type FixtureVariant } from "./repo-fixture.js";
 
 /**
  * The loopback smoke test: the real Baton app as a process (`npm start`'s
@@ -174,6 +174,12 @@ export interface LoopbackOptions {
   waitMs?: number;
   /** Progress lines, as they happen (default: stdout). */
   log?: (line: string) => void;
+  /**
+   * The repository the run starts from: "configured" (.github/baton.yml with
+   * modules, pitfalls, a MADR ADR with module guidance) or "minimal" (no
+   * config, no pitfalls, an ADR with only `status` and `spec`).
+   */
+  fixture?: FixtureVariant;
 }
 
 class StepFailure extends Error {}
@@ -257,10 +263,11 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
     throw new StepFailure(`timed out after ${Math.round(waitMs / 1000)} s waiting for ${what}`);
   };
 
-  /** Both fakes quiet (nothing in flight, nothing answered) for `quietMs`. */
+  /** Both fakes quiet (nothing in flight, nothing answered) for `quietMs`, counted from now at the earliest. */
   const waitIdle = async (quietMs: number) => {
+    const from = performance.now();
     await waitFor(`the app to go quiet for ${quietMs} ms`, () => {
-      const last = Math.max(github.lastRequestAt(), claude.lastCallAt());
+      const last = Math.max(from, github.lastRequestAt(), claude.lastCallAt());
       return github.inFlight === 0 && claude.inFlight === 0 && performance.now() - last >= quietMs;
     });
   };
@@ -342,7 +349,8 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
     log(`setup`);
     await github.start();
     await claude.start();
-    const mainSha = seedRepository(github);
+    const mainSha = seedRepository(github, options.fixture ?? "configured");
+    check("repository seeded", true, `${options.fixture ?? "configured"} fixture, main at ${mainSha.slice(0, 12)}`);
     appPort = await freePort();
     env = childEnv({
       APP_ID: String(APP_ID),
@@ -403,17 +411,30 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
     phase = "review";
     log(`[${secs()}] step 3: ${phase} (pull_request.opened for the dev PR #${devPull.number})`);
     const devHead = github.pullHeadSha(devPull);
+    // The configured fixture sets review.failOn: medium, and the fake's finding is medium.
+    const expectedReviewConclusion = (options.fixture ?? "configured") === "configured" ? "failure" : "success";
     const review = delivery(`pull_request.opened #${devPull.number}`, "pull_request", pullOpenedEvent(devPull));
     await send(review);
     const reviewRun = await waitFor("the review check run to complete", () => completed(checkRun("Baton: review", devHead)));
     await waitFor("the review summary comment", () => commentWith(devPull.number, "baton:review-summary"));
-    check("check run completed", reviewRun.conclusion === "success", `${reviewRun.conclusion}: ${reviewRun.output?.title ?? ""}`);
+    check("check run completed", reviewRun.conclusion === expectedReviewConclusion, `${reviewRun.conclusion}: ${reviewRun.output?.title ?? ""}`);
     const reviews = github.reviews.filter((r) => r.pullNumber === devPull.number);
     must("one review on the pull request", reviews.length === 1, `${reviews.length}`);
     const inline = reviews[0]!.comments;
     check("the finding is an inline comment on a diff line", inline.length === 1 && inline[0]!.path === DEV_FILE_PATH, inline.map((c) => `${c.path}:${c.line}`).join(", "));
     check("one model call (submit_review)", claude.count("submit_review") === 1, `${claude.count("submit_review")}`);
     redoneWhen.set(review.id, () => checkRunRedone(reviewRun.id));
+
+    // GitHub also sends pull_request.opened for the pull requests Baton opens itself: the ADR's is reviewed too.
+    const adrHead = github.pullHeadSha(adrPull);
+    const adrReview = delivery(`pull_request.opened #${adrPull.number} (the ADR's)`, "pull_request", pullOpenedEvent(adrPull));
+    await send(adrReview);
+    const adrReviewRun = await waitFor("the ADR pull request's review check run to complete", () => completed(checkRun("Baton: review", adrHead)));
+    await waitFor("the ADR pull request's review", () => github.reviews.some((r) => r.pullNumber === adrPull.number));
+    await waitIdle(300);
+    const adrReviews = github.reviews.filter((r) => r.pullNumber === adrPull.number);
+    check(`the ADR pull request #${adrPull.number} is reviewed too, once`, adrReviewRun.conclusion === expectedReviewConclusion && adrReviews.length === 1, `${adrReviewRun.conclusion}: ${adrReviewRun.output?.title ?? ""}; inline ${adrReviews[0]?.comments.map((c) => `${c.path}:${c.line}`).join(", ") ?? "none"}`);
+    redoneWhen.set(adrReview.id, () => checkRunRedone(adrReviewRun.id));
 
     // ------------------------------------------------------- comment commands
     phase = "comment commands";
@@ -647,6 +668,12 @@ function compareCensus(before: Census, after: Census, check: (name: string, ok: 
     before.checkRuns.map(({ conclusion: _c, ...rest }) => rest),
     after.checkRuns.map(({ conclusion: _c, ...rest }) => rest),
   );
+  // Running a step again on the same input must come to the same verdict (a failing review gate stays failed).
+  const flipped = before.checkRuns.flatMap((b) => {
+    const a = after.checkRuns.find((x) => x.id === b.id);
+    return a && b.conclusion !== null && a.conclusion !== b.conclusion ? [`${b.name} #${b.id}: ${b.conclusion} → ${a.conclusion}`] : [];
+  });
+  check("no check run changed its conclusion", flipped.length === 0, flipped.join(", "));
 }
 
 /** Error-level lines of the app's JSON log (pino: level >= 50), and anything that is not JSON on stderr-like output. */
@@ -691,8 +718,9 @@ async function main(): Promise<void> {
   }, 180_000);
   hardStop.unref();
   const inProcess = process.argv.includes("--in-process");
+  const fixture: FixtureVariant = process.argv.includes("--minimal") ? "minimal" : "configured";
   const launcher = inProcess ? (await import("./in-process-app.js")).inProcessLauncher() : childProcessLauncher({ viaNpm });
-  const report = await runLoopback({ launcher });
+  const report = await runLoopback({ launcher, fixture });
   process.stdout.write(`${formatReport(report)}\n`);
   process.exitCode = report.ok ? 0 : 1;
 }

@@ -418,3 +418,13 @@ describe("Baton's own MADR output", () => {
     expect(parseAdr("0015-x.md", "---\nspec: '#12'\n---\n# X\n").spec).toBe("#12");
   });
 });
+
+describe("module guidance with names that are also object properties", () => {
+  test("reads them as plain module names", () => {
+    const text = "# T\n\n## Module guidance\n\n### constructor\n\nA.\n\n### `__proto__`\n\nB.\n";
+    const record = parseAdr("0001-t.md", text);
+    expect(Object.keys(record.guidance)).toEqual(["constructor", "__proto__"]);
+    expect(record.guidance["__proto__"]).toBe("B.");
+    expect(Object.getPrototypeOf(record.guidance)).toBe(Object.prototype);
+  });
+});

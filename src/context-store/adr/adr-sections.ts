@@ -71,7 +71,8 @@ export function moduleGuidance(sections: readonly HeadingSection[]): Record<stri
     if (section.depth <= 2) break;
     if (section.depth !== 3) continue;
     const name = section.title.replace(/^`|`$/g, "").trim();
-    if (name !== "" && !(name in guidance)) guidance[name] = section.body;
+    // Own properties only, defined rather than assigned: a module named "constructor" or "__proto__" is just a name.
+    if (name !== "" && !Object.hasOwn(guidance, name)) Object.defineProperty(guidance, name, { value: section.body, enumerable: true, writable: true, configurable: true });
   }
   return guidance;
 }
