@@ -82,7 +82,7 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
         guidance: Object.fromEntries(modules.map((m) => [m, "What must code in this module do (or avoid) under this decision?"])),
       });
       const writes: { path: string; content: string }[] = [{ path: `${folder}/${file}`, content: text }];
-      if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file));
+      if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file, { newTitle: title }));
       const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), parseAdr(file, text)];
       if (old) after.push(parseAdr(old.record.file, writes[1]!.content));
       writes.push({ path: `${folder}/README.md`, content: renderAdrIndex(sortRecords(after)) });

@@ -169,7 +169,7 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     for (const old of olds) {
       const oldText = texts.get(old.path)?.text;
       if (oldText == null) continue;
-      const updated = supersedeAdr({ path: old.path, text: oldText }, old.record.number!, number, file);
+      const updated = supersedeAdr({ path: old.path, text: oldText }, old.record.number!, number, file, { newTitle: title });
       files.push({ path: updated.path, content: updated.content });
       const i = records.findIndex((r) => r.file === old.record.file);
       records[i] = parseAdr(old.record.file, updated.content);
