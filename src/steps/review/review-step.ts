@@ -129,7 +129,10 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
   };
   intents.push(summaryComment);
 
-  const failing = failingFindings(fresh, config.review.failOn);
+  // The gate fails on new findings; a second review of the same commit (a redelivered
+  // event, a restart, `/baton review`) must come to the same verdict, so what an earlier
+  // review found on this very commit still counts.
+  const failing = failingFindings([...fresh, ...previous.filter((f) => f.sha === pull.headSha)], config.review.failOn);
   const files = `${reviewable.length} file${reviewable.length === 1 ? "" : "s"}`;
   return {
     intents,
@@ -218,6 +221,6 @@ function stepSummary(answer: ReviewAnswer, fresh: NewFinding[], repeated: number
   const lines = [safeText(answer.summary), ""];
   lines.push(`- ${countLabel(fresh, "new finding")}: ${placed.inline.length} inline, ${placed.unplaced.length} not on a diff line, ${placed.overflow.length} over the inline limit.`);
   if (repeated) lines.push(`- ${repeated} finding${repeated === 1 ? "" : "s"} already reported on an earlier push: not repeated.`);
-  if (failOn !== "none") lines.push(`- ${failing} new finding${failing === 1 ? "" : "s"} at or above \`${failOn}\` (review.failOn).`);
+  if (failOn !== "none") lines.push(`- ${failing} finding${failing === 1 ? "" : "s"} on this commit at or above \`${failOn}\` (review.failOn).`);
   return lines.join("\n");
 }
