@@ -24,7 +24,8 @@ const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPat
     id: "review",
     version: "1.0.0",
     description: "Reviews a pull request against its spec, its ADRs and the pitfalls of the modules it changes.",
-    inputs: ["spec", "adr:linked", "guidance:modules", "pitfalls:modules", "diff", "adr:related"],
+    // The diff comes before other ADRs' guidance: a review without its diff is no review.
+    inputs: ["spec", "adr:linked", "pitfalls:modules", "diff", "guidance:modules", "adr:related"],
     outputs: ["review", "comment", "check-run"],
     writablePaths: [],
   },

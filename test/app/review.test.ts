@@ -96,7 +96,8 @@ describe("review, end to end", () => {
     const sent = claude.openingText();
     expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=/);
     expect(sent).toContain(`<adr path="${ADR_PATH}">`);
-    expect(sent).toContain('<guidance module="api"');
+    // The linked ADR carries its own module guidance: sent once, inside the ADR, not again as a guidance block.
+    expect(sent).not.toContain('<guidance module="api" adr="docs/adr/0001');
     // The ADR is sent once, its subsections not repeated.
     const adrBlock = /<adr path="[^"]+">[\s\S]*?<\/adr>/.exec(sent)![0];
     expect(adrBlock.match(/### api/g)).toHaveLength(1);

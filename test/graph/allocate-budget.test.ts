@@ -30,3 +30,13 @@ describe("allocateBudget", () => {
     expect(cut.usedTokens).toBeLessThanOrEqual(500);
   });
 });
+
+describe("manifestToMarkdown", () => {
+  it("shows at most the row limit and sums up the rest by input kind", async () => {
+    const { manifestToMarkdown } = await import("../../src/graph/render-manifest.js");
+    const omitted = Array.from({ length: 100 }, (_, i) => ({ selector: "guidance:modules" as const, label: `g${i}`, identity: `x${i}@sha`, tokens: 10, reason: "over budget" }));
+    const md = manifestToMarkdown({ step: { id: "review", version: "1" }, model: "m", commit: "c".repeat(40), budget: 100, usedTokens: 0, inputs: [], omitted, notes: [] }, { maxRows: 10 });
+    expect(md.match(/\| guidance:modules — g\d+/g)).toHaveLength(10);
+    expect(md).toContain("… and 90 more: guidance:modules ×90 (900 tokens)");
+  });
+});

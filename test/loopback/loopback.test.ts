@@ -32,6 +32,13 @@ describe("loopback: the app against fake GitHub and Anthropic servers over HTTP"
     for (const p of ["architecture review", "dev", "review", "comment commands", "redelivery (same process)", "same events, new delivery ids", "restart", "coverage"]) expect(phases).toContain(p);
   });
 
+  it("works the same in a repository without .github/baton.yml, pitfalls or ADR module guidance", { timeout: 90_000 }, async () => {
+    const lines: string[] = [];
+    const report = await runLoopback({ launcher: inProcessLauncher(), log: (l) => lines.push(l), waitMs: 30_000, fixture: "minimal" });
+    if (!report.ok) console.error(`${lines.join("\n")}\n${formatReport(report)}`);
+    expect(report.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+
   it.runIf(process.env.LOOPBACK_REAL_PROCESS === "1")("the same against the real process (npm start's command line)", { timeout: 200_000 }, async () => {
     const lines: string[] = [];
     const report = await runLoopback({ launcher: childProcessLauncher(), log: (l) => lines.push(l) });

@@ -42,17 +42,38 @@ export const linkedAdrSelector: Selector = async (ctx) => {
 
 /** ADRs in force that cover the modules the work concerns (through the module map), newest first, accepted before proposed. */
 export const relatedAdrSelector: Selector = async (ctx) => {
+  const beyond = relatedBeyondLimit(ctx);
+  if (beyond > 0) ctx.notes.push(`adr:related: ${beyond} older ADRs on these modules not considered (newest ${RELATED_ADRS_PER_MODULE} per module)`);
   return relatedAdrs(ctx).map((adr) => adrCandidate(adr, "adr:related"));
 };
 
+/**
+ * At most this many related ADRs per concerned module: the newest decisions
+ * in force. A repository with hundreds of ADRs on one module would otherwise
+ * spend the whole budget on them and leave out the diff.
+ */
+export const RELATED_ADRS_PER_MODULE = 5;
+
 export function relatedAdrs(ctx: Pick<SelectorContext, "store" | "linked" | "modules">): StoredAdr[] {
   if (ctx.modules.length === 0) return [];
-  const wanted = new Set(ctx.modules);
   const linked = new Set(ctx.linked.map((a) => a.path));
   const rank = (a: StoredAdr) => (a.record.status === "accepted" ? 0 : 1);
-  return ctx.store.adrs
-    .filter((a) => !linked.has(a.path) && isInForce(a) && a.record.modules.some((m) => wanted.has(m)))
+  const candidates = ctx.store.adrs
+    .filter((a) => !linked.has(a.path) && isInForce(a))
     .sort((a, b) => rank(a) - rank(b) || (b.record.number ?? -1) - (a.record.number ?? -1) || a.path.localeCompare(b.path));
+  const chosen = new Set<StoredAdr>();
+  for (const module of ctx.modules) {
+    for (const adr of candidates.filter((a) => a.record.modules.includes(module)).slice(0, RELATED_ADRS_PER_MODULE)) chosen.add(adr);
+  }
+  return candidates.filter((a) => chosen.has(a));
+}
+
+/** How many ADRs in force cover the concerned modules beyond the per-module limit (said in the manifest). */
+export function relatedBeyondLimit(ctx: Pick<SelectorContext, "store" | "linked" | "modules">): number {
+  const wanted = new Set(ctx.modules);
+  const linked = new Set(ctx.linked.map((a) => a.path));
+  const all = ctx.store.adrs.filter((a) => !linked.has(a.path) && isInForce(a) && a.record.modules.some((m) => wanted.has(m))).length;
+  return all - relatedAdrs(ctx).length;
 }
 
 /** A compact index of every ADR, so the model knows what has been decided (and can propose supersession). */

@@ -24,7 +24,9 @@ export const pitfallsSelector: Selector = async (ctx) => {
 /** The `### <module>` guidance of linked and related ADRs in force, for the modules the work concerns. */
 export const guidanceSelector: Selector = async (ctx) => {
   const wanted = new Set(ctx.modules);
-  const sources = [...ctx.linked, ...relatedAdrs(ctx)].filter(isInForce);
+  // A linked ADR sent whole (adr:linked) already carries its guidance: do not pay for it twice.
+  const linked = ctx.step.inputs.includes("adr:linked") ? [] : ctx.linked;
+  const sources = [...linked, ...relatedAdrs(ctx)].filter(isInForce);
   const out: ContextCandidate[] = [];
   for (const adr of sources) {
     for (const [module, guidance] of Object.entries(adr.record.guidance)) {
