@@ -24,6 +24,7 @@ import { parseArgs } from "node:util";
 import { renderAdr } from "../src/context-store/adr/write-adr.js";
 import { appendPitfall } from "../src/context-store/pitfalls/write-pitfalls.js";
 import { createBlobCache } from "../src/snapshot/blob-cache.js";
+import { clearAdrMemoryCache } from "../src/context-store/adr/adr-parse-cache.js";
 import { FakeGitHub, totalRequests } from "./fake-github.js";
 import { architectureTrigger, commitContextChanges, commitSourceChanges, devTrigger, measure, reviewTrigger, type EventOptions, type Row } from "./scenarios.js";
 import { generateSyntheticRepo, type SyntheticRepo, type SyntheticRepoOptions } from "./synthetic-repo.js";
@@ -100,10 +101,18 @@ async function runAll(): Promise<BenchResult> {
   };
 
   const review = reviewTrigger(repo);
+  // Parsed ADR records also go to disk (BATON_CACHE_DIR), for the restart scenario below.
+  const recordCache = mkdtempSync(join(tmpdir(), "baton-bench-records-"));
+  process.env.BATON_CACHE_DIR = recordCache;
   await run("review, cold (new process: empty blob cache, no ADR parsed yet)", "cold", event("review", review));
   await run("review, warm (same commit)", "warm", event("review", review));
   await run("review, warm, after a commit changing 3 source files", "warm", event("review", review, commitSourceChanges(gh, repo)));
   await run("review, warm, after a commit changing an ADR, a pitfall file and a source file", "warm", event("review", review, commitContextChanges(gh, repo)));
+
+  clearAdrMemoryCache();
+  await run("review, after a process restart with BATON_CACHE_DIR (ADR records from disk, empty blob cache)", "cold", event("review", review, root, { cache: createBlobCache() }));
+  delete process.env.BATON_CACHE_DIR;
+  rmSync(recordCache, { recursive: true, force: true });
 
   // The store (ADRs and pitfalls) is the same for every step: its parse cost was measured above.
   // Each step gets its own blob cache, empty for its first event and shared by its second.

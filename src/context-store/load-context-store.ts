@@ -1,7 +1,8 @@
 import type { BatonConfig } from "../config/config-schema.js";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.js";
 import type { AdrRecord } from "./adr/adr-record.js";
-import { discoverAdrFolder, isAdrFileName, parseAdr } from "./adr/parse-adr.js";
+import { discoverAdrFolder, isAdrFileName } from "./adr/parse-adr.js";
+import { parseAdrCached } from "./adr/adr-parse-cache.js";
 import { parsePitfalls } from "./pitfalls/parse-pitfalls.js";
 import { pitfallPath, type PitfallFile } from "./pitfalls/pitfall-entry.js";
 
@@ -29,23 +30,6 @@ export interface ContextStore {
   /** Pitfall files present at the commit, by module (read lazily through readPitfalls). */
   pitfallPaths: Map<string, { path: string; sha: string }>;
   warnings: string[];
-}
-
-/**
- * Parsed ADRs by blob SHA. An ADR's record depends only on its content and
- * file name, so parsing 5,000 ADRs happens once per process, not per event.
- */
-const parseCache = new Map<string, AdrRecord>();
-const PARSE_CACHE_LIMIT = 50_000;
-
-function parseCached(file: string, sha: string, text: string): AdrRecord {
-  const key = `${sha}:${file}`;
-  const hit = parseCache.get(key);
-  if (hit) return hit;
-  const record = parseAdr(file, text);
-  if (parseCache.size >= PARSE_CACHE_LIMIT) parseCache.clear();
-  parseCache.set(key, record);
-  return record;
 }
 
 /**
@@ -91,7 +75,7 @@ export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConf
       warnings.push(`${entry.path}: not readable as text (binary or too large); left out`);
       continue;
     }
-    adrs.push({ path: entry.path, sha: entry.sha, record: parseCached(file, entry.sha, blob.text) });
+    adrs.push({ path: entry.path, sha: entry.sha, record: parseAdrCached(file, entry.sha, blob.text) });
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       lastYield = performance.now();
