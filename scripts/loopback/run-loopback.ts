@@ -622,10 +622,15 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
   const appOutput = firstOutput && firstOutput !== app?.output() ? `${firstOutput}\n--- restart ---\n${app?.output() ?? ""}` : (app?.output() ?? "");
   return { ok, checks, notes, durationMs: Math.round(performance.now() - started), ...(ok ? {} : { appOutput }) };
 
+  /**
+   * The job ran again: its check run was completed again, or (a redelivery of an event the run
+   * already finished for) the app looked the check run up, found its job marker and stopped there.
+   */
   function checkRunRedone(id: number): (since: number, before: number) => boolean {
     const run = github.checkRuns.find((c) => c.id === id)!;
     const seen = run.history.length;
-    return () => run.history.length > seen && run.status === "completed";
+    const lookedUp = (since: number) => github.requests.slice(since).some((r) => r.method === "GET" && r.path.endsWith(`/commits/${run.headSha}/check-runs`));
+    return (since) => (run.history.length > seen && run.status === "completed") || lookedUp(since);
   }
 
   function reviewCompletions(headSha: string): number {

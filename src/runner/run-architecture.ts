@@ -32,6 +32,7 @@ export async function runArchitecture(req: ArchitectureRequest, deps: RunnerDeps
       step,
       headSha: commit,
       externalId: checkRunExternalId(req),
+      cause: req.cause,
       build: async () => {
         let spec: SpecRef;
         if (req.spec.kind === "issue") {

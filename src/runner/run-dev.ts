@@ -47,6 +47,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
       step,
       headSha: head.sha,
       externalId: checkRunExternalId(req),
+      cause: req.cause,
       build: async () => {
         const context = await resolveContext({
           step,

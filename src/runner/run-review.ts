@@ -39,6 +39,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
       step,
       headSha: pr.headSha,
       externalId: checkRunExternalId({ ...req, headSha: pr.headSha }),
+      cause: req.cause,
       build: async () => {
         const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER)) ?? "");
         let files = null;

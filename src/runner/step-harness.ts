@@ -25,6 +25,8 @@ export interface StepRunPlan {
   /** The commit the check run is attached to. */
   headSha: string;
   externalId: string;
+  /** What asked for this run (`label-<delivery>`, `comment-<id>`…): a run already finished for the same cause is not run again. */
+  cause: string;
   /** Builds the outcome (model work happens here); nothing is written yet. */
   build(): Promise<{ outcome: StepOutcome; manifest: Manifest }>;
 }
@@ -40,7 +42,14 @@ const openCheckRuns = new Map<string, { id: number; target: RepoTarget }>();
 export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan, deps: HarnessDeps): Promise<WriteResult[]> {
   const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
   const name = `Baton: ${plan.step.id}`;
-  const checkRunId = (await checks.findExisting(plan.headSha, name, plan.externalId)) ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
+  const existing = await checks.findRun(plan.headSha, name, plan.externalId);
+  // The check run remembers which event it finished for, so a webhook redelivered after a restart
+  // (when the queue's memory is gone) does not pay for the model a second time.
+  if (existing?.status === "completed" && existing.summary.includes(jobMarker(plan.cause))) {
+    deps.log.info({ step: plan.step.id, cause: plan.cause }, "already done for this event: skipped");
+    return [];
+  }
+  const checkRunId = existing?.id ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
   openCheckRuns.set(plan.externalId, { id: checkRunId, target });
   await checks.inProgress(checkRunId);
   try {
@@ -49,7 +58,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     const results = await writer.apply(plan.step, outcome.intents);
     const followUps = outcome.followUp?.(results) ?? [];
     if (followUps.length) results.push(...(await writer.apply(plan.step, followUps)));
-    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: checkRunSummary(outcome, manifest, results) });
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${jobMarker(plan.cause)}\n${checkRunSummary(outcome, manifest, results)}` });
     openCheckRuns.delete(plan.externalId);
     return results;
   } catch (err) {
@@ -98,6 +107,11 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
   openCheckRuns.delete(externalId);
   const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo });
   await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
+}
+
+/** Hidden at the top of a finished check run's summary, where truncation cannot cut it. */
+export function jobMarker(cause: string): string {
+  return `<!-- baton:job ${cause.replace(/--/g, "")} -->`;
 }
 
 export function failureSummary(err: unknown): string {

@@ -33,6 +33,8 @@ export interface CheckRunCompletion {
 export interface CheckRunReporter {
   /** The id of the check run for this job on this commit, if one exists (redelivery). */
   findExisting(headSha: string, name: string, externalId: string): Promise<number | undefined>;
+  /** The same lookup, with the run's state and summary (to tell a finished job from a new one). */
+  findRun(headSha: string, name: string, externalId: string): Promise<ExistingCheckRun | undefined>;
   /** Creates the check run as "queued"; returns its id. */
   queued(start: CheckRunStart): Promise<number>;
   /** Finds the job's check run or creates it, and marks it "in_progress"; returns its id. */
@@ -48,6 +50,14 @@ interface CheckRunPayload {
   external_id: string | null;
   status: string;
   conclusion: string | null;
+  output?: { summary?: string | null } | null;
+}
+
+export interface ExistingCheckRun {
+  id: number;
+  status: string;
+  conclusion: string | null;
+  summary: string;
 }
 
 /** GitHub's limit on output.summary and output.text, in UTF-8 bytes (github/docs#35252). */
@@ -92,7 +102,16 @@ function oneLine(text: string): string {
 export function createCheckRunReporter(options: { octokit: OctokitLike; owner: string; repo: string }): CheckRunReporter {
   const { octokit, owner, repo } = options;
 
+  async function findRun(headSha: string, name: string, externalId: string): Promise<ExistingCheckRun | undefined> {
+    const run = await lookup(headSha, name, externalId);
+    return run ? { id: run.id, status: run.status, conclusion: run.conclusion, summary: run.output?.summary ?? "" } : undefined;
+  }
+
   async function findExisting(headSha: string, name: string, externalId: string): Promise<number | undefined> {
+    return (await lookup(headSha, name, externalId))?.id;
+  }
+
+  async function lookup(headSha: string, name: string, externalId: string): Promise<CheckRunPayload | undefined> {
     // filter=all: a check run that was re-requested is no longer the "latest" and would otherwise be hidden.
     const run = await findInPages<CheckRunPayload>(
       octokit,
@@ -104,7 +123,7 @@ export function createCheckRunReporter(options: { octokit: OctokitLike; owner: s
       },
       (r) => r.external_id === externalId && r.name === name,
     );
-    return run?.id;
+    return run;
   }
 
   async function create(start: CheckRunStart, status: "queued" | "in_progress"): Promise<number> {
@@ -134,6 +153,7 @@ export function createCheckRunReporter(options: { octokit: OctokitLike; owner: s
 
   return {
     findExisting,
+    findRun,
     queued: (start) => create(start, "queued"),
     async start(start) {
       const existing = await findExisting(start.headSha, start.name, start.externalId);
