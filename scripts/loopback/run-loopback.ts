@@ -629,8 +629,14 @@ export async function runLoopback(options: LoopbackOptions = {}): Promise<Loopba
   function checkRunRedone(id: number): (since: number, before: number) => boolean {
     const run = github.checkRuns.find((c) => c.id === id)!;
     const seen = run.history.length;
-    const lookedUp = (since: number) => github.requests.slice(since).some((r) => r.method === "GET" && r.path.endsWith(`/commits/${run.headSha}/check-runs`));
-    return (since) => (run.history.length > seen && run.status === "completed") || lookedUp(since);
+    // When the job goes on, the run turns in_progress right after the lookup: wait long enough to see that.
+    const SETTLE_MS = 1500;
+    const lookedUpAt = (since: number) => github.requests.slice(since).filter((r) => r.method === "GET" && r.path.endsWith(`/commits/${run.headSha}/check-runs`)).at(-1)?.at;
+    return (since) => {
+      if (run.history.length > seen) return run.status === "completed";
+      const at = lookedUpAt(since);
+      return at !== undefined && performance.now() - at > SETTLE_MS;
+    };
   }
 
   function reviewCompletions(headSha: string): number {

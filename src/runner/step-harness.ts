@@ -58,7 +58,8 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     const results = await writer.apply(plan.step, outcome.intents);
     const followUps = outcome.followUp?.(results) ?? [];
     if (followUps.length) results.push(...(await writer.apply(plan.step, followUps)));
-    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${jobMarker(plan.cause)}\n${checkRunSummary(outcome, manifest, results)}` });
+    const markers = jobMarkers(existing?.summary ?? "", plan.cause);
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results)}` });
     openCheckRuns.delete(plan.externalId);
     return results;
   } catch (err) {
@@ -112,6 +113,12 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
 /** Hidden at the top of a finished check run's summary, where truncation cannot cut it. */
 export function jobMarker(cause: string): string {
   return `<!-- baton:job ${cause.replace(/--/g, "")} -->`;
+}
+
+/** Events a check run has finished for: the earlier ones (the newest 20) and this one. */
+export function jobMarkers(previousSummary: string, cause: string): string {
+  const earlier = previousSummary.match(/<!-- baton:job [^>]*? -->/g) ?? [];
+  return [...new Set([...earlier, jobMarker(cause)])].slice(-20).join("");
 }
 
 export function failureSummary(err: unknown): string {
