@@ -20,8 +20,11 @@ export interface LintFinding {
  */
 export function lintWorkingTree(store: WorkingTreeStore): LintFinding[] {
   const findings: LintFinding[] = [];
-  if (store.configErrors.length) {
-    findings.push({ level: "error", path: store.configPath ?? ".github/baton.yml", message: formatConfigErrors(store.configErrors, store.configPath ?? ".github/baton.yml") });
+  // One finding per config error; formatConfigErrors already starts each line with `file:line:column`.
+  const configPath = store.configPath ?? ".github/baton.yml";
+  for (const e of store.configErrors) {
+    const line = formatConfigErrors([e], configPath);
+    findings.push({ level: "error", path: line.slice(0, line.indexOf(" ")), message: line.slice(line.indexOf(" ")).trim() });
   }
   const byNumber = new Map<number, string[]>();
   for (const a of store.adrs) {
