@@ -161,7 +161,9 @@ describe("baton CLI basics", () => {
 
       expect(run.code).toBe(1);
       const findings = JSON.parse(run.stdout) as { level: string; path: string; message: string }[];
-      expect(findings).toEqual([expect.objectContaining({ level: "error", path: ".github/baton.yml", message: expect.stringMatching(/\.github\/baton\.yml:3:\d+ +YAML syntax error/) })]);
+      // One finding per error, each located as file:line:column.
+      expect(findings[0]).toEqual(expect.objectContaining({ level: "error", path: expect.stringMatching(/^\.github\/baton\.yml:3:\d+$/), message: expect.stringMatching(/^YAML syntax error/) }));
+      expect(findings.every((f) => f.level === "error" && /^\.github\/baton\.yml:\d+:\d+$/.test(f.path))).toBe(true);
     });
 
     it("checks the repository from a subfolder too", async () => {
