@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { LoopbackListener } from "./loopback-listener.js";
 
 /**
  * A fake Anthropic Messages API on 127.0.0.1 (POST /v1/messages), for
@@ -145,8 +145,7 @@ export class FakeAnthropicServer {
   readonly calls: ModelCall[] = [];
   readonly rejected: string[] = [];
   inFlight = 0;
-  private server: Server | undefined;
-  private port = 0;
+  private readonly listener = new LoopbackListener((req, res) => void this.handle(req, res));
   private readonly apiKey: string;
   private readonly log: (line: string) => void;
 
@@ -156,27 +155,17 @@ export class FakeAnthropicServer {
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen({ port: 0, host: "127.0.0.1" }, () => resolve());
-    });
-    this.server = server;
-    this.port = (server.address() as AddressInfo).port;
+    await this.listener.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await this.listener.stop();
   }
 
   /** The value of ANTHROPIC_BASE_URL. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://127.0.0.1:${this.listener.port}`;
   }
 
   lastCallAt(): number {

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createBatonApp } from "../../src/app/probot-app.js";
 import { createAnthropicModelClient } from "../../src/model/anthropic-model-client.js";
-import type { AppLauncher, RunningApp } from "./run-loopback.js";
+import type { AppLauncher, RunningApp } from "./app-launcher.js";
 
 /**
  * The app loaded in this process instead of as a child process, for the
