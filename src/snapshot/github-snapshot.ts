@@ -5,7 +5,7 @@ import { createLimiter } from "./limit-concurrency.js";
 import type { BlobContent, RepoSnapshot, SnapshotStats, TreeEntry } from "./repo-snapshot.js";
 import { SnapshotError } from "./snapshot-error.js";
 import { byPath } from "./tree-order.js";
-import { memoizeListing } from "./listing-index.js";
+import { contentsByPath, memoizeListing } from "./listing-index.js";
 
 export type { OctokitLike } from "./github-blob-batch.js";
 
@@ -244,12 +244,7 @@ export function createGitHubSnapshot(opts: GitHubSnapshotOptions): GitHubSnapsho
       if (!blobs.has(sha)) throw new SnapshotError(`GitHub snapshot ${owner}/${repo}@${short(commit)}: blob ${sha} missing from its batch`);
     }
 
-    const out = new Map<string, BlobContent>();
-    for (const entry of wanted) {
-      const blob = blobs.get(entry.sha);
-      if (blob !== undefined) out.set(entry.path, { path: entry.path, sha: entry.sha, text: blob.text, size: blob.size });
-    }
-    return out;
+    return contentsByPath(wanted, blobs);
   }
 
   return {

@@ -1,4 +1,4 @@
-import type { TreeEntry } from "./repo-snapshot.js";
+import type { BlobContent, TreeEntry } from "./repo-snapshot.js";
 
 export interface ListingIndex {
   files: readonly TreeEntry[];
@@ -21,4 +21,14 @@ export function memoizeListing(load: () => Promise<readonly TreeEntry[]>): () =>
     }
     return listing;
   };
+}
+
+/** The wanted entries whose blobs were read, by path (a missing blob is left out, as `readFiles` promises). */
+export function contentsByPath(wanted: readonly TreeEntry[], blobs: ReadonlyMap<string, { text: string | null; size: number }>): Map<string, BlobContent> {
+  const out = new Map<string, BlobContent>();
+  for (const entry of wanted) {
+    const blob = blobs.get(entry.sha);
+    if (blob !== undefined) out.set(entry.path, { path: entry.path, sha: entry.sha, text: blob.text, size: blob.size });
+  }
+  return out;
 }

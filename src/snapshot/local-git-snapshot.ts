@@ -4,7 +4,7 @@ import { CatFileBatch } from "./cat-file-batch.js";
 import { resolveCommit, runGit } from "./git-process.js";
 import type { BlobContent, RepoSnapshot, SnapshotStats, TreeEntry } from "./repo-snapshot.js";
 import { byPath } from "./tree-order.js";
-import { memoizeListing } from "./listing-index.js";
+import { contentsByPath, memoizeListing } from "./listing-index.js";
 
 export { diffBetween, mergeBase, resolveCommit } from "./git-process.js";
 
@@ -95,12 +95,7 @@ export async function createLocalGitSnapshot(opts: LocalGitSnapshotOptions): Pro
       }
     }
 
-    const out = new Map<string, BlobContent>();
-    for (const entry of wanted) {
-      const blob = blobs.get(entry.sha);
-      if (blob !== undefined) out.set(entry.path, { path: entry.path, sha: entry.sha, text: blob.text, size: blob.size });
-    }
-    return out;
+    return contentsByPath(wanted, blobs);
   }
 
   return {
