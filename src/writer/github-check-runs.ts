@@ -15,7 +15,7 @@ export interface CheckRunStart {
   /** Shown on the PR; build it with `checkRunName(stepId)`. */
   name: string;
   headSha: string;
-  /** The job, encoded by the caller (GitHub stores it verbatim); see `parseExternalId`. */
+  /** The job, encoded by the caller (GitHub stores it verbatim); see src/runner/check-run-id.ts. */
   externalId: string;
   detailsUrl?: string;
 }
@@ -73,25 +73,6 @@ export function checkRunName(stepId: string): string {
 /** The step a check run name stands for, or undefined when the check run is not Baton's. */
 export function stepOfCheckRunName(name: string): string | undefined {
   return name.startsWith("Baton: ") ? name.slice("Baton: ".length) : undefined;
-}
-
-/**
- * The job id a check run's external_id carries. The reporter stores the
- * caller's externalId verbatim; this reads the plain "baton:<job id>" form
- * (see `formatExternalId`) and returns undefined for anything else, so a
- * `check_run.rerequested` for another app's check run is ignored.
- */
-export function parseExternalId(externalId: string | null | undefined): string | undefined {
-  if (!externalId?.startsWith(EXTERNAL_ID_PREFIX)) return undefined;
-  const jobId = externalId.slice(EXTERNAL_ID_PREFIX.length);
-  return jobId || undefined;
-}
-
-const EXTERNAL_ID_PREFIX = "baton:";
-
-/** The external_id for a job id; `parseExternalId` reverses it. */
-export function formatExternalId(jobId: string): string {
-  return `${EXTERNAL_ID_PREFIX}${jobId}`;
 }
 
 function oneLine(text: string): string {

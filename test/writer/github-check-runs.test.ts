@@ -4,21 +4,20 @@ import { describe, expect, it } from "vitest";
 import {
   checkRunName,
   createCheckRunReporter,
-  formatExternalId,
-  parseExternalId,
   stepOfCheckRunName,
   CHECK_RUN_TEXT_LIMIT_BYTES,
 } from "../../src/writer/github-check-runs.js";
 import { GitHubWriteError } from "../../src/writer/github-request.js";
 import { checkRunPayload, fakeGitHub, OWNER, probotOctokit, R, REPO, sha } from "./github-fake.js";
+import { checkRunExternalId, parseCheckRunExternalId } from "../../src/runner/check-run-id.js";
 
 // The package's entry point is a JSON file: loaded as CommonJS, typed by its own declarations.
 const webhooks = createRequire(import.meta.url)("@octokit/webhooks-examples") as WebhookDefinition[];
 
 const headSha = sha("pr-head");
-const jobId = `review:${OWNER}/${REPO}#15@${headSha}`;
 const name = checkRunName("review");
-const externalId = formatExternalId(jobId);
+const target = { owner: OWNER, repo: REPO, installationId: 1 };
+const externalId = checkRunExternalId({ kind: "review", target, pullNumber: 15, headSha, cause: "pr-x" });
 const reporter = () => createCheckRunReporter({ octokit: probotOctokit(), owner: OWNER, repo: REPO });
 const listPath = `${R}/commits/${headSha}/check-runs`;
 
@@ -60,7 +59,7 @@ describe("check run reporter", () => {
       .reply(200, {
         total_count: 2,
         check_runs: [
-          checkRunPayload(3, { name, headSha, externalId: formatExternalId(`review:${OWNER}/${REPO}#15@${sha("older")}`), status: "completed", conclusion: "success" }),
+          checkRunPayload(3, { name, headSha, externalId: checkRunExternalId({ kind: "review", target, pullNumber: 15, headSha: sha("older"), cause: "pr-y" }), status: "completed", conclusion: "success" }),
           checkRunPayload(4, { name, headSha, externalId, status: "queued" }),
         ],
       })
@@ -127,8 +126,8 @@ describe("check run reporter", () => {
 });
 
 describe("check run names and external ids", () => {
-  it("round-trips the job id through external_id", () => {
-    expect(parseExternalId(formatExternalId(jobId))).toBe(jobId);
+  it("round-trips the job through external_id", () => {
+    expect(parseCheckRunExternalId(externalId)).toEqual({ kind: "review", pullNumber: 15, headSha });
     expect(stepOfCheckRunName(checkRunName("dev"))).toBe("dev");
     expect(stepOfCheckRunName("CI / build")).toBeUndefined();
   });
@@ -136,9 +135,9 @@ describe("check run names and external ids", () => {
   it("ignores a re-requested check run that is not Baton's (webhook example payload)", () => {
     const checkRun = webhooks.find((e): e is WebhookDefinition<"check_run"> => e.name === "check_run")!;
     const rerequested = checkRun.examples.find((e) => e.action === "rerequested")!;
-    expect(parseExternalId(rerequested.check_run.external_id)).toBeUndefined();
+    expect(parseCheckRunExternalId(rerequested.check_run.external_id ?? "")).toBeNull();
     expect(stepOfCheckRunName(rerequested.check_run.name)).toBeUndefined();
-    expect(parseExternalId(null)).toBeUndefined();
-    expect(parseExternalId("baton:")).toBeUndefined();
+    expect(parseCheckRunExternalId("")).toBeNull();
+    expect(parseCheckRunExternalId("baton:v1:{not json")).toBeNull();
   });
 });
