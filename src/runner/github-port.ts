@@ -72,6 +72,8 @@ export async function listPullRequestFiles(octokit: GitHubClient, owner: string,
 export async function compareCommits(octokit: GitHubClient, owner: string, repo: string, base: string, head: string) {
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 100 });
   if (data.status !== "ahead") return null;
+  // GitHub lists at most 300 files in a comparison: past that, review the whole PR instead of missing files.
+  if ((data.files?.length ?? 0) >= 300) return null;
   return data.files ?? [];
 }
 

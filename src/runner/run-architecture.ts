@@ -33,6 +33,7 @@ export async function runArchitecture(req: ArchitectureRequest, deps: RunnerDeps
       headSha: commit,
       externalId: checkRunExternalId(req),
       cause: req.cause,
+      ...(req.spec.kind === "issue" ? { issueNumber: req.spec.number } : {}),
       build: async () => {
         let spec: SpecRef;
         if (req.spec.kind === "issue") {

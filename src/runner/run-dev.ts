@@ -48,6 +48,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
       headSha: head.sha,
       externalId: checkRunExternalId(req),
       cause: req.cause,
+      issueNumber: req.issueNumber,
       build: async () => {
         const context = await resolveContext({
           step,

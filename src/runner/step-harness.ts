@@ -27,12 +27,14 @@ export interface StepRunPlan {
   externalId: string;
   /** What asked for this run (`label-<delivery>`, `comment-<id>`…): a run already finished for the same cause is not run again. */
   cause: string;
+  /** The issue the step works for, if any: a failure is also said there, where people look. */
+  issueNumber?: number;
   /** Builds the outcome (model work happens here); nothing is written yet. */
   build(): Promise<{ outcome: StepOutcome; manifest: Manifest }>;
 }
 
 /** Check runs still open per job, so a final failure reported by the queue can close them. */
-const openCheckRuns = new Map<string, { id: number; target: RepoTarget }>();
+const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"] }>();
 
 /**
  * The stages every step run goes through, in order: open the check run,
@@ -50,7 +52,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     return [];
   }
   const checkRunId = existing?.id ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
-  openCheckRuns.set(plan.externalId, { id: checkRunId, target });
+  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log });
   await checks.inProgress(checkRunId);
   try {
     const { outcome, manifest } = await plan.build();
@@ -67,6 +69,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     if (isTransientError(err) || defaultIsTransient(err)) throw err;
     openCheckRuns.delete(plan.externalId);
     await checks.complete(checkRunId, { conclusion: "failure", title: `${plan.step.id} failed`, summary: failureSummary(err) });
+    await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps.octokit, deps.log);
     throw err;
   }
 }
@@ -108,6 +111,21 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
   openCheckRuns.delete(externalId);
   const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo });
   await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
+  await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, octokit, open.log);
+}
+
+/**
+ * A step started from an issue reports on a check run of the default branch's
+ * head, which nobody watching the issue sees: say it on the issue too, once
+ * per step and issue (updated in place).
+ */
+async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber: number | undefined, err: unknown, octokit: GitHubClient, log: HarnessDeps["log"]): Promise<void> {
+  if (issueNumber === undefined) return;
+  const step = { ...declareSteps(defaultConfig())[stepId], outputs: ["comment" as const] };
+  const writer = createGitHubWriter({ octokit, owner: target.owner, repo: target.repo, log });
+  await writer
+    .apply(step, [{ kind: "comment", issueNumber, marker: hiddenMarker("step-failed", `${stepId}-issue-${issueNumber}`), mode: "upsert", body: `The **${stepId}** step failed.\n\n${failureSummary(err)}` }])
+    .catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not report the failure on the issue"));
 }
 
 /** Hidden at the top of a finished check run's summary, where truncation cannot cut it. */

@@ -72,6 +72,21 @@ describe("failures, end to end", () => {
     expect(github.commentsOn(15)).toEqual([]);
   });
 
+  it("says a failed architecture review on its issue too, not only on the default branch's check run", async () => {
+    seedRepository(github);
+    claude.failsWith(401, "authentication_error", "invalid x-api-key");
+    const app = await startApp({ instantRetries: true });
+
+    await app.deliver("issues", issueLabeled(ISSUE_12, "needs-architecture"));
+
+    expect(github.unmatched).toEqual([]);
+    expect(github.checkRuns[0]).toMatchObject({ name: "Baton: architecture-review", status: "completed", conclusion: "failure" });
+    const comments = github.commentsOn(12);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]!.body).toContain("The **architecture-review** step failed.");
+    expect(comments[0]!.body).toContain("set ANTHROPIC_API_KEY to a valid key");
+  });
+
   it("runs the job again when someone presses Re-run on the failed check run", async () => {
     const main = seedRepository(github);
     claude.failsWith(401, "authentication_error", "invalid x-api-key").answersWithTool("submit_review", REVIEW);
