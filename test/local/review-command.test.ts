@@ -94,6 +94,19 @@ describe("baton review (local mode)", () => {
     expect(run.stdout).not.toContain("<!--");
   });
 
+  it("shows progress on stderr (step, inputs, tokens, model), and nothing with --quiet", async () => {
+    claude.answers(reviewAnswer()).answers(reviewAnswer());
+
+    const loud = await baton(repo.dir, ["review", "--base", "main"]);
+    expect(loud.err[0]).toMatch(/^baton: review: context from [0-9a-f]{12}: \d+ inputs, \d+ of 80000 tokens/);
+    expect(loud.err[1]).toBe("baton: model: Anthropic API");
+
+    const quiet = await baton(repo.dir, ["review", "--base", "main", "--quiet"]);
+    expect(quiet.code).toBe(0);
+    expect(quiet.err).toEqual([]);
+    expect(quiet.stdout).toBe(loud.stdout);
+  });
+
   it("--format json prints the findings and a manifest pinned to the base's blobs", async () => {
     claude.answers(reviewAnswer());
 
