@@ -2,6 +2,7 @@ import picomatch from "picomatch";
 import type { StepDeclaration } from "../../graph/step-declaration.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import type { FileChange } from "../../writer/intents.js";
+import { searchTexts } from "./bounded-search.js";
 
 const MAX_READ_CHARS = 60_000;
 const MAX_WRITE_CHARS = 400_000;
@@ -51,23 +52,20 @@ export class DevWorkspace {
   async search(pattern: string, glob?: string): Promise<string> {
     // The pattern comes from the model: keep it short so a pathological one cannot stall the worker for long.
     if (pattern.length > 200) throw new Error("pattern longer than 200 characters: search for something shorter");
-    let re: RegExp;
     try {
-      re = new RegExp(pattern);
+      new RegExp(pattern);
     } catch {
       throw new Error(`not a valid regular expression: ${pattern}`);
     }
     const match = glob ? picomatch(glob, { dot: true }) : () => true;
     const files = (await this.snapshot.listFiles()).filter((f) => match(f.path) && (f.size ?? 0) < 500_000).slice(0, 2000);
     const blobs = await this.snapshot.readFiles(files.map((f) => f.path));
-    const hits: string[] = [];
+    const texts: [string, string][] = [];
     for (const f of files) {
       const text = this.overlay.has(f.path) ? this.overlay.get(f.path) : blobs.get(f.path)?.text;
-      if (!text) continue;
-      const lines = text.split("\n");
-      for (let i = 0; i < lines.length && hits.length < MAX_SEARCH_HITS; i++) if (lines[i]!.length <= 2000 && re.test(lines[i]!)) hits.push(`${f.path}:${i + 1}: ${lines[i]!.slice(0, 200)}`);
-      if (hits.length >= MAX_SEARCH_HITS) break;
+      if (text) texts.push([f.path, text]);
     }
+    const hits = searchTexts(pattern, texts, MAX_SEARCH_HITS);
     return hits.length ? hits.join("\n") : "(no matches)";
   }
 
