@@ -83,6 +83,21 @@ export async function findCommentByMarker(octokit: GitHubClient, owner: string, 
   return comments.find((c) => isBatonAuthored(c, marker))?.body ?? null;
 }
 
+/**
+ * ADR numbers taken by Baton's other open ADR pull requests ("ADR 12: …" from a
+ * `baton/adr/…` branch): not yet on the default branch, but promised.
+ */
+export async function adrNumbersInOpenPullRequests(octokit: GitHubClient, owner: string, repo: string, exceptBranch: string): Promise<number[]> {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", per_page: 100 });
+  const out: number[] = [];
+  for (const p of pulls) {
+    if (!p.head.ref.startsWith("baton/adr/") || p.head.ref === exceptBranch) continue;
+    const m = /^ADR 0*(\d+):/.exec(p.title);
+    if (m) out.push(Number(m[1]));
+  }
+  return out.sort((a, b) => a - b);
+}
+
 /** Issues a PR says it closes (`Closes #12`, `Fixes #3`, `Resolves #7`). */
 export function closingIssueNumbers(body: string): number[] {
   const out: number[] = [];

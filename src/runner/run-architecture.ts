@@ -1,9 +1,9 @@
 import { resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { SpecRef } from "../graph/step-trigger.js";
-import { runArchitectureReviewStep } from "../steps/architecture-review/architecture-review-step.js";
+import { adrBranchName, runArchitectureReviewStep } from "../steps/architecture-review/architecture-review-step.js";
 import { checkRunExternalId } from "./check-run-id.js";
-import { getDefaultBranchHead, getIssue } from "./github-port.js";
+import { adrNumbersInOpenPullRequests, getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
@@ -53,6 +53,7 @@ export async function runArchitecture(req: ArchitectureRequest, deps: RunnerDeps
             config: repoState.config,
             today: deps.now().toISOString().slice(0, 10),
             manifestMarkdown: manifestToMarkdown(context.manifest),
+            reservedNumbers: await adrNumbersInOpenPullRequests(deps.octokit, owner, repo, adrBranchName(spec)),
           },
           deps.model,
         );

@@ -27,6 +27,24 @@ describe("architecture review, end to end", () => {
   });
   afterEach(() => github.stop());
 
+  it("takes the number after those promised by other open ADR pull requests", async () => {
+    const main = seedRepository(github, repositoryFiles({ adr: { spec: "#3" } }));
+    github.addIssue(ISSUE_12);
+    // Another ADR proposal is open (ADR 2, not merged yet): the new one must not also be ADR 2.
+    github.setBranch("baton/adr/9-cache-users", main);
+    github.addPull({ number: 40, title: "ADR 2: Cache users in memory", body: "", headRef: "baton/adr/9-cache-users", headSha: main, baseSha: main, files: [] });
+    claude.answersWithTool("write_adr", ADR_ANSWER);
+    const app = await startApp();
+
+    await app.deliver("issues", issueLabeled(ISSUE_12, "needs-architecture"));
+
+    expect(github.unmatched).toEqual([]);
+    const ours = [...github.pulls.values()].find((p) => p.headRef === "baton/adr/12-add-a-user-search-endpoint")!;
+    expect(ours.title).toBe("ADR 3: Search users with a bounded query endpoint");
+    expect(ours.body).toContain("ADR 2 is taken by open ADR pull requests: this one is ADR 3");
+    expect(Object.keys(github.filesAt(ours.headSha))).toContain("docs/adr/0003-add-a-user-search-endpoint.md");
+  });
+
   it("turns an issue labelled needs-architecture into an ADR pull request, a comment and a check run", async () => {
     // ADR 1 exists and answers another issue: the new ADR is number 2.
     const main = seedRepository(github, repositoryFiles({ adr: { spec: "#3" } }));

@@ -25,6 +25,8 @@ export interface ArchitectureReviewInput {
   config: BatonConfig;
   today: string;
   manifestMarkdown: string;
+  /** ADR numbers promised by other open ADR pull requests: the new ADR takes a number after them. */
+  reservedNumbers?: number[];
 }
 
 /** Deterministic from the trigger, so a re-run lands on the same branch and file. */
@@ -127,7 +129,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   const folder = context.store.adrFolder ?? input.config.folders.adr ?? "docs/adr";
   const adrs = context.store.adrs;
   const notes: string[] = [];
-  const number = nextAdrNumber(adrs.map((a) => a.record));
+  const reserved = input.reservedNumbers ?? [];
+  // Two ADR PRs open at once must not both propose the same number.
+  const number = Math.max(nextAdrNumber(adrs.map((a) => a.record)), ...reserved.map((n) => n + 1));
+  if (reserved.length) notes.push(`ADR ${reserved.join(", ")} ${reserved.length === 1 ? "is" : "are"} taken by open ADR pull requests: this one is ADR ${number}`);
   // The file name follows the spec, not the model's wording, so a re-run rewrites the same file.
   const file = adrFileName(number, specTitle(spec), adrs.map((a) => a.record.file));
   const adrPath = `${folder}/${file}`;
