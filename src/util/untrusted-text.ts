@@ -62,7 +62,17 @@ export function stripHtmlComments(text: string): string {
  * cannot slip a comment past the comment stripping.
  */
 export function sanitizeUntrusted(text: string): string {
-  return stripHtmlComments(stripInvisible(normalizeLineEndings(text)));
+  return stripMarkdownComments(stripHtmlComments(stripInvisible(normalizeLineEndings(text))));
+}
+
+/**
+ * Markdown "comments": a link reference definition nobody links to, such as
+ * `[//]: # (hidden)` or `[comment]: <> "hidden"`. GitHub renders nothing for
+ * them, so they hide text from people exactly as HTML comments do. Only
+ * definitions whose target is `#` or `<>` are removed: real link targets stay.
+ */
+export function stripMarkdownComments(text: string): string {
+  return text.replace(/^ {0,3}\[[^\]\n]*\]:[ \t]*(?:#|<>)(?:[ \t]+(?:\([^\n]*\)|"[^\n]*"|'[^\n]*'))?[ \t]*(?:\n|$)/gm, "");
 }
 
 const TAG_NAME = /^[a-z][a-z0-9_-]*$/;
