@@ -4,7 +4,7 @@ import type { AdrRecord } from "./adr/adr-record.js";
 import { discoverAdrFolder, isAdrFileName } from "./adr/parse-adr.js";
 import { parseAdrCached } from "./adr/adr-parse-cache.js";
 import { parsePitfalls } from "./pitfalls/parse-pitfalls.js";
-import { pitfallPath, type PitfallFile } from "./pitfalls/pitfall-entry.js";
+import type { PitfallFile } from "./pitfalls/pitfall-entry.js";
 
 /** An ADR as stored at a commit: where it is, its blob identity, and what it says. */
 export interface StoredAdr {
@@ -102,4 +102,3 @@ export async function readPitfalls(snapshot: RepoSnapshot, store: ContextStore, 
   return out;
 }
 
-export { pitfallPath };

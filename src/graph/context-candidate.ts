@@ -10,7 +10,7 @@ export interface ContextCandidate {
   label: string;
   identity: string;
   text: string;
-  /** Whether a prefix of the text is still useful (a long spec, a source file); an ADR index is, a pitfall entry list is. */
+  /** Whether a prefix of the text is still useful (a long spec, a source file, the ADR index, a pitfall file) and may be cut to fit. */
   truncatable: boolean;
   /** Trusted repository content (cacheable) vs untrusted text from issues, comments and diffs. */
   trusted: boolean;

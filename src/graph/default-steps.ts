@@ -1,4 +1,4 @@
-import type { BatonConfig, StepId } from "../config/config-schema.js";
+import { defaultConfig, type BatonConfig, type StepId } from "../config/config-schema.js";
 import type { StepDeclaration } from "./step-declaration.js";
 
 /**
@@ -74,6 +74,15 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
     };
   }
   return out;
+}
+
+/**
+ * A step's default declaration narrowed to commenting: for Baton's answers
+ * that are no step's output (replies, refusals, what blocked or broke a step).
+ */
+export function commentOnlyStep(id: StepId, description?: string): StepDeclaration {
+  const step = declareSteps(defaultConfig())[id];
+  return { ...step, outputs: ["comment"], ...(description ? { description, inputs: [] } : {}) };
 }
 
 export function isStepEnabled(config: BatonConfig, id: StepId): boolean {

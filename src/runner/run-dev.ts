@@ -9,7 +9,7 @@ import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
-import { isStepEnabled } from "../graph/default-steps.js";
+import { commentOnlyStep, isStepEnabled } from "../graph/default-steps.js";
 
 type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 
@@ -35,7 +35,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
       ? `ADR \`${proposed.path}\` answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
       : `No ADR on \`${head.branch}\` answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue \`${repoState.config.triggers.architectureLabel}\` or comment \`/baton architect\` to propose one.`;
     const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log });
-    await writer.apply({ ...repoState.steps.dev, outputs: ["comment"] }, [
+    await writer.apply(commentOnlyStep("dev"), [
       { kind: "comment", issueNumber: issue.number, marker: hiddenMarker("dev-blocked", `issue-${issue.number}`), mode: "upsert", body: `Baton cannot start the dev step yet. ${why}` },
     ]);
     return;

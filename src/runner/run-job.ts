@@ -1,5 +1,5 @@
 import { HELP_TEXT } from "../app/baton-command.js";
-import { declareSteps } from "../graph/default-steps.js";
+import { commentOnlyStep } from "../graph/default-steps.js";
 import { resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { StepTrigger } from "../graph/step-trigger.js";
@@ -7,8 +7,6 @@ import type { ModelClient } from "../model/model-client.js";
 import { fromGitHubFiles } from "../steps/review/diff-files.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
-import type { StepDeclaration } from "../graph/step-declaration.js";
-import { defaultConfig } from "../config/config-schema.js";
 import { getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
@@ -27,13 +25,7 @@ export interface RunnerDeps {
 }
 
 /** Answers on issues and PRs that are not a step of the graph: may only comment. */
-const REPLY_STEP: StepDeclaration = {
-  ...declareSteps(defaultConfig()).review,
-  id: "review",
-  description: "Baton's own replies (help, refusals, manifests)",
-  inputs: [],
-  outputs: ["comment"],
-};
+const REPLY_STEP = commentOnlyStep("review", "Baton's own replies (help, refusals, manifests)");
 
 /** Runs one job request: a list of stages per kind, each in its own file. */
 export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {

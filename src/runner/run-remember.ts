@@ -6,7 +6,7 @@ import { getDefaultBranchHead, listPullRequestFiles } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository } from "./open-repository.js";
 import type { RunnerDeps } from "./run-job.js";
-import { createGitHubWriter } from "../writer/github-writer.js";
+import { writeOutcome } from "./step-harness.js";
 
 type RememberRequest = Extract<JobRequest, { kind: "remember" }>;
 
@@ -36,8 +36,5 @@ export async function runRemember(req: RememberRequest, deps: RunnerDeps): Promi
     replyTo: req.number,
     pitfallsFolder: repoState.config.folders.pitfalls,
   });
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log });
-  const results = await writer.apply(repoState.steps.learning, outcome.intents);
-  const followUps = outcome.followUp?.(results) ?? [];
-  if (followUps.length) await writer.apply(repoState.steps.learning, followUps);
+  await writeOutcome(req.target, repoState.steps.learning, outcome, deps);
 }

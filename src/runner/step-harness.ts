@@ -11,8 +11,8 @@ import type { WriteResult } from "../writer/write-result.js";
 import type { GitHubClient } from "./github-port.js";
 import type { RepoTarget } from "./job-request.js";
 import { ConfigProblem, openRepository, type OpenRepository } from "./open-repository.js";
-import { declareSteps } from "../graph/default-steps.js";
-import { defaultConfig, type StepId } from "../config/config-schema.js";
+import { commentOnlyStep } from "../graph/default-steps.js";
+import type { StepId } from "../config/config-schema.js";
 import { hiddenMarker } from "../writer/intents.js";
 
 export interface HarnessDeps {
@@ -56,10 +56,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
   await checks.inProgress(checkRunId);
   try {
     const { outcome, manifest } = await plan.build();
-    const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
-    const results = await writer.apply(plan.step, outcome.intents);
-    const followUps = outcome.followUp?.(results) ?? [];
-    if (followUps.length) results.push(...(await writer.apply(plan.step, followUps)));
+    const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
     await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results)}` });
     openCheckRuns.delete(plan.externalId);
@@ -96,7 +93,7 @@ export async function openRepositoryForStep(
     await checks.complete(id, { conclusion: "failure", title: ".github/baton.yml is not valid", summary: err.message });
     if (plan.issueNumber !== undefined) {
       // The config is broken, so the step's own declaration is unknown: the default one, allowed to comment only.
-      const step = { ...declareSteps(defaultConfig())[plan.stepId], outputs: ["comment" as const] };
+      const step = commentOnlyStep(plan.stepId);
       const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
       await writer.apply(step, [{ kind: "comment", issueNumber: plan.issueNumber, marker: hiddenMarker("config-problem", `issue-${plan.issueNumber}`), mode: "upsert", body: err.message }]);
     }
@@ -121,11 +118,20 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
  */
 async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber: number | undefined, err: unknown, octokit: GitHubClient, log: HarnessDeps["log"]): Promise<void> {
   if (issueNumber === undefined) return;
-  const step = { ...declareSteps(defaultConfig())[stepId], outputs: ["comment" as const] };
+  const step = commentOnlyStep(stepId);
   const writer = createGitHubWriter({ octokit, owner: target.owner, repo: target.repo, log });
   await writer
     .apply(step, [{ kind: "comment", issueNumber, marker: hiddenMarker("step-failed", `${stepId}-issue-${issueNumber}`), mode: "upsert", body: `The **${stepId}** step failed.\n\n${failureSummary(err)}` }])
     .catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not report the failure on the issue"));
+}
+
+/** Writes a step's intents, then the follow-ups that need what was written (the comment linking the PR). */
+export async function writeOutcome(target: RepoTarget, step: StepDeclaration, outcome: StepOutcome, deps: HarnessDeps): Promise<WriteResult[]> {
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  const results = await writer.apply(step, outcome.intents);
+  const followUps = outcome.followUp?.(results) ?? [];
+  if (followUps.length) results.push(...(await writer.apply(step, followUps)));
+  return results;
 }
 
 /** Hidden at the top of a finished check run's summary, where truncation cannot cut it. */

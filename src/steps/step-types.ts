@@ -1,3 +1,4 @@
+import { slugify as adrSlug } from "../context-store/adr/adr-numbering.js";
 import type { ResolvedContext } from "../graph/resolve-context.js";
 import type { PromptBlock, Usage } from "../model/model-client.js";
 export { addUsage, ZERO_USAGE } from "../model/model-client.js";
@@ -38,13 +39,7 @@ export function promptBlocks(context: ResolvedContext): PromptBlock[] {
   return context.blocks.map((b) => ({ label: b.identity.startsWith(b.selector) ? b.identity : `${b.selector} ${b.identity}`, text: b.text, cache: b.trusted, untrusted: !b.trusted }));
 }
 
-/** A branch-safe slug: lowercase ASCII words joined by hyphens. */
+/** A branch-safe slug: the ADR file-name slug (ASCII words, cut at a word), shorter. */
 export function slugify(text: string, max = 40): string {
-  const slug = text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
-  return (slug.slice(0, max).replace(/-+$/, "") || "untitled");
+  return adrSlug(text, max, "untitled");
 }

@@ -110,7 +110,7 @@ const TRANSLITERATIONS: Record<string, string> = {
  * characters, cut at a word boundary. Accents are folded (`é` → `e`); scripts
  * without an ASCII reading are dropped. Never empty: falls back to "decision".
  */
-export function slugify(title: string, maxLength = MAX_SLUG_LENGTH): string {
+export function slugify(title: string, maxLength = MAX_SLUG_LENGTH, fallback = "decision"): string {
   let s = "";
   for (const ch of title.normalize("NFKD")) s += TRANSLITERATIONS[ch] ?? ch;
   s = s
@@ -125,7 +125,7 @@ export function slugify(title: string, maxLength = MAX_SLUG_LENGTH): string {
     s = lastHyphen >= maxLength / 2 ? cut.slice(0, lastHyphen) : s.slice(0, maxLength);
     s = s.replace(/-+$/g, "");
   }
-  return s === "" ? "decision" : s;
+  return s === "" ? fallback : s;
 }
 
 /**
