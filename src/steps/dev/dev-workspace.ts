@@ -1,5 +1,6 @@
 import picomatch from "picomatch";
 import type { StepDeclaration } from "../../graph/step-declaration.js";
+import { checkPathOnDisk, normaliseRepoPath, stepPathPolicy, type PathDecision, type PathPolicy } from "../../policy/path-policy.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import type { FileChange } from "../../writer/intents.js";
 import { searchTexts } from "./bounded-search.js";
@@ -13,20 +14,23 @@ const MAX_SEARCH_HITS = 50;
  * overlay of the files the model wrote or deleted. Nothing touches GitHub or
  * the disk until the overlay becomes one commit intent. Writes are checked
  * against the step's declaration as they happen, so the model learns at once
- * that a path is off limits.
+ * that a path is off limits, through the one path policy every writer
+ * shares. In local mode (`workingTree`) the disk is checked too, so a write
+ * through a committed symbolic link is refused as it is asked for.
  */
 export class DevWorkspace {
   private readonly overlay = new Map<string, string | null>();
-  private readonly writable: (p: string) => boolean;
-  private readonly denied: (p: string) => boolean;
+  private readonly policy: PathPolicy;
+  /** Writes the policy refused, for the report: a model that tries `.git/config` is worth a reviewer's attention. */
+  readonly refused: { path: string; reason: string }[] = [];
 
   constructor(
     private readonly snapshot: RepoSnapshot,
     step: StepDeclaration,
     private readonly maxFiles: number,
+    private readonly workingTree?: string,
   ) {
-    this.writable = step.writablePaths.length ? picomatch(step.writablePaths, { dot: true }) : () => false;
-    this.denied = step.deniedPaths.length ? picomatch(step.deniedPaths, { dot: true }) : () => false;
+    this.policy = stepPathPolicy(step);
   }
 
   async listFiles(glob?: string): Promise<string> {
@@ -42,7 +46,9 @@ export class DevWorkspace {
     return `${shown.join("\n")}${hits.length > shown.length ? `\n… ${hits.length - shown.length} more (narrow the glob)` : ""}` || "(no files match)";
   }
 
-  async readFile(path: string): Promise<string> {
+  async readFile(asked: string): Promise<string> {
+    const normal = normaliseRepoPath(asked);
+    const path = normal.ok ? normal.path : asked;
     const text = await this.currentText(path);
     if (text === undefined) throw new Error(`${path}: no such file`);
     if (text === null) throw new Error(`${path}: binary or too large to read`);
@@ -69,15 +75,15 @@ export class DevWorkspace {
     return hits.length ? hits.join("\n") : "(no matches)";
   }
 
-  writeFile(path: string, content: string): string {
-    this.assertWritable(path);
+  async writeFile(asked: string, content: string): Promise<string> {
+    const path = await this.writablePath(asked);
     if (content.length > MAX_WRITE_CHARS) throw new Error(`${path}: content over ${MAX_WRITE_CHARS} characters`);
     this.overlay.set(path, content);
     return `wrote ${path} (${content.length} characters)`;
   }
 
-  async deleteFile(path: string): Promise<string> {
-    this.assertWritable(path);
+  async deleteFile(asked: string): Promise<string> {
+    const path = await this.writablePath(asked);
     if ((await this.currentText(path)) === undefined) throw new Error(`${path}: no such file`);
     this.overlay.set(path, null);
     return `deleted ${path}`;
@@ -87,12 +93,16 @@ export class DevWorkspace {
     return [...this.overlay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({ path, content }));
   }
 
-  private assertWritable(path: string): void {
-    const clean = path.replace(/^\.?\//, "");
-    if (clean !== path || path.split("/").includes("..") || path.includes("\0")) throw new Error(`${path}: use a repository-relative path without ./ or ..`);
-    if (this.denied(path)) throw new Error(`${path}: the dev step may not write here (denied by dev.denyPaths)`);
-    if (!this.writable(path)) throw new Error(`${path}: outside what the dev step may write (dev.allowPaths)`);
+  /** The canonical path to write, or an error the model can act on. */
+  private async writablePath(asked: string): Promise<string> {
+    const decision: PathDecision = this.workingTree ? await checkPathOnDisk(this.workingTree, asked, this.policy) : this.policy.check(asked);
+    if (!decision.allowed) {
+      this.refused.push({ path: decision.path, reason: decision.reason });
+      throw new Error(decision.reason);
+    }
+    const path = decision.path;
     if (!this.overlay.has(path) && this.overlay.size >= this.maxFiles) throw new Error(`file limit reached (${this.maxFiles} files, dev.maxFiles)`);
+    return path;
   }
 
   private async currentText(path: string): Promise<string | null | undefined> {
