@@ -1,4 +1,5 @@
 import { defaultConfig, type BatonConfig, type StepId } from "../config/config-schema.js";
+import { escapeGlob } from "../policy/glob-limits.js";
 import { devAlwaysDenied } from "../policy/path-policy.js";
 import type { StepDeclaration } from "./step-declaration.js";
 
@@ -44,12 +45,12 @@ function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writ
   switch (id) {
     case "architecture-review":
       // An architecture review writes only ADRs (and the index) under the ADR folder.
-      return { writable: [`${adrFolder}/**`], denied: [] };
+      return { writable: [`${escapeGlob(adrFolder)}/**`], denied: [] };
     case "dev":
       // Decisions and Baton's own rules are changed by people (or the architecture step), never by dev.
-      return { writable: config.dev.allowPaths, denied: config.dev.denyPaths, alwaysDenied: devAlwaysDenied(adrFolder) };
+      return { writable: config.dev.allowPaths, denied: [...new Set([...config.dev.protectedPaths, ...config.dev.denyPaths])], alwaysDenied: devAlwaysDenied(adrFolder) };
     case "learning":
-      return { writable: [`${config.folders.pitfalls}/**`], denied: [] };
+      return { writable: [`${escapeGlob(config.folders.pitfalls)}/**`], denied: [] };
     case "review":
       return { writable: [], denied: ["**"] };
   }

@@ -1,13 +1,14 @@
-import picomatch from "picomatch";
 import type { StepDeclaration } from "../../graph/step-declaration.js";
 import { checkPathOnDisk, normaliseRepoPath, stepPathPolicy, type PathDecision, type PathPolicy } from "../../policy/path-policy.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import type { FileChange } from "../../writer/intents.js";
-import { searchTexts } from "./bounded-search.js";
+import { matchPaths, searchLines } from "../../policy/bounded-match.js";
 
 const MAX_READ_CHARS = 60_000;
 const MAX_WRITE_CHARS = 400_000;
 const MAX_SEARCH_HITS = 50;
+/** Text handed to the search worker at most: copying it there is main-thread work. */
+const MAX_SEARCH_BYTES = 16_000_000;
 
 /**
  * The dev step's view of the repository: the base commit, read-only, plus an
@@ -40,8 +41,8 @@ export class DevWorkspace {
       if (c === null) all.delete(p);
       else all.add(p);
     }
-    const match = glob ? picomatch(glob, { dot: true }) : () => true;
-    const hits = [...all].filter((p) => match(p)).sort();
+    // The model's glob runs off the main thread, under a time limit.
+    const hits = (glob ? await matchPaths(glob, [...all]) : [...all]).sort();
     const shown = hits.slice(0, 500);
     return `${shown.join("\n")}${hits.length > shown.length ? `\n… ${hits.length - shown.length} more (narrow the glob)` : ""}` || "(no files match)";
   }
@@ -56,23 +57,27 @@ export class DevWorkspace {
   }
 
   async search(pattern: string, glob?: string): Promise<string> {
-    // The pattern comes from the model: keep it short so a pathological one cannot stall the worker for long.
-    if (pattern.length > 200) throw new Error("pattern longer than 200 characters: search for something shorter");
-    try {
-      new RegExp(pattern);
-    } catch {
-      throw new Error(`not a valid regular expression: ${pattern}`);
-    }
-    const match = glob ? picomatch(glob, { dot: true }) : () => true;
-    const files = (await this.snapshot.listFiles()).filter((f) => match(f.path) && (f.size ?? 0) < 500_000).slice(0, 2000);
+    // Pattern and glob come from the model: both are matched off the main thread, capped in length and time.
+    const listed = (await this.snapshot.listFiles()).filter((f) => (f.size ?? 0) < 500_000);
+    const inGlob = glob ? new Set(await matchPaths(glob, listed.map((f) => f.path))) : undefined;
+    const files = listed.filter((f) => !inGlob || inGlob.has(f.path)).slice(0, 2000);
     const blobs = await this.snapshot.readFiles(files.map((f) => f.path));
     const texts: [string, string][] = [];
+    let bytes = 0;
+    let cut = false;
     for (const f of files) {
       const text = this.overlay.has(f.path) ? this.overlay.get(f.path) : blobs.get(f.path)?.text;
-      if (text) texts.push([f.path, text]);
+      if (!text) continue;
+      if (bytes + text.length > MAX_SEARCH_BYTES) {
+        cut = true;
+        break;
+      }
+      bytes += text.length;
+      texts.push([f.path, text]);
     }
-    const hits = searchTexts(pattern, texts, MAX_SEARCH_HITS);
-    return hits.length ? hits.join("\n") : "(no matches)";
+    const hits = await searchLines(pattern, texts, MAX_SEARCH_HITS);
+    const note = cut ? `\n[searched the first ${texts.length} files only: ${MAX_SEARCH_BYTES / 1_000_000} MB limit; narrow the glob]` : "";
+    return (hits.length ? hits.join("\n") : "(no matches)") + note;
   }
 
   async writeFile(asked: string, content: string): Promise<string> {
