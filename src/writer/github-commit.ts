@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CommitIntent } from "./intents.js";
+import { outgoingPlain } from "./outgoing-text.js";
 import { GitHubWriteError, githubRequest, type OctokitLike } from "./github-request.js";
 import type { CommitResult, WriterLogger } from "./write-result.js";
 
@@ -201,7 +202,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
   const { data: commit } = await githubRequest<GitCommit>(octokit, "POST /repos/{owner}/{repo}/git/commits", {
     owner,
     repo,
-    message: intent.message,
+    message: outgoingPlain(intent.message),
     tree: tree.sha,
     parents: [parentSha],
   });
