@@ -41,7 +41,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
       externalId: checkRunExternalId({ ...req, headSha: pr.headSha }),
       cause: req.cause,
       build: async () => {
-        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER)) ?? "");
+        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER, deps.bot)) ?? "");
         let files = null;
         let base = pr.baseSha;
         if (previous?.lastReviewedSha && previous.lastReviewedSha !== pr.headSha && !req.force) {
