@@ -19,6 +19,8 @@ export interface ActionOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   log?: RunnerDeps["log"];
+  /** Octokit's throttling (writes spaced about a second apart, as GitHub asks); default on. Tests turn it off. */
+  throttle?: boolean;
 }
 
 // A workflow's log is public on a public repository: what it prints is posted text, so secrets are redacted.
@@ -66,7 +68,7 @@ export async function runAction(opts: ActionOptions): Promise<number> {
     (new ProbotOctokit({
       auth: { token },
       baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
-      throttle: { enabled: true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
+      throttle: { enabled: opts.throttle ?? true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
     }) as unknown as GitHubClient);
   const model = opts.model ?? createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
   const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), model, log, now: opts.now ?? (() => new Date()) };
