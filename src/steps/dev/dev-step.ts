@@ -5,6 +5,7 @@ import { addUsage, nextTurns, ZERO_USAGE, type ConversationTurn, type ModelClien
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import { hiddenMarker, type Intent } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
+import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/posted-text.js";
 import type { WriteResult } from "../../writer/write-result.js";
 import { stepTrailers } from "../pull-request-body.js";
 import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
@@ -114,12 +115,12 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
       draft: !finished,
       body: [
         issueNumber ? `Closes #${issueNumber}` : "",
-        `Implements ${specRef ?? "the spec"} under [${input.adr.path}](../blob/${input.repo.defaultBranch}/${input.adr.path}) (ADR ${input.adr.record.number ?? "?"}: ${input.adr.record.title}).`,
+        `Implements ${issueNumber ? `#${issueNumber}` : specRef ? inlineCode(specRef) : "the spec"} under ${relativeLink(input.adr.path, `../blob/${input.repo.defaultBranch}/${input.adr.path}`)} (ADR ${input.adr.record.number ?? "?"}: ${escapeMarkdownInline(input.adr.record.title)}).`,
         "",
         cleanSummary,
         finished ? "" : `\n> [!WARNING]\n> The dev step stopped early: ${stopped}. This PR is a draft.`,
         "",
-        `**Files changed:** ${changedPaths.map((p) => `\`${p}\``).join(", ")}`,
+        `**Files changed:** ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
         "",
         `<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
         "",
@@ -130,14 +131,14 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
   const followUp = issueNumber
     ? (results: WriteResult[]): Intent[] => {
         const pr = results.find((r) => r.kind === "pull-request");
-        return [{ kind: "comment", issueNumber, marker: hiddenMarker("dev-result", `issue-${issueNumber}`), mode: "upsert", body: `Baton opened ${pr && "url" in pr ? pr.url : `branch \`${branch}\``} for this issue, under ${input.adr.path}.` }];
+        return [{ kind: "comment", issueNumber, marker: hiddenMarker("dev-result", `issue-${issueNumber}`), mode: "upsert", body: `Baton opened ${pr && "url" in pr ? pr.url : `branch ${inlineCode(branch)}`} for this issue, under ${inlineCode(input.adr.path)}.` }];
       }
     : undefined;
   return {
     intents,
     followUp,
     title: `${changedPaths.length} files changed${finished ? "" : " (stopped early)"}`,
-    summary: `${cleanSummary}\n\nBranch \`${branch}\`: ${changedPaths.join(", ")}`,
+    summary: `${cleanSummary}\n\nBranch ${inlineCode(branch)}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
     conclusion: finished ? "success" : "neutral",
     usage,
     model: usedModel,
