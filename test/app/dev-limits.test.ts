@@ -70,7 +70,7 @@ describe("dev step limits, end to end", () => {
     await app.deliver("issues", issueLabeled(ISSUE, "ready-for-dev"));
 
     expect(claude.isDone()).toBe(true);
-    expect(toolResult(0).is_error).toBeFalsy();
+    expect(toolResult(0)).not.toHaveProperty("is_error", true);
     expect(toolResult(1)).toMatchObject({ is_error: true, content: expect.stringContaining("file limit reached (1 files, dev.maxFiles)") });
     const after = github.filesAt(github.branchSha(BRANCH)!);
     expect(after["src/api/search.ts"]).toBe(SEARCH_TS);
