@@ -7,6 +7,7 @@
  * a reason that names it and the limit; the caller goes on without it.
  */
 import type { AdrRecord } from "../context-store/adr/adr-record.js";
+import type { AdrDraft } from "../context-store/adr/write-adr.js";
 import type { AppendResult } from "../context-store/pitfalls/write-pitfalls.js";
 import type { NewPitfall, PitfallFile } from "../context-store/pitfalls/pitfall-entry.js";
 import type { MarkdownTask, MarkdownTaskName } from "./markdown-tasks.js";
@@ -85,4 +86,13 @@ export async function appendPitfallBounded(path: string, existing: string | null
   const lessonOver = overSizeLimit("the lesson", `${entry.lesson}\n${entry.why ?? ""}`, MARKDOWN_LIMITS.lesson);
   if (lessonOver) return { ok: false, reason: lessonOver };
   return runBounded(path, existing ?? "", MARKDOWN_LIMITS.pitfalls, "appendPitfall", [existing, module, entry]);
+}
+
+/**
+ * An ADR rendered from a draft whose text came from the model (the writer
+ * parses it to keep the file's structure): held to the ADR limits like any
+ * ADR read from a repository.
+ */
+export function renderAdrBounded(name: string, draft: AdrDraft): Promise<Bounded<string>> {
+  return runBounded(name, JSON.stringify(draft), MARKDOWN_LIMITS.adr, "renderAdr", [draft]);
 }

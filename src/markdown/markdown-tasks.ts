@@ -4,10 +4,11 @@
  * callers agree on names and types.
  */
 import { parseAdr } from "../context-store/adr/parse-adr.js";
+import { renderAdr } from "../context-store/adr/write-adr.js";
 import { appendPitfall } from "../context-store/pitfalls/write-pitfalls.js";
 import { parsePitfalls } from "../context-store/pitfalls/parse-pitfalls.js";
 
-export const MARKDOWN_TASKS = { parseAdr, parsePitfalls, appendPitfall } as const;
+export const MARKDOWN_TASKS = { parseAdr, parsePitfalls, appendPitfall, renderAdr } as const;
 
 export type MarkdownTaskName = keyof typeof MARKDOWN_TASKS;
 export type MarkdownTask<N extends MarkdownTaskName> = (typeof MARKDOWN_TASKS)[N];

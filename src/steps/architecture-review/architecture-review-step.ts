@@ -4,7 +4,7 @@ import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
 import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
 import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
-import { renderAdr } from "../../context-store/adr/write-adr.js";
+import { renderAdrBounded } from "../../markdown/bounded-markdown.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import type { SpecRef } from "../../graph/step-trigger.js";
 import type { ModelClient } from "../../model/model-client.js";
@@ -151,7 +151,8 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   const guidance: Record<string, string> = {};
   for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
   for (const m of modules) guidance[m] ??= "No specific guidance.";
-  const text = renderAdr({
+  // The model's text is parsed to render it: in the bounded worker, like any untrusted markdown.
+  const rendered = await renderAdrBounded(adrPath, {
     number,
     title,
     status: "proposed",
@@ -166,6 +167,8 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     consequences: answer.consequences.map(neutraliseModelText),
     guidance,
   });
+  if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);
+  const text = rendered.value;
   const files: FileChange[] = [{ path: adrPath, content: text }];
   const records: AdrMetadata[] = adrs.map((a) => a.record);
   if (superseded.length) {
