@@ -29,6 +29,10 @@ export type InputSelector = (typeof INPUT_SELECTORS)[number];
 export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
+/** Who does the dev step's work: a Claude Code session (default) or Baton's built-in tool loop. */
+export const DEV_RUNNERS = ["claude-code", "builtin"] as const;
+export type DevRunner = (typeof DEV_RUNNERS)[number];
+
 const glob = z.string().min(1, "a glob cannot be empty");
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
 
@@ -104,6 +108,16 @@ export const batonConfigSchema = z
         maxFiles: z.number().int().min(1).max(500).default(40).describe("Files the dev step may change."),
         allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
         denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
+        runner: z
+          .enum(DEV_RUNNERS)
+          .default("claude-code")
+          .describe("Who does the dev work: `claude-code`, a Claude Code session in a checkout (locally, or on the Actions runner; the hosted app dispatches it to the repository's Baton workflow), or `builtin`, Baton's own tool loop over the API (cannot run commands)."),
+        commands: z
+          .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "command names are letters, digits, '.', '_' or '-'"), z.string().trim().min(1, "a command line cannot be empty").max(500))
+          .optional()
+          .describe(
+            "Commands a Claude Code session may run, by name (`test`, `lint`, `build`…), each an exact command line; any other command is refused. `test` also gives the final test result. Default: the package.json scripts test, lint, typecheck and build that exist (`npm test`, `npm run lint`…).",
+          ),
       })
       .strict()
       .prefault({}),
