@@ -1,5 +1,6 @@
+import { isAbsolute, relative, resolve, sep } from "node:path";
+import { checkPathOnDisk, type PathPolicy } from "../../../policy/path-policy.js";
 import { matchDeclared, normaliseCommand, type DeclaredCommands } from "./declared-commands.js";
-import { checkOnDisk, repoPathOf, type SessionPathPolicy } from "./session-path-policy.js";
 
 /**
  * The PreToolUse decision for every tool call of a Claude Code dev session.
@@ -8,7 +9,8 @@ import { checkOnDisk, repoPathOf, type SessionPathPolicy } from "./session-path-
  *
  * - reads (`Read`, `Grep`, `Glob`): only inside the checkout, never `.git/`;
  * - writes (`Write`, `Edit`, `MultiEdit`, `NotebookEdit`): only where the
- *   path policy allows, checked on disk (no symlinked parents);
+ *   path policy (src/policy/path-policy.ts) allows, checked on disk (no
+ *   symbolic link, no submodule, the real path inside the checkout);
  * - `Bash`: only a declared command line, in the foreground;
  * - every other tool: refused.
  */
@@ -25,7 +27,7 @@ export type GateDecision =
 
 export interface ToolGate {
   root: string;
-  policy: SessionPathPolicy;
+  policy: PathPolicy;
   commands: DeclaredCommands;
 }
 
@@ -43,7 +45,7 @@ export async function decideToolCall(gate: ToolGate, tool: string, rawInput: unk
     if (named === undefined) return { allow: true, kind: "read" };
     const path = repoPathOf(gate.root, named);
     if (path === null && named !== gate.root && named !== ".") return { allow: false, kind: "read", reason: "reads stay inside the checkout", path: named };
-    if (path === ".git" || path?.startsWith(".git/")) return { allow: false, kind: "read", reason: ".git/ is not part of the work", path };
+    if (path !== null && path.split("/").some((s) => s.toLowerCase() === ".git")) return { allow: false, kind: "read", reason: ".git/ is not part of the work", path };
     return { allow: true, kind: "read" };
   }
   if ((WRITE_TOOLS as readonly string[]).includes(tool)) {
@@ -51,7 +53,7 @@ export async function decideToolCall(gate: ToolGate, tool: string, rawInput: unk
     if (!named) return { allow: false, kind: "write", reason: "no file path given" };
     const path = repoPathOf(gate.root, named);
     if (path === null) return { allow: false, kind: "write", reason: "outside the checkout", path: named };
-    const decision = await checkOnDisk(gate.root, path, gate.policy);
+    const decision = await checkPathOnDisk(gate.root, path, gate.policy);
     return decision.allowed ? { allow: true, kind: "write", path } : { allow: false, kind: "write", reason: decision.reason, path };
   }
   if (tool === "Bash") {
@@ -65,4 +67,12 @@ export async function decideToolCall(gate: ToolGate, tool: string, rawInput: unk
     return { allow: true, kind: "command", command, name };
   }
   return { allow: false, kind: "other", reason: `${tool} is not available to Baton's dev session` };
+}
+
+/** A path the session named (absolute, or relative to the checkout) as a repository path, or null when it is outside the checkout. */
+export function repoPathOf(root: string, named: string): string | null {
+  const full = isAbsolute(named) ? resolve(named) : resolve(root, named);
+  const rel = relative(root, full);
+  if (!rel || rel.startsWith("..") || isAbsolute(rel)) return null;
+  return rel.split(sep).join("/");
 }

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FakeAnthropicServer } from "../../../support/fake-anthropic/fake-anthropic-server.js";
 import { createLocalRepo, type LocalRepo } from "../../../local/fixtures/temp-repo.js";
 import { runClaudeSession } from "../../../../src/steps/dev/claude-code/run-claude-session.js";
-import { sessionPathPolicy } from "../../../../src/steps/dev/claude-code/session-path-policy.js";
+import { stepPathPolicy } from "../../../../src/policy/path-policy.js";
 import type { StepDeclaration } from "../../../../src/graph/step-declaration.js";
 
 /**
@@ -44,7 +44,7 @@ describe("a Claude Code session under Baton's hooks", () => {
       prompt: "Implement the ADR.",
       maxTurns: 20,
       maxBudgetUsd: 5,
-      gate: { root: repo.dir, policy: sessionPathPolicy(step), commands: { test: "npm test" } },
+      gate: { root: repo.dir, policy: stepPathPolicy(step), commands: { test: "npm test" } },
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ANTHROPIC_API_KEY: "test", ANTHROPIC_BASE_URL: fake.baseUrl },
     });
     expect(result.finished).toBe(true);
