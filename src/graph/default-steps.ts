@@ -17,6 +17,7 @@ const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPat
     id: "dev",
     version: "1.0.0",
     description: "Implements the spec under the accepted ADR, as a branch, a commit and a pull request.",
+    // A Claude Code session reads the code itself: its declaration drops source:modules (declareSteps).
     inputs: ["spec", "adr:linked", "guidance:modules", "pitfalls:modules", "module-map", "source:modules", "tree-outline"],
     outputs: ["branch", "commit", "pull-request", "comment", "check-run"],
   },
@@ -65,7 +66,7 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
       id,
       version: base.version,
       description: base.description,
-      inputs: override.inputs ?? base.inputs,
+      inputs: override.inputs ?? (id === "dev" && config.dev.runner === "claude-code" ? base.inputs.filter((i) => i !== "source:modules") : base.inputs),
       outputs: base.outputs,
       budget: override.budget ?? config.budgets[id],
       model: override.model ?? config.models[id] ?? config.models.default,

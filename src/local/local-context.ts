@@ -12,7 +12,7 @@ import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
-import type { BatonConfig } from "../config/config-schema.js";
+import type { BatonConfig, DevRunner } from "../config/config-schema.js";
 import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
@@ -26,6 +26,8 @@ export interface LocalContextOptions {
   issueText?: string;
   /** ADRs to link, by path or number. */
   adrs?: (string | number)[];
+  /** Dev: the runner chosen on the command line, over `dev.runner` (it decides the declared inputs). */
+  devRunner?: DevRunner;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
   try {
     const repoConfig = await readRepoConfig(snapshot);
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
+    if (opts.devRunner) repoConfig.config.dev.runner = opts.devRunner;
     const store = await loadContextStore(snapshot, repoConfig.config);
     const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {

@@ -33,8 +33,11 @@ export interface SeenToolResult {
 
 /** The working directory Claude Code announces in its environment reminder. */
 export function sessionCwd(messages: Json[]): string | null {
-  const first = textOf(messages[0]?.content);
-  return /Primary working directory:\s*(\S+)/.exec(first)?.[1] ?? null;
+  for (const m of messages.slice(0, 4)) {
+    const found = /Primary working directory:\s*(\S+)/.exec(textOf(m.content))?.[1];
+    if (found) return found;
+  }
+  return null;
 }
 
 export function toolResultsOf(message: Json | undefined): SeenToolResult[] {

@@ -55,7 +55,7 @@ export interface RecordedRequest {
   system: string;
   /** The text of the first user message (Claude Code's reminders and the prompt). */
   firstUserText: string;
-  /** The tool results the request carried back in its last message. */
+  /** The tool results the conversation carries, in order (each turn's and the earlier ones). */
   toolResults: SeenToolResult[];
   /** The working directory a Claude Code session announced, if any. */
   cwd: string | null;
@@ -204,8 +204,8 @@ export class FakeAnthropicServer {
       kind,
       stream: body.stream === true,
       system: textOf(body.system),
-      firstUserText: textOf(messages[0]?.content),
-      toolResults: toolResultsOf(messages[messages.length - 1]),
+      firstUserText: textOf(messages.find((m) => m.role === "user")?.content),
+      toolResults: messages.flatMap((m) => toolResultsOf(m)),
       cwd: sessionCwd(messages),
       tools: [...names],
       body,
@@ -226,12 +226,18 @@ export class FakeAnthropicServer {
   }
 }
 
-/** What the real API refuses in a conversation: a first message not from the user, roles not alternating, a tool_use left unanswered. */
+/**
+ * What the real API refuses in a conversation: no messages, a first message
+ * not from the user, an unknown role, a tool_use not
+ * answered by a tool_result in the next message. (Consecutive messages of
+ * one role are accepted, and combined, as the API does; Claude Code sends them.)
+ */
 function checkMessages(messages: Json[]): void {
   if (messages.length === 0 || messages[0]!.role !== "user") throw new ApiError(400, "invalid_request_error", "messages: the first message must use the user role");
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
-    if (m.role !== (i % 2 === 0 ? "user" : "assistant")) throw new ApiError(400, "invalid_request_error", `messages: roles must alternate (message ${i})`);
+    // Newer models also take system messages mid-conversation; Claude Code sends its environment reminder as one.
+    if (!["user", "assistant", "system"].includes(String(m.role))) throw new ApiError(400, "invalid_request_error", `messages.${i}.role: must be user, assistant or system`);
     if (m.role !== "assistant" || !Array.isArray(m.content)) continue;
     const uses = (m.content as Json[]).filter((b) => b.type === "tool_use").map((b) => String(b.id));
     const next = messages[i + 1];
