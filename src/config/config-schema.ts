@@ -29,9 +29,18 @@ export type InputSelector = (typeof INPUT_SELECTORS)[number];
 export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
-/** Who does the dev step's work: a Claude Code session (default) or Baton's built-in tool loop. */
+/** Who does the dev step's work: a Claude Code session or Baton's built-in tool loop. */
 export const DEV_RUNNERS = ["claude-code", "builtin"] as const;
 export type DevRunner = (typeof DEV_RUNNERS)[number];
+
+/**
+ * The runner a dev step uses: the configured one, else a Claude Code session
+ * where Baton has a checkout of the repository (the CLI, the Action), and the
+ * built-in runner on the hosted app, which never runs a repository's code.
+ */
+export function devRunnerFor(config: { dev: { runner?: DevRunner } }, hasCheckout: boolean): DevRunner {
+  return config.dev.runner ?? (hasCheckout ? "claude-code" : "builtin");
+}
 
 const glob = z.string().min(1, "a glob cannot be empty");
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
@@ -110,8 +119,10 @@ export const batonConfigSchema = z
         denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
         runner: z
           .enum(DEV_RUNNERS)
-          .default("claude-code")
-          .describe("Who does the dev work: `claude-code`, a Claude Code session in a checkout (locally, or on the Actions runner; the hosted app dispatches it to the repository's Baton workflow), or `builtin`, Baton's own tool loop over the API (cannot run commands)."),
+          .optional()
+          .describe(
+            "Who does the dev work: `claude-code`, a Claude Code session in a checkout (the hosted app hands it to the repository's Baton workflow), or `builtin`, Baton's own tool loop over the API (cannot run commands). Unset: claude-code where Baton has a checkout (the CLI, the Action), builtin on the hosted app.",
+          ),
         commands: z
           .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "command names are letters, digits, '.', '_' or '-'"), z.string().trim().min(1, "a command line cannot be empty").max(500))
           .optional()

@@ -1,4 +1,4 @@
-import { defaultConfig, type BatonConfig, type StepId } from "../config/config-schema.js";
+import { defaultConfig, devRunnerFor, type BatonConfig, type DevRunner, type StepId } from "../config/config-schema.js";
 import type { StepDeclaration } from "./step-declaration.js";
 
 /**
@@ -55,8 +55,12 @@ function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writ
   }
 }
 
-/** The declared steps of a repository: the defaults adjusted by `.github/baton.yml`. */
-export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr ?? "docs/adr"): Record<StepId, StepDeclaration> {
+/**
+ * The declared steps of a repository: the defaults adjusted by `.github/baton.yml`.
+ * `devRunner`: the runner the dev step will use (a Claude Code session reads
+ * the code itself, so its declaration has no `source:modules`).
+ */
+export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr ?? "docs/adr", devRunner: DevRunner = devRunnerFor(config, false)): Record<StepId, StepDeclaration> {
   const out = {} as Record<StepId, StepDeclaration>;
   for (const id of Object.keys(BASE) as StepId[]) {
     const base = BASE[id];
@@ -66,7 +70,7 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
       id,
       version: base.version,
       description: base.description,
-      inputs: override.inputs ?? (id === "dev" && config.dev.runner === "claude-code" ? base.inputs.filter((i) => i !== "source:modules") : base.inputs),
+      inputs: override.inputs ?? (id === "dev" && devRunner === "claude-code" ? base.inputs.filter((i) => i !== "source:modules") : base.inputs),
       outputs: base.outputs,
       budget: override.budget ?? config.budgets[id],
       model: override.model ?? config.models[id] ?? config.models.default,

@@ -12,7 +12,7 @@ import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
-import type { BatonConfig, DevRunner } from "../config/config-schema.js";
+import { devRunnerFor, type BatonConfig, type DevRunner } from "../config/config-schema.js";
 import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
@@ -70,9 +70,9 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
   try {
     const repoConfig = await readRepoConfig(snapshot);
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
-    if (opts.devRunner) repoConfig.config.dev.runner = opts.devRunner;
     const store = await loadContextStore(snapshot, repoConfig.config);
-    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
+    // Local mode has a checkout: the dev step runs as a Claude Code session unless told otherwise.
+    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined, opts.devRunner ?? devRunnerFor(repoConfig.config, true))[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
       // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));

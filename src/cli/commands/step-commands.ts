@@ -10,7 +10,7 @@ import { runArchitectureReviewStep } from "../../steps/architecture-review/archi
 import { runDevStep } from "../../steps/dev/dev-step.js";
 import type { DevOutcome } from "../../steps/dev/dev-pull-request.js";
 import { runClaudeCodeDevStep } from "../../steps/dev/claude-code/claude-code-dev-step.js";
-import { DEV_RUNNERS, type DevRunner } from "../../config/config-schema.js";
+import { DEV_RUNNERS, devRunnerFor, type DevRunner } from "../../config/config-schema.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
@@ -88,7 +88,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         const adr = ctx.linked.find((a) => a.path === adrPath);
         if (!adr) throw new CliError(`${adrPath} is not an ADR committed at HEAD (commit it first)`);
         if (adr.record.status !== "accepted") say(`note: ${adrPath} is ${adr.record.status}, not accepted`);
-        const runner = ctx.config.dev.runner;
+        const runner = opts.runner ?? devRunnerFor(ctx.config, true);
         describeContext(ctx, say);
         const input = { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local" as const, title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest) };
         let outcome: DevOutcome;

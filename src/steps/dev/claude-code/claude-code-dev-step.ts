@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
+import { manifestToMarkdown } from "../../../graph/render-manifest.js";
 import { modelPrice } from "../../../model/model-pricing.js";
 import { checkPathOnDisk, stepPathPolicy, type PathPolicy } from "../../../policy/path-policy.js";
 import { neutraliseModelText } from "../../../writer/neutralise-model-text.js";
@@ -49,6 +50,8 @@ export async function runClaudeCodeDevStep(input: ClaudeCodeDevInput): Promise<D
   context.manifest.notes.push(sessionContextNote(context), `commands the session may run (${source}): ${Object.values(commands).join(" | ") || "none"}`);
   const costCapUsd = sessionCostCapUsd(context.step.model, context.step.budget);
   const { instructions, prompt } = sessionInstructions(input, { branch, commands, policy });
+  // The PR carries the manifest with the notes just added (runner, commands).
+  const withNotes: DevInput = { ...input, manifestMarkdown: manifestToMarkdown(context.manifest) };
 
   await prepareCheckout(root, commit, branch);
   try {
@@ -70,7 +73,7 @@ export async function runClaudeCodeDevStep(input: ClaudeCodeDevInput): Promise<D
     input.say?.(commands.test ? `final test run: ${commands.test}` : "final test run: no test command declared");
     const tests = await runFinalTests(root, commands.test, input.env);
     const account = { session, maxTurns: config.dev.maxTurns, costCapUsd, committed: diff.files.map((f) => f.path), leftOut: diff.refused, tests };
-    return devOutcome(input, {
+    return devOutcome(withNotes, {
       files: diff.files,
       summary: neutraliseModelText(session.summary || "The session ended without a summary."),
       draftReasons: draftReasons(account),
