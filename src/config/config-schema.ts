@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CONFIG_GLOB_MAX_LENGTH, configGlobProblem } from "../policy/glob-limits.js";
+import { DEFAULT_PROTECTED_PATHS } from "../policy/protected-paths.js";
 
 /**
  * The one schema for `.github/baton.yml`. Everything Baton reads from a
@@ -42,7 +44,16 @@ export function devRunnerFor(config: { dev: { runner?: DevRunner } }, hasCheckou
   return config.dev.runner ?? (hasCheckout ? "claude-code" : "builtin");
 }
 
-const glob = z.string().min(1, "a glob cannot be empty");
+// Globs are matched on the main thread against paths a committer chooses: shapes that backtrack badly are refused here.
+const glob = z
+  .string()
+  .min(1, "a glob cannot be empty")
+  .max(CONFIG_GLOB_MAX_LENGTH)
+  .superRefine((value, ctx) => {
+    // Over the length limit: .max() above says so already.
+    const problem = value.length <= CONFIG_GLOB_MAX_LENGTH ? configGlobProblem(value) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `the glob ${problem.message}`, params: { fix: problem.fix } });
+  });
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
 
 const stepOverride = z
@@ -116,7 +127,11 @@ export const batonConfigSchema = z
         maxTurns: z.number().int().min(1).max(200).default(30).describe("Model turns the dev step may take."),
         maxFiles: z.number().int().min(1).max(500).default(40).describe("Files the dev step may change."),
         allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
-        denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
+        denyPaths: z.array(glob).default([]).describe("More globs the dev step may never write, added to protectedPaths (wins over allowPaths)."),
+        protectedPaths: z
+          .array(glob)
+          .default([...DEFAULT_PROTECTED_PATHS])
+          .describe("Files that CI, git or developer tools run or obey, which the dev step may not write (default: .github/**, CI configs, .gitmodules, .gitattributes, hooks…). Setting it replaces the list: use it to narrow; use denyPaths to add."),
         runner: z
           .enum(DEV_RUNNERS)
           .optional()

@@ -66,7 +66,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           model.client,
         );
         await model.finish();
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
         ctx.manifest.model = outcome.model;
         if (opts.json) io.out(JSON.stringify({ title: outcome.title, written: written.written, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else io.out([manifestToMarkdown(ctx.manifest), "", `### ${outcome.title}`, "", ...written.written.map((p) => `- wrote ${p}`)].join("\n"));
@@ -90,7 +90,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         if (adr.record.status !== "accepted") say(`note: ${adrPath} is ${adr.record.status}, not accepted`);
         const runner = opts.runner ?? devRunnerFor(ctx.config, true);
         describeContext(ctx, say);
-        const input = { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local" as const, title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest) };
+        const input = { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local" as const, title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest), workingTree: root };
         let outcome: DevOutcome;
         if (runner === "claude-code") {
           if (opts.recorded || opts.record) throw new CliError("--recorded and --record replay the builtin runner's model answers: add --runner builtin, or point ANTHROPIC_BASE_URL at a scripted endpoint for a Claude Code session");
@@ -102,7 +102,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           outcome = await runDevStep(input, model.client);
           await model.finish();
         }
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: true });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: true });
         ctx.manifest.model = outcome.model;
         if (opts.json) io.out(JSON.stringify({ runner, branch: written.branch ?? null, commit: written.commit ?? null, changed: outcome.changedPaths, finished: outcome.finished, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else
@@ -180,7 +180,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           replyTo: null,
           pitfallsFolder: ctx.config.folders.pitfalls,
         });
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
         if (opts.json) io.out(JSON.stringify({ written: written.written, title: outcome.title }, null, 2));
         else io.out(written.written.length ? written.written.map((p) => `wrote ${p}`).join("\n") : outcome.summary);
       } finally {
