@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { codeBlock } from "../util/posted-text.js";
 import { DEFAULT_MODEL, batonConfigSchema, defaultConfig, type BatonConfig } from "./config-schema.js";
 
 /**
@@ -62,10 +63,7 @@ export function formatConfigErrors(errors: readonly ConfigError[], fileName = ".
   });
   const text = lines.join("\n");
   if (!options.markdown) return text;
-  // A fence longer than any backtick run in the text cannot be closed early by it.
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longestRun + 1));
-  return `${fence}text\n${text}\n${fence}`;
+  return codeBlock(text, "text");
 }
 
 // ------------------------------------------------------------ suggestions

@@ -119,6 +119,16 @@ export const batonConfigSchema = z
         maxInlineComments: z.number().int().min(0).max(100).default(20).describe("At most this many inline comments per review."),
         ignore: z.array(glob).default([]).describe("Paths never sent to the model (still listed in the manifest)."),
         failOn: z.enum(["none", "low", "medium", "high", "critical"]).default("none").describe("Conclusion of the check run: failure when a finding at or above this severity is found."),
+        minConfidence: z.number().min(0).max(1).default(0.5).describe("Findings the model is less confident of than this (0–1) are dropped; the summary says how many."),
+        wholeFileLines: z.number().int().min(0).max(5000).default(200).describe("A changed file of at most this many lines is sent whole, so the model sees all of it (0: never)."),
+        enclosingBlockLines: z
+          .number()
+          .int()
+          .min(0)
+          .max(5000)
+          .default(300)
+          .describe("Each hunk is extended to its enclosing function or class when that block has at most this many lines (0: GitHub's 3 lines of context only)."),
+        verify: z.boolean().default(true).describe("Re-check each high or critical finding against the code in a second model call before posting it."),
       })
       .strict()
       .prefault({}),

@@ -33,11 +33,11 @@ export async function dispatchDevToWorkflow(req: DevRequest, deps: HarnessDeps, 
   const blobs = await at.repoState.snapshot.readFiles(workflowPaths);
   const workflow = findDevWorkflow(workflowPaths.map((path) => ({ path, text: blobs.get(path)?.text ?? "" })));
 
-  const checks = createCheckRunReporter({ octokit: deps.octokit, owner, repo });
+  const checks = createCheckRunReporter({ octokit: deps.octokit, owner, repo, bot: deps.bot });
   const name = "Baton: dev";
   const externalId = checkRunExternalId(req);
   const checkRunId = (await checks.findExisting(at.commit, name, externalId)) ?? (await checks.queued({ name, headSha: at.commit, externalId }));
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log, bot: deps.bot });
   const say = (body: string) => writer.apply(commentOnlyStep("dev"), [{ kind: "comment", issueNumber: req.issueNumber, marker: hiddenMarker("dev-dispatch", `issue-${req.issueNumber}`), mode: "upsert", body }]);
 
   if (!workflow) {

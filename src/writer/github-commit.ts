@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { foldRepoPath, normaliseRepoPath } from "../policy/path-policy.js";
 import type { CommitIntent } from "./intents.js";
+import { outgoingPlain } from "./outgoing-text.js";
 import { GitHubWriteError, githubRequest, type OctokitLike } from "./github-request.js";
 import type { CommitResult, WriterLogger } from "./write-result.js";
 
@@ -216,7 +217,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
   const { data: commit } = await githubRequest<GitCommit>(octokit, "POST /repos/{owner}/{repo}/git/commits", {
     owner,
     repo,
-    message: intent.message,
+    message: outgoingPlain(intent.message),
     tree: tree.sha,
     parents: [parentSha],
   });

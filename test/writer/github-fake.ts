@@ -62,6 +62,8 @@ const user = (login: string, id: number, type: "User" | "Bot" = "User") => ({
   site_admin: false,
 });
 export const BATON_BOT = user("baton-app[bot]", 9001, "Bot");
+/** Baton's identity as the writers are given it: the account above, the app of the check runs below. */
+export const BATON_IDENTITY = { login: "baton-app[bot]", appSlug: "baton-app" };
 export const HUMAN = user("octocat", 583231);
 
 /** GET /git/ref/{ref}, POST /git/refs, PATCH /git/refs/{ref}. */

@@ -1,5 +1,5 @@
 import type { Usage } from "../../model/model-client.js";
-import { inlineCode } from "../../util/posted-text.js";
+import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/posted-text.js";
 import { hiddenMarker, type FileChange, type Intent } from "../../writer/intents.js";
 import type { WriteResult } from "../../writer/write-result.js";
 import { stepTrailers } from "../pull-request-body.js";
@@ -58,7 +58,7 @@ export function devOutcome(input: DevInput, result: DevResult): DevOutcome {
       draft: !finished,
       body: [
         issueNumber ? `Closes #${issueNumber}` : "",
-        `Implements ${specRef ?? "the spec"} under [${input.adr.path}](../blob/${input.repo.defaultBranch}/${input.adr.path}) (ADR ${input.adr.record.number ?? "?"}: ${input.adr.record.title}).`,
+        `Implements ${issueNumber ? `#${issueNumber}` : specRef ? inlineCode(specRef) : "the spec"} under ${relativeLink(input.adr.path, `../blob/${input.repo.defaultBranch}/${input.adr.path}`)} (ADR ${input.adr.record.number ?? "?"}: ${escapeMarkdownInline(input.adr.record.title)}).`,
         "",
         result.summary,
         finished ? "" : `\n> [!WARNING]\n> This PR is a draft:\n${why}`,
@@ -75,14 +75,14 @@ export function devOutcome(input: DevInput, result: DevResult): DevOutcome {
   const followUp = issueNumber
     ? (results: WriteResult[]): Intent[] => {
         const pr = results.find((r) => r.kind === "pull-request");
-        return [{ kind: "comment", issueNumber, marker: hiddenMarker("dev-result", `issue-${issueNumber}`), mode: "upsert", body: `Baton opened ${pr && "url" in pr ? pr.url : `branch \`${branch}\``} for this issue, under ${input.adr.path}.` }];
+        return [{ kind: "comment", issueNumber, marker: hiddenMarker("dev-result", `issue-${issueNumber}`), mode: "upsert", body: `Baton opened ${pr && "url" in pr ? pr.url : `branch ${inlineCode(branch)}`} for this issue, under ${inlineCode(input.adr.path)}.` }];
       }
     : undefined;
   return {
     intents,
     followUp,
     title: `${changedPaths.length} files changed${finished ? "" : " (draft)"}`,
-    summary: [result.summary, finished ? "" : `Draft:\n${result.draftReasons.map((r) => `- ${r}`).join("\n")}`, `Branch \`${branch}\`: ${changedPaths.join(", ")}`, result.account ?? ""].filter(Boolean).join("\n\n"),
+    summary: [result.summary, finished ? "" : `Draft:\n${result.draftReasons.map((r) => `- ${r}`).join("\n")}`, `Branch ${inlineCode(branch)}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`, result.account ?? ""].filter(Boolean).join("\n\n"),
     conclusion: finished ? "success" : "neutral",
     usage,
     model,
