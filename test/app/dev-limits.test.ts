@@ -49,8 +49,8 @@ describe("dev step limits, end to end", () => {
 
     expect(github.unmatched).toEqual([]);
     expect(claude.isDone()).toBe(true);
-    expect(toolResult(0)).toMatchObject({ is_error: true, content: expect.stringContaining("docs/adr/0001-return-problem-json-errors.md: the dev step may not write here") });
-    expect(toolResult(1)).toMatchObject({ is_error: true, content: expect.stringContaining(".github/baton.yml: the dev step may not write here") });
+    expect(toolResult(0)).toMatchObject({ is_error: true, content: expect.stringContaining("docs/adr/0001-return-problem-json-errors.md: the step may never write here (always denied") });
+    expect(toolResult(1)).toMatchObject({ is_error: true, content: expect.stringContaining(".github/baton.yml: the step may never write here (always denied") });
     const tip = github.branchSha(BRANCH)!;
     const before = github.filesAt(main);
     const after = github.filesAt(tip);
