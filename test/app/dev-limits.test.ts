@@ -92,7 +92,7 @@ describe("dev step limits, end to end", () => {
     const prs = [...github.pulls.values()];
     expect(prs).toHaveLength(1);
     expect(prs[0]!.draft).toBe(true);
-    expect(prs[0]!.body).toContain("The dev step stopped early: turn limit reached (2 turns, dev.maxTurns). This PR is a draft.");
+    expect(prs[0]!.body).toContain("> This PR is a draft:\n> - the dev step stopped early: turn limit reached (2 turns, dev.maxTurns)");
     expect(github.filesAt(prs[0]!.headSha)["src/api/search.ts"]).toBe(SEARCH_TS);
     expect(github.checkRuns).toMatchObject([{ name: "Baton: dev", conclusion: "neutral" }]);
     expect(github.checkRuns[0]!.output?.title).toContain("stopped early");

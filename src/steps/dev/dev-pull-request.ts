@@ -81,7 +81,7 @@ export function devOutcome(input: DevInput, result: DevResult): DevOutcome {
   return {
     intents,
     followUp,
-    title: `${changedPaths.length} files changed${finished ? "" : " (draft)"}`,
+    title: `${changedPaths.length} ${changedPaths.length === 1 ? "file" : "files"} changed${finished ? "" : ` (draft: ${result.draftReasons[0]!.split(":")[0]})`}`,
     summary: [result.summary, finished ? "" : `Draft:\n${result.draftReasons.map((r) => `- ${r}`).join("\n")}`, `Branch ${inlineCode(branch)}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`, result.account ?? ""].filter(Boolean).join("\n\n"),
     conclusion: finished ? "success" : "neutral",
     usage,
