@@ -25,11 +25,11 @@ export const MODULES = {
  */
 export const MODULE_TESTS = {
   "event routing and permissions": ["test/app/**", "test/app-unit/**", "test/action/**"],
-  "capability checks and the path policy": ["test/graph/capabilities.test.ts", "test/policy/**", "test/app/dev*.test.ts", "test/local/architect-dev-remember.test.ts", "test/steps/dev/**"],
+  "capability checks and the path policy": ["test/graph/capabilities.test.ts", "test/security/**", "test/app/dev*.test.ts", "test/local/architect-dev-remember.test.ts", "test/steps/dev/**"],
   "writer idempotency": ["test/writer/**", "test/app/redelivery.test.ts", "test/app/architecture-review*.test.ts", "test/app/dev*.test.ts"],
   "review state and de-duplication": ["test/steps/review/**", "test/app/review*.test.ts", "test/app/commands.test.ts"],
   "ADR supersession and numbering": ["test/context-store/**", "test/app/architecture-review*.test.ts"],
-  "budget and manifest records": ["test/graph/**", "test/review-diff/**", "test/app/review-inputs.test.ts"],
+  "budget and manifest records": ["test/graph/**", "test/review-diff/**", "test/app/review-inputs.test.ts", "test/writer/github-check-runs.test.ts"],
   "the neutraliser and escaping": ["test/util/**", "test/writer/**", "test/steps/review/render-review.test.ts", "test/app/model-text-neutralised.test.ts"],
 };
 
