@@ -15,7 +15,8 @@ import { describe, it } from "vitest";
  * no corpus on purpose (a GitHub-hosted runner) says so: BATON_ADR_CORPUS=none.
  */
 
-const REPOSITORY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** The repository this test suite belongs to, wherever the tests are run from. */
+export const REPOSITORY_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export interface CorpusLocation {
   dir: string;
