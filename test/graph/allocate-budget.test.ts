@@ -90,6 +90,9 @@ describe("allocateBudget at its edges", () => {
     expect(allocateBudget([fitting], 1000).omitted.map((o) => o.label)).toEqual(["never-sent.png"]);
     // Under 200 tokens left, it is not asked to shrink.
     expect(allocateBudget([fitting], 199).omitted.map((o) => o.label)).toEqual(["diff"]);
+    // A fit of exactly what is left is taken.
+    const exact: ContextCandidate = { ...fitting, fitTo: (tokens) => ({ text: ofTokens(tokens), reason: "all of it", omitted: [] }) };
+    expect(allocateBudget([exact], 200)).toMatchObject({ usedTokens: 200, omitted: [] });
     const empty: ContextCandidate = { ...fitting, fitTo: () => ({ text: "", reason: "nothing fits", omitted: [] }) };
     expect(allocateBudget([empty], 300).omitted.map((o) => o.label)).toEqual(["diff"]);
     const oversize: ContextCandidate = { ...fitting, fitTo: () => ({ text: ofTokens(301), reason: "too big", omitted: [] }) };
