@@ -79,11 +79,11 @@ describe("allocateBudget at its edges", () => {
   it("fits an input that knows how to shrink, listing what it left out; an empty or oversize fit is left out whole", () => {
     const fitting: ContextCandidate = {
       ...candidate("diff", ofTokens(1000)),
-      fitTo: (tokens) => ({ text: ofTokens(Math.min(tokens, 150), "d"), reason: `kept ${Math.min(tokens, 150)}`, omitted: [omission("big.bin")] }),
+      fitTo: (tokens) => ({ text: ofTokens(Math.min(tokens, 150), "d"), reason: `kept ${Math.min(tokens, 150)}`, omitted: [omission("big.bin")], details: ["hunks extended to their function"] }),
       partsLeftOut: [omission("never-sent.png")],
     };
     const a = allocateBudget([fitting], 300);
-    expect(a.blocks.map((b) => [b.tokens, b.truncated])).toEqual([[150, { fromTokens: 1000, reason: "kept 150" }]]);
+    expect(a.blocks.map((b) => [b.tokens, b.truncated, b.details])).toEqual([[150, { fromTokens: 1000, reason: "kept 150" }, ["hunks extended to their function"]]]);
     expect(a.omitted.map((o) => o.label)).toEqual(["big.bin"]);
     expect(a.usedTokens).toBe(150);
     // Taken whole, its parts that are never sent are listed.
