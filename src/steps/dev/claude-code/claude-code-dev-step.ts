@@ -11,6 +11,7 @@ import { declaredCommands } from "./declared-commands.js";
 import { collectFinalDiff, prepareCheckout, restoreCheckout, type FinalDiff } from "./dev-checkout.js";
 import { runFinalTests } from "./final-test-run.js";
 import { runClaudeSession } from "./run-claude-session.js";
+import { reasonOnly } from "./tool-gate.js";
 import { draftReasons, renderSessionAccount } from "./session-account.js";
 import { sessionContextNote, sessionInstructions } from "./session-instructions.js";
 
@@ -84,7 +85,7 @@ async function writeChanges(root: string, diff: FinalDiff, policy: PathPolicy): 
   for (const f of diff.files) {
     const decision = await checkPathOnDisk(root, f.path, policy);
     if (!decision.allowed) {
-      diff.refused.push({ path: f.path, reason: decision.reason });
+      diff.refused.push({ path: f.path, reason: reasonOnly(decision) });
       continue;
     }
     kept.push(f);
