@@ -10,7 +10,7 @@ const DEFAULT_READ_LINES = 2000;
 const MAX_WRITE_CHARS = 400_000;
 const MAX_SEARCH_HITS = 50;
 /** Text handed to the search worker at most: copying it there is main-thread work. */
-const MAX_SEARCH_BYTES = 16_000_000;
+const MAX_SEARCH_BYTES = 8_000_000;
 
 /**
  * The dev step's view of the repository: the base commit, read-only, plus an
