@@ -33,7 +33,8 @@ describe("npm run demo, offline", () => {
     const out: string[] = [];
     root = await runDemo({ out: (l) => out.push(l), err: (l) => err.push(l), env: {}, today: () => "2026-01-15" });
     text = out.join("\n");
-  });
+    // The dev step starts the Claude Code binary and runs the sample's tests: slower than a replay on a loaded machine.
+  }, 120_000);
   afterAll(() => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
