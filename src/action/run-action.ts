@@ -69,7 +69,8 @@ export async function runAction(opts: ActionOptions): Promise<number> {
       throttle: { enabled: true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
     }) as unknown as GitHubClient);
   const model = opts.model ?? createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
-  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), model, log, now: opts.now ?? (() => new Date()) };
+  // A fork (dev.fork) is written with the same token: it must be one that may write there (a PAT or an app token), not the workflow's.
+  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), forks: { clientFor: async () => octokit }, model, log, now: opts.now ?? (() => new Date()) };
 
   const requests = await routeEvent({ name: eventName, id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, payload, octokit, installationId: 0, log });
   if (requests.length === 0) {

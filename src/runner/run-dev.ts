@@ -2,6 +2,8 @@ import { findLinkedAdrs, resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { SpecRef } from "../graph/step-trigger.js";
 import { runDevStep } from "../steps/dev/dev-step.js";
+import { devPushTarget } from "../steps/dev/dev-push-target.js";
+import { forkTarget } from "../writer/fork-push.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
 import { inlineCode } from "../util/posted-text.js";
@@ -42,6 +44,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
     return;
   }
   const step = repoState.steps.dev;
+  const pushTarget = devPushTarget(repoState.config.dev);
   await runStepWithCheckRun(
     req.target,
     {
@@ -51,6 +54,8 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
       cause: req.cause,
       issueNumber: req.issueNumber,
       build: async () => {
+        // A fork that cannot take the commit fails the run before the model is paid for.
+        if (pushTarget.kind === "fork") await forkTarget(deps.forks, pushTarget.repository, { owner, repo }, deps.log);
         const context = await resolveContext({
           step,
           snapshot: repoState.snapshot,
@@ -69,6 +74,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
             adr,
             config: repoState.config,
             manifestMarkdown: manifestToMarkdown(context.manifest),
+            pushTarget,
           },
           deps.model,
         );

@@ -11,6 +11,7 @@ import { stepTrailers } from "../pull-request-body.js";
 import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
 import { DEV_TOOLS, runDevTool } from "./dev-tools.js";
 import { DevWorkspace } from "./dev-workspace.js";
+import { ciNotice, type DevPushTarget } from "./dev-push-target.js";
 
 export type DevWork = { kind: "issue"; number: number; title: string } | { kind: "local"; title: string };
 
@@ -22,6 +23,8 @@ export interface DevInput {
   adr: StoredAdr;
   config: BatonConfig;
   manifestMarkdown: string;
+  /** Where the commit goes on GitHub (`dev.pushTo`); absent in local mode, where nothing is pushed. */
+  pushTarget?: DevPushTarget;
 }
 
 export const DEV_SYSTEM = `You are Baton's dev step. You implement a spec under an accepted Architecture Decision Record (ADR), following the ADR's module guidance and avoiding the listed pitfalls.
@@ -96,11 +99,12 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
   const specRef = issueNumber ? `#${issueNumber}` : (input.adr.record.spec ?? null);
   const trailers = stepTrailers("dev", context, { spec: specRef, adr: input.adr.path, issue: issueNumber });
   const title = input.work.title.replace(/\s+/g, " ").trim().slice(0, 120);
+  const fork = input.pushTarget?.kind === "fork" ? input.pushTarget : null;
   const intents: Intent[] = [
-    { kind: "commit", branch, baseSha: context.manifest.commit, message: `${title}\n\n${issueNumber ? `Closes #${issueNumber}\n\n` : ""}${trailers}`, files },
+    { kind: "commit", ...(fork ? { repository: fork.repository } : {}), branch, baseSha: context.manifest.commit, message: `${title}\n\n${issueNumber ? `Closes #${issueNumber}\n\n` : ""}${trailers}`, files },
     {
       kind: "pull-request",
-      head: branch,
+      head: fork ? `${fork.owner}:${branch}` : branch,
       base: input.repo.defaultBranch,
       title,
       draft: !finished,
@@ -111,6 +115,7 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
         cleanSummary,
         finished ? "" : `\n> [!WARNING]\n> The dev step stopped early: ${stopped}. This PR is a draft.`,
         "",
+        ...(input.pushTarget ? [ciNotice(input.pushTarget, `${input.repo.owner}/${input.repo.repo}`), ""] : []),
         `**Files changed:** ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
         "",
         `<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
@@ -129,7 +134,7 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
     intents,
     followUp,
     title: `${changedPaths.length} files changed${finished ? "" : " (stopped early)"}`,
-    summary: `${cleanSummary}\n\nBranch ${inlineCode(branch)}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
+    summary: `${cleanSummary}\n\nBranch ${inlineCode(branch)}${fork ? ` of the fork ${inlineCode(fork.repository)}` : ""}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
     conclusion: finished ? "success" : "neutral",
     usage,
     model: usedModel,
