@@ -189,7 +189,7 @@ export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, result
     "",
     done.length ? `**Written**\n${done.join("\n")}` : "_Nothing written._",
     "",
-    `**Usage:** model \`${outcome.model}\`, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
+    `**Usage:** model ${inlineCode(outcome.model)}, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
     "",
     manifestToMarkdown(manifest),
   ].join("\n");
