@@ -48,7 +48,7 @@ export async function runLearningStep(input: LearningInput): Promise<StepOutcome
     const intents: Intent[] = input.replyTo
       ? [{ kind: "comment", issueNumber: input.replyTo, marker: hiddenMarker("remember", key), mode: "once", body: `This lesson is already recorded in ${paths.map((p) => inlineCode(p)).join(", ")}.` }]
       : [];
-    return { intents, title: "Already recorded", summary: `The lesson is already in ${paths.map((p) => inlineCode(p)).join(", ")}.`, conclusion: "neutral", usage: ZERO_USAGE, model: "none" };
+    return { intents, title: "Already recorded", summary: `The lesson is already in ${paths.join(", ")}.`, conclusion: "neutral", usage: ZERO_USAGE, model: "none" };
   }
   const branch = `baton/pitfalls/${key}`;
   const title = `Pitfall: ${body.split(/\n/)[0]!.slice(0, 80)}`;
