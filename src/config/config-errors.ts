@@ -373,6 +373,12 @@ export function explainIssue(issue: z.core.$ZodIssue, data: unknown): ExplainedI
     }
     case "invalid_format":
       return [{ path, at: "value", message: `${describeValue(value)} is not valid: ${issue.message}`, fix: `e.g. ${exampleLine(path)}` }];
+    case "custom": {
+      // A refinement that knows the fix passes it in params (glob limits).
+      const fix = (issue.params as { fix?: string } | undefined)?.fix;
+      if (fix) return [{ path, at: "value", message: `${describeValue(value)}: ${issue.message}`, fix }];
+      return [{ path, at: "value", message: issue.message, fix: "see baton.schema.json for what this key accepts" }];
+    }
     default:
       return [{ path, at: "value", message: issue.message, fix: "see baton.schema.json for what this key accepts" }];
   }

@@ -18,9 +18,12 @@ import { runRemember } from "./run-remember.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
+import type { DevHost } from "./dev-host.js";
 
 export interface RunnerDeps {
   octokit: GitHubClient;
+  /** Where a Claude Code dev session may run (the Action's workspace); the hosted app has none and dispatches it. */
+  devHost?: DevHost;
   /** Baton's own account on GitHub: hidden state is read only from what it wrote. */
   bot: BotIdentity;
   /** Access to the fork the dev step pushes to (`dev.pushTo: fork`). */

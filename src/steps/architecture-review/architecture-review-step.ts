@@ -1,10 +1,10 @@
 import type { BatonConfig } from "../../config/config-schema.js";
-import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
 import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
-import { parseAdr } from "../../context-store/adr/parse-adr.js";
+import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
 import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
-import { renderAdr } from "../../context-store/adr/write-adr.js";
+import { renderAdrBounded } from "../../markdown/bounded-markdown.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import type { SpecRef } from "../../graph/step-trigger.js";
 import type { ModelClient } from "../../model/model-client.js";
@@ -152,7 +152,8 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   const guidance: Record<string, string> = {};
   for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
   for (const m of modules) guidance[m] ??= "No specific guidance.";
-  const text = renderAdr({
+  // The model's text is parsed to render it: in the bounded worker, like any untrusted markdown.
+  const rendered = await renderAdrBounded(adrPath, {
     number,
     title,
     status: "proposed",
@@ -167,8 +168,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     consequences: answer.consequences.map(neutraliseModelText),
     guidance,
   });
+  if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);
+  const text = rendered.value;
   const files: FileChange[] = [{ path: adrPath, content: text }];
-  const records: AdrRecord[] = adrs.map((a) => a.record);
+  const records: AdrMetadata[] = adrs.map((a) => a.record);
   if (superseded.length) {
     const olds = adrs.filter((a) => superseded.includes(a.record.number ?? -1));
     const texts = await input.snapshot.readFiles(olds.map((o) => o.path));
@@ -178,10 +181,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
       const updated = supersedeAdr({ path: old.path, text: oldText }, old.record.number!, number, file, { newTitle: title });
       files.push({ path: updated.path, content: updated.content });
       const i = records.findIndex((r) => r.file === old.record.file);
-      records[i] = parseAdr(old.record.file, updated.content);
+      records[i] = readAdrMetadata(old.record.file, updated.content).metadata;
     }
   }
-  records.push(parseAdr(file, text));
+  records.push(readAdrMetadata(file, text).metadata);
   files.push({ path: `${folder}/README.md`, content: renderAdrIndex(records) });
   return { number, title, adrPath, files, superseded, notes };
 }
