@@ -10,6 +10,7 @@ import { promptBlocks, type RepoRef } from "../step-types.js";
 import { devOutcome, type DevOutcome } from "./dev-pull-request.js";
 import { DEV_TOOLS, runDevTool } from "./dev-tools.js";
 import { DevWorkspace } from "./dev-workspace.js";
+import type { DevPushTarget } from "./dev-push-target.js";
 
 export type DevWork = { kind: "issue"; number: number; title: string } | { kind: "local"; title: string };
 
@@ -21,6 +22,8 @@ export interface DevInput {
   adr: StoredAdr;
   config: BatonConfig;
   manifestMarkdown: string;
+  /** Where the commit goes on GitHub (`dev.pushTo`); absent in local mode, where nothing is pushed. */
+  pushTarget?: DevPushTarget;
   /** Local mode: the (clean) working tree the commit lands in; writes are checked on disk as the model asks for them. */
   workingTree?: string;
 }
