@@ -6,8 +6,6 @@ import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numberin
 import { renderAdrIndex, sortAdrRecords } from "../../context-store/adr/adr-index.js";
 import { adrFileVerdict } from "../../context-store/adr/adr-file-names.js";
 import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
-import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
-import { renderAdr } from "../../context-store/adr/write-adr.js";
 import { listMarkdownFiles } from "../working-tree.js";
 import { isReportedSkip, loadWorkingTreeStore, readWorkingTreeAdr, type WorkingTreeStore } from "../working-tree-store.js";
 import { CliError, type CliIo } from "../cli-io.js";
@@ -77,7 +75,10 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
     .option("--modules <list>", "comma-separated module names", "")
     .option("--supersedes <n>", "number of the ADR this one supersedes")
     .option("--spec <ref>", "the spec it answers (docs/specs/x.md or #12)")
-    .action((title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
+    .action(async (title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
+      // The writers load the markdown parser: only for the command that writes.
+      const { renderAdr } = await import("../../context-store/adr/write-adr.js");
+      const { supersedeAdr } = await import("../../context-store/adr/supersede-adr.js");
       const store = loadWorkingTreeStore(io.cwd);
       const folder = store.adrFolder ?? store.config.folders.adr ?? "docs/adr";
       const existing = store.adrs.map((a) => a.record);
