@@ -66,8 +66,8 @@ export function loadWorkingTreeStore(cwd: string, opts: { adrDir?: string } = {}
   const parsed = parseConfig(configPath ? readTextIfExists(join(root, configPath)) : null, configPath ?? CONFIG_PATHS[0]);
   const config = parsed.ok ? parsed.config : parseConfigDefaults();
   const notes = parsed.ok ? parsed.notes : [];
-  const found = opts.adrDir
-    ? { folder: opts.adrDir.replace(/\/+$/, ""), reason: "given with --dir" }
+  const found = opts.adrDir !== undefined
+    ? { folder: opts.adrDir.replace(/\/+$/, "").replace(/^\.$/, ""), reason: "given with --dir" }
     : discoverAdrFolder({ configured: config.folders.adr, paths, adrDirFile: paths.includes(".adr-dir") ? readTextIfExists(join(root, ".adr-dir")) : null });
   const adrs: WorkingTreeAdr[] = [];
   const skipped: WorkingTreeStore["skipped"] = [];

@@ -93,3 +93,8 @@ export function discoverAdrFolder(opts: {
   const note = adrDirNotes.length > 0 ? `${adrDirNotes.join("; ")}; ` : "";
   return { folder: null, reason: `${note}no ADR folder found (looked in ${USUAL_ADR_FOLDERS.join(", ")})` };
 }
+
+/** A file's path in the ADR folder (the repository root is the empty folder). */
+export function inAdrFolder(folder: string, file: string): string {
+  return folder === "" ? file : `${folder}/${file}`;
+}

@@ -1,6 +1,7 @@
 import type { BatonConfig } from "../../config/config-schema.js";
 import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
-import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
+import { updateAdrIndexFile } from "../../context-store/adr/adr-index-file.js";
+import { inAdrFolder } from "../../context-store/adr/adr-folder.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
 import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
 import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
@@ -136,7 +137,7 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   if (reserved.length) notes.push(`ADR ${reserved.join(", ")} ${reserved.length === 1 ? "is" : "are"} taken by open ADR pull requests: this one is ADR ${number}`);
   // The file name follows the spec, not the model's wording, so a re-run rewrites the same file.
   const file = adrFileName(number, specTitle(spec), adrs.map((a) => a.record.file));
-  const adrPath = `${folder}/${file}`;
+  const adrPath = inAdrFolder(folder, file);
   const known = new Set(context.moduleMap.modules.map((m) => m.name));
   const modules = [...new Set(answer.modules)];
   for (const m of modules) if (!known.has(m)) notes.push(`module "${m}" is not in the module map`);
@@ -185,6 +186,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     }
   }
   records.push(readAdrMetadata(file, text).metadata);
-  files.push({ path: `${folder}/README.md`, content: renderAdrIndex(records) });
+  const indexPath = inAdrFolder(folder, "README.md");
+  const currentIndex = (await input.snapshot.readFiles([indexPath])).get(indexPath)?.text ?? null;
+  const index = updateAdrIndexFile(currentIndex, records, { path: indexPath, appendToHandWritten: false });
+  if (index.kind === "write") files.push({ path: indexPath, content: index.content });
+  if (index.kind === "leave") notes.push(index.note);
   return { number, title, adrPath, files, superseded, notes };
 }
