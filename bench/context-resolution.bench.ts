@@ -187,10 +187,10 @@ function report(result: BenchResult, totalSeconds: number, loadBefore: string, c
     "",
     "Where the wall time goes (ms): snapshot I/O is time spent waiting on the listing and blob reads (in brackets, the fake GitHub's own share: building and JSON-encoding responses); store is loading the context store minus its I/O (parsing ADRs); resolve is the selectors and the budget.",
     "",
-    "| Scenario | Snapshot I/O (fake GitHub) | Store (parse) | Resolve (selectors, budget) |",
-    "|---|--:|--:|--:|",
+    "| Scenario | Snapshot I/O (fake GitHub) | Store (parse) | Store CPU (all of it, fake GitHub included) | Resolve (selectors, budget) |",
+    "|---|--:|--:|--:|--:|",
   );
-  for (const r of rows) lines.push(`| ${r.scenario} | ${f0(r.ioMs)} (${f0(r.fakeMs)}) | ${f0(Math.max(0, r.storeMs - r.ioMs))} | ${f0(r.resolveMs)} |`);
+  for (const r of rows) lines.push(`| ${r.scenario} | ${f0(r.ioMs)} (${f0(r.fakeMs)}) | ${f0(Math.max(0, r.storeMs - r.ioMs))} | ${f0(r.storeCpuMs)} | ${f0(r.resolveMs)} |`);
   lines.push("", "What each step was given (first event of each step; selectors in priority order; blocks given / tokens, blocks left out / tokens):", "");
   lines.push("| Step | Budget | Selector | Given | Tokens given | Left out | Tokens left out |", "|---|--:|---|--:|--:|--:|--:|");
   const seen = new Set<string>();

@@ -76,7 +76,7 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     const repoConfig = await readRepoConfig(snapshot);
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
     const store = await loadContextStore(snapshot, repoConfig.config);
-    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
+    const step = declareSteps(repoConfig.config, store.adrFolder || undefined)[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
       // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));

@@ -128,7 +128,8 @@ interface AdrChanges {
 /** Pure apart from reading the superseded ADRs' text at the pinned commit. */
 export async function buildAdrChanges(input: ArchitectureReviewInput, answer: ArchitectureAnswer): Promise<AdrChanges> {
   const { context, spec } = input;
-  const folder = context.store.adrFolder ?? input.config.folders.adr ?? "docs/adr";
+  // ADRs read at the repository root are fine; new ones go to a folder (the step may write only there).
+  const folder = context.store.adrFolder || input.config.folders.adr || "docs/adr";
   const adrs = context.store.adrs;
   const notes: string[] = [];
   const reserved = input.reservedNumbers ?? [];
