@@ -1,3 +1,5 @@
+import { stepIdOf } from "../config/step-names.js";
+
 /** The comment commands Baton understands, parsed from the first line that starts with `/baton`. */
 export type BatonCommand =
   | { name: "help" }
@@ -27,15 +29,15 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         return { name: "help" };
       case "architect":
       case "architecture":
+      case "architecture-review":
         return { name: "architect" };
       case "dev":
         return { name: "dev" };
       case "review":
         return { name: "review" };
       case "context": {
-        const step = args[0]?.toLowerCase();
-        const known = step === "dev" || step === "review" ? step : step === "architect" || step === "architecture-review" ? "architecture-review" : undefined;
-        return { name: "context", step: known };
+        const step = args[0] === undefined ? null : stepIdOf(args[0]);
+        return { name: "context", step: step === "learning" || step === null ? undefined : step };
       }
       case "remember": {
         // `/baton remember --module api <lesson>` or `/baton remember <lesson>`

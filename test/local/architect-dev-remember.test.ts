@@ -209,6 +209,9 @@ describe("baton architect, dev and remember (local mode)", () => {
     });
 
     it("creates the pitfalls file of a module that has none", async () => {
+      // A known module: declared in the configuration, with no pitfalls yet.
+      repo.write(".github/baton.yml", `${BATON_YML}  web: ["src/web/**"]\n`);
+      repo.commit("declare web");
       const run = await baton(repo.dir, ["remember", LESSON, "--module", "web", "--source", "https://github.com/acme/widgets/pull/31"]);
 
       expect(run.code).toBe(0);

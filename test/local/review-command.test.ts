@@ -87,6 +87,9 @@ describe("baton review (local mode)", () => {
     // What the user sees.
     expect(run.stdout).toContain("## Baton review");
     expect(run.stdout).toContain(`\`src/api/users.ts:${FINDING_LINE}\` **${FINDING.title}**`);
+    // Each finding's explanation, not only its title.
+    expect(run.stdout).toContain(`## Findings explained`);
+    expect(run.stdout).toContain(FINDING.body);
     expect(run.stdout).toContain("ADR 1");
     expect(run.stdout).toContain("Context manifest");
     expect(run.stdout).toContain(`${ADR_PATH}@${repo.git("rev-parse", `main:${ADR_PATH}`)}`);

@@ -109,3 +109,38 @@ describe("what is read, and what is said about it", () => {
     expect(list[1]).toMatchObject({ file: "0002-y.md", title: "Y", status: "unknown" });
   });
 });
+
+describe("one vocabulary, and the defaults a newcomer expects", () => {
+  test("a step is named the same way everywhere: `baton context architect` is the architecture review", async () => {
+    const repo = repoWith({ ".github/baton.yml": "modules:\n  api: [\"src/api/**\"]\n", "src/api/a.ts": "export const a = 1;\n", "docs/specs/search.md": "# Search\n\nThe api returns users.\n" });
+    const alias = await cli(repo, "context", "architect", "--spec", "docs/specs/search.md", "--json");
+    expect(alias.code).toBe(0);
+    expect(JSON.parse(alias.stdout).step.id).toBe("architecture-review");
+    const unknown = await cli(repo, "context", "architecture-reveiw");
+    expect(unknown.stderr).toContain("use one of architecture-review (or architect), dev, review, learning (or remember)");
+  });
+
+  test("the review's base is the default branch, master included", async () => {
+    const repo = createLocalRepo();
+    repos.push(repo);
+    repo.git("symbolic-ref", "HEAD", "refs/heads/master");
+    repo.write("src/api/a.ts", "export const a = 1;\n");
+    repo.commit("init");
+    repo.git("checkout", "-q", "-b", "feature");
+    repo.write("src/api/a.ts", "export const a = 2;\n");
+    repo.commit("change");
+    const run = await cli(repo, "context", "review", "--json");
+    expect(run.code).toBe(0);
+    const manifest = JSON.parse(run.stdout);
+    expect(manifest.commit).toBe(repo.git("rev-parse", "master"));
+    expect(manifest.inputs.some((i: { selector: string }) => i.selector === "diff")).toBe(true);
+  });
+
+  test("remember refuses a module nobody declared, and lists the known ones", async () => {
+    const repo = repoWith({ ".github/baton.yml": "modules:\n  api: [\"src/api/**\"]\n  web: [\"src/web/**\"]\n", "src/api/a.ts": "export const a = 1;\n" });
+    const run = await cli(repo, "remember", "Paginate every list call", "--module", "nosuchmodule");
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('baton: unknown module "nosuchmodule": the known modules are api, web');
+    expect(repo.exists("docs/pitfalls/nosuchmodule.md")).toBe(false);
+  });
+});
