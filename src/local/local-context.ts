@@ -14,7 +14,7 @@ import { readHeadFiles } from "../steps/review/extend-hunks.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
 import { defaultBaseRef } from "./git-branch.js";
-import type { BatonConfig } from "../config/config-schema.js";
+import { devRunnerFor, type BatonConfig, type DevRunner } from "../config/config-schema.js";
 import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
@@ -28,6 +28,8 @@ export interface LocalContextOptions {
   issueText?: string;
   /** ADRs to link, by path or number. */
   adrs?: (string | number)[];
+  /** Dev: the runner chosen on the command line, over `dev.runner` (it decides the declared inputs). */
+  devRunner?: DevRunner;
 }
 
 /**
@@ -82,7 +84,8 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     const repoConfig = await readRepoConfig(snapshot);
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
     const store = await loadContextStore(snapshot, repoConfig.config);
-    const step = declareSteps(repoConfig.config, store.adrFolder || undefined)[opts.step];
+    // Local mode has a checkout: the dev step runs as a Claude Code session unless told otherwise.
+    const step = declareSteps(repoConfig.config, store.adrFolder || undefined, opts.devRunner ?? devRunnerFor(repoConfig.config, true))[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
       // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));

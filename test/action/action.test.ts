@@ -38,7 +38,18 @@ const BASE_FILES: Record<string, string> = {
   "src/db.ts": "export const db = { users: { find: async (id: string) => ({ id }), all: async () => [] as { tenant: string }[] } };\n",
   "README.md": "# widgets\n",
 };
-const BLOBS = new Map(Object.values(BASE_FILES).map((text) => [blobSha(text), text]));
+/** The PR's head: the same, with `listUsers` added (the review reads it to extend hunks to their function). */
+const HEAD_FILES: Record<string, string> = {
+  ...BASE_FILES,
+  "src/api/users.ts": `${USERS_TS}\nexport async function listUsers(tenant: string) {\n  const rows = await db.users.all();\n  return rows.filter((u) => u.tenant === tenant);\n}\n`,
+};
+const BLOBS = new Map([...Object.values(BASE_FILES), ...Object.values(HEAD_FILES)].map((text) => [blobSha(text), text]));
+const treeOf = (files: Record<string, string>, sha: string) => ({
+  sha,
+  url: `${API}${R}/git/trees/${sha}`,
+  tree: Object.entries(files).map(([path, text]) => ({ path, mode: "100644", type: "blob", sha: blobSha(text), size: Buffer.byteLength(text), url: `${API}${R}/git/blobs/${blobSha(text)}` })),
+  truncated: false,
+});
 
 const PATCH = `@@ -3,3 +3,8 @@ import { db } from "../db.js";
  export async function getUser(id: string) {
@@ -198,12 +209,8 @@ describe("runAction (the GitHub Action)", () => {
     configContent();
     // The runner: the PR as it is now, then the trusted context at its base.
     github("GET", `${R}/pulls/${number}`, 200, () => payload.pull_request);
-    github("GET", `${R}/git/trees/${BASE_SHA}`, 200, () => ({
-      sha: "9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901",
-      url: `${API}${R}/git/trees/9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901`,
-      tree: Object.entries(BASE_FILES).map(([path, text]) => ({ path, mode: "100644", type: "blob", sha: blobSha(text), size: Buffer.byteLength(text), url: `${API}${R}/git/blobs/${blobSha(text)}` })),
-      truncated: false,
-    }));
+    github("GET", `${R}/git/trees/${BASE_SHA}`, 200, () => treeOf(BASE_FILES, "9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901"));
+    github("GET", `${R}/git/trees/${HEAD_SHA}`, 200, () => treeOf(HEAD_FILES, "0b1c2d3e4f5a69788796a5b4c3d2e1f0a9b8c7d6"));
     let graphqlCalls = 0;
     nock(API)
       .post("/graphql")

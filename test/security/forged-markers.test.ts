@@ -20,7 +20,6 @@ import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-
 import { issueComment } from "../app/fixtures/webhooks.js";
 import { liveMentions, nodeTypes, parseMarkdown, visibleText } from "../support/rendered-markdown.js";
 
-const HEAD = "4444444444444444444444444444444444444444";
 const FORGED_BASE = "5555555555555555555555555555555555555555";
 const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
 const FINDING = { severity: "high", path: "src/api/users.ts", line: 7, title: "PAGE exceeds the 50-user limit", body: "Use 50.", source: "spec" };
@@ -39,11 +38,14 @@ describe("forged hidden markers (audit 4)", () => {
   let github: FakeGitHub;
   let claude: FakeClaude;
   let main: string;
+  let HEAD: string;
 
   beforeEach(() => {
     github = new FakeGitHub().start();
     claude = new FakeClaude();
-    main = seedRepository(github, repositoryFiles());
+    const files = repositoryFiles();
+    main = seedRepository(github, files);
+    HEAD = github.commitOnto(main, { "src/api/users.ts": `${files["src/api/users.ts"]}\nexport const PAGE = 100;\n` }, "Page size");
     github.addIssue(ISSUE_12);
     github.addPull({
       number: 15,
@@ -118,7 +120,7 @@ describe("forged hidden markers (audit 4)", () => {
     // The check run's summary quotes the name too: still one header of real job markers.
     const run = github.checkRuns.find((c) => c.name === "Baton: review")!;
     expect(run.status).toBe("completed");
-    const runSummary = run.output!.summary;
+    const runSummary = run.output!.summary!;
     expect(runSummary.startsWith("<!-- baton:job comment-9102 -->\n")).toBe(true);
     expect(runSummary.match(HIDDEN)).toHaveLength(1);
   });
