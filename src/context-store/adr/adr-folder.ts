@@ -8,6 +8,7 @@
  */
 import { isAdrFileName, numberFromAdrId } from "./adr-file-names.js";
 import { readAdrMetadata } from "./read-adr-metadata.js";
+import { MARKDOWN_LIMITS } from "../../markdown/bounded-markdown.js";
 
 export const USUAL_ADR_FOLDERS = [
   "docs/adr",
@@ -133,7 +134,7 @@ export function contentSamples(discovery: AdrFolderDiscovery, paths: Iterable<st
 
 /** A decision record rather than, say, a numbered chapter: it states a status, or has the sections of one. */
 function readsAsAdr(path: string, text: string): boolean {
-  if (text.length > 256 * 1024) return false;
+  if (text.length > MARKDOWN_LIMITS.adr.maxChars) return false;
   if (readAdrMetadata(path.slice(path.lastIndexOf("/") + 1), text).metadata.status !== "unknown") return true;
   return /^#{1,6}[ \t]+(?:\d+[.)]?[ \t]+)?(?:context|decision|decision outcome|consequences|considered options)\b/im.test(text);
 }
