@@ -83,7 +83,7 @@ export const ADR_ANSWER = {
   supersedes: [],
 };
 
-function reviewAnswer(target: { path: string; line: number } | null): Json {
+function reviewAnswer(target: { path: string; line: number; code: string } | null): Json {
   return {
     summary: "Adds a token-bucket rate limiter in the api module, as ADR 1 decides. One problem: the buckets map grows without bound.",
     specCompliance: [{ requirement: "Rate-limit requests per client", status: "met", evidence: target ? `${target.path}:${target.line}` : "the diff" }],
@@ -94,6 +94,8 @@ function reviewAnswer(target: { path: string; line: number } | null): Json {
             severity: "medium",
             path: target.path,
             line: target.line,
+            code: target.code,
+            confidence: 0.8,
             title: "Buckets are never evicted",
             body: "The `buckets` map keeps one entry per client forever: evict idle buckets (for example after `capacity / refillPerSecond` seconds).",
             source: "general",
@@ -103,8 +105,8 @@ function reviewAnswer(target: { path: string; line: number } | null): Json {
   };
 }
 
-/** The first added line of the first file in the rendered diff ("### path (added…)" then "  12 +text"). */
-export function firstAddedLine(prompt: string): { path: string; line: number } | null {
+/** The first non-blank added line of the first file in the rendered diff ("### path (added…)" then "  12 +text"). */
+export function firstAddedLine(prompt: string): { path: string; line: number; code: string } | null {
   const lines = prompt.split("\n");
   let path: string | null = null;
   for (const line of lines) {
@@ -114,8 +116,8 @@ export function firstAddedLine(prompt: string): { path: string; line: number } |
       continue;
     }
     if (!path) continue;
-    const added = /^\s*(\d+) \+/.exec(line);
-    if (added) return { path, line: Number(added[1]) };
+    const added = /^\s*(\d+) \+(.*)$/.exec(line);
+    if (added && added[2]!.trim()) return { path, line: Number(added[1]), code: added[2]! };
   }
   return null;
 }

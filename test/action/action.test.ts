@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { runAction } from "../../src/action/run-action.js";
 import { SUMMARY_MARKER } from "../../src/steps/review/review-state.js";
 import { Claude } from "../local/fixtures/claude.js";
-import { ADR_GUIDANCE_PHRASE, ADR_PATH, ADR_TEXT, BATON_YML, FINDING_LINE, PITFALL_PHRASE, PITFALLS_PATH, pitfallsText, USERS_TS } from "../local/fixtures/temp-repo.js";
+import { ADR_GUIDANCE_PHRASE, ADR_PATH, ADR_TEXT, BATON_YML, FINDING_LINE, PITFALL_PHRASE, PITFALLS_PATH, pitfallsText, USERS_TS, USERS_TS_CHANGED } from "../local/fixtures/temp-repo.js";
 
 /**
  * The GitHub Action end to end: a real `pull_request.opened` payload in
@@ -38,7 +38,9 @@ const BASE_FILES: Record<string, string> = {
   "src/db.ts": "export const db = { users: { find: async (id: string) => ({ id }), all: async () => [] as { tenant: string }[] } };\n",
   "README.md": "# widgets\n",
 };
-const BLOBS = new Map(Object.values(BASE_FILES).map((text) => [blobSha(text), text]));
+/** The PR's head: the changed users.ts (read so the hunk can be shown with its enclosing function). */
+const HEAD_FILES: Record<string, string> = { ...BASE_FILES, "src/api/users.ts": USERS_TS_CHANGED };
+const BLOBS = new Map([...Object.values(BASE_FILES), USERS_TS_CHANGED].map((text) => [blobSha(text), text]));
 
 const PATCH = `@@ -3,3 +3,8 @@ import { db } from "../db.js";
  export async function getUser(id: string) {
@@ -54,6 +56,8 @@ const FINDING = {
   severity: "high",
   path: "src/api/users.ts",
   line: FINDING_LINE,
+  code: "return rows.filter((u) => u.tenant === tenant);",
+  confidence: 0.9,
   title: "Tenant filter trusts the caller's tenant argument",
   body: "Read the tenant from the session, as the api pitfalls say.",
   source: "pitfall:quokka-header",
@@ -189,10 +193,13 @@ describe("runAction (the GitHub Action)", () => {
   it("pull_request.opened: one review with the inline comment, the summary comment, a completed check run", async () => {
     const payload = pullRequestOpened();
     const number: number = payload.number;
-    const claude = new Claude().answers({
-      name: "submit_review",
-      input: { summary: "Adds `listUsers`.", specCompliance: [], adrConformance: [{ adr: "ADR 1", status: "deviates", note: "src/api/users.ts:7 skips the validator." }], findings: [FINDING] },
-    });
+    const claude = new Claude()
+      .answers({
+        name: "submit_review",
+        input: { summary: "Adds `listUsers`.", specCompliance: [], adrConformance: [{ adr: "ADR 1", status: "deviates", note: "src/api/users.ts:7 skips the validator." }], findings: [FINDING] },
+      })
+      // The high finding is verified before it is posted.
+      .answers({ name: "verify_findings", input: { verdicts: [] } });
 
     // The router reads the config from the default branch.
     configContent();
@@ -241,6 +248,13 @@ describe("runAction (the GitHub Action)", () => {
         patch: PATCH,
       },
     ]);
+    // The head's tree, for the new side of the changed file.
+    github("GET", `${R}/git/trees/${HEAD_SHA}`, 200, () => ({
+      sha: "8d6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f902",
+      url: `${API}${R}/git/trees/8d6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f902`,
+      tree: Object.entries(HEAD_FILES).map(([path, text]) => ({ path, mode: "100644", type: "blob", sha: blobSha(text), size: Buffer.byteLength(text), url: `${API}${R}/git/blobs/${blobSha(text)}` })),
+      truncated: false,
+    }));
     // The writer: no review by Baton yet, post one; no summary yet, post it; complete the check run.
     github("GET", `${R}/pulls/${number}/reviews`, 200, () => []);
     github("POST", `${R}/pulls/${number}/reviews`, 200, (body: Json) => ({
@@ -296,6 +310,7 @@ describe("runAction (the GitHub Action)", () => {
       `PATCH ${R}/check-runs/${CHECK_RUN_ID}`,
       `GET ${R}/issues/${number}/comments`,
       `GET ${R}/pulls/${number}/files`,
+      `GET ${R}/git/trees/${HEAD_SHA}`,
       `GET ${R}/pulls/${number}/reviews`,
       `POST ${R}/pulls/${number}/reviews`,
       `GET ${R}/issues/${number}/comments`,
@@ -325,7 +340,7 @@ describe("runAction (the GitHub Action)", () => {
     expect(created.external_id).toMatch(/^baton:v1:/);
     const patches = seen.filter((s) => s.method === "PATCH").map((s) => s.body as Json);
     expect(patches[0]).toMatchObject({ status: "in_progress" });
-    expect(patches[1]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "1 new finding (1 high) on 1 file" } });
+    expect(patches[1]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "1 new finding (1 high) on 1 file, 1 open" } });
     expect(patches[1]!.output.summary).toContain("review on #" + number + ": created, 1 inline comments");
     expect(patches[1]!.output.summary).toContain(`${PITFALLS_PATH}@${blobSha(BASE_FILES[PITFALLS_PATH]!)}`);
     // Octokit's throttling spaces writes (about 1 s, 3 s before a comment) as it does in production: no fake timers here.
