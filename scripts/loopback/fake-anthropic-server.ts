@@ -72,14 +72,25 @@ export function takeToken(clientId: string, options: RateLimitOptions, now = Dat
 export const ADR_ANSWER = {
   title: "Cache user lookups in memory with a short TTL",
   context: "Issue #1 asks for faster user lookups: the api module reads the same users from the database on every request.",
+  drivers: ["User lookups must stop hitting the database on every request", "No new service to run"],
   options: [
-    { name: "In-memory cache with a TTL", description: "A bounded LRU in each process, entries expire after 30 seconds." },
-    { name: "Redis cache", description: "Shared across processes, one more service to run." },
+    { name: "In-memory cache with a TTL", description: "A bounded LRU in each process, entries expire after 30 seconds.", good: ["it needs no new service"], bad: ["each process has its own cache"] },
+    { name: "Redis cache", description: "Shared across processes, one more service to run.", good: ["one cache for every process"], bad: ["one more service to run"] },
   ],
+  confirmation: "The review step applies the api rules below to every change of the api module.",
   decision: "Chosen option: in-memory cache with a TTL, because it needs no new service and 30 seconds of staleness is acceptable for user profiles.",
   consequences: ["Good, because lookups no longer hit the database on every request.", "Bad, because each process has its own cache."],
   modules: ["api"],
-  guidance: [{ module: "api", guidance: "Read users through `cachedUser(id)`; never cache error results; bound the cache to 10,000 entries." }],
+  guidance: [
+    {
+      module: "api",
+      rules: [
+        { level: "MUST", rule: "read users through `cachedUser(id)`", check: "no handler calls db.users.find directly" },
+        { level: "MUST NOT", rule: "cache error results", check: "only successful lookups are stored" },
+        { level: "MUST", rule: "bound the cache to 10,000 entries", check: "the LRU is created with max 10000" },
+      ],
+    },
+  ],
   supersedes: [],
 };
 
