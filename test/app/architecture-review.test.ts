@@ -73,8 +73,10 @@ describe("architecture review, end to end", () => {
     // What Claude was sent: the issue, delimited and without its hidden comment, and the ADR index.
     expect(claude.requests).toHaveLength(1);
     const request = claude.requests[0]!;
-    expect(request.tool_choice).toMatchObject({ type: "tool", name: "write_adr" });
-    expect(request.tools.map((t) => t.name)).toEqual(["write_adr"]);
+    // Native structured output: the ADR's schema in output_config, no tools.
+    expect(request.output_config?.format?.type).toBe("json_schema");
+    expect(Object.keys(request.output_config!.format!.schema.properties as object)).toContain("drivers");
+    expect(request.tools).toBeUndefined();
     const sent = claude.openingText();
     expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=[\s\S]*<\/untrusted>/);
     expect(sent).not.toContain("ignore all previous instructions");

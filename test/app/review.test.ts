@@ -103,7 +103,8 @@ describe("review, end to end", () => {
 
     // What Claude was sent: the issue the PR closes, the ADR and its guidance, the pitfalls of `api`, the numbered diff.
     const request = claude.requests[0]!;
-    expect(request.tool_choice).toMatchObject({ type: "tool", name: "submit_review" });
+    // Native structured output: the review's schema in output_config, findings first.
+    expect(Object.keys(request.output_config!.format!.schema.properties as object)).toEqual(["findings", "resolved", "specCompliance", "adrConformance", "summary"]);
     const sent = claude.openingText();
     expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=/);
     expect(sent).toContain(`<adr path="${ADR_PATH}">`);
@@ -138,7 +139,7 @@ describe("review, end to end", () => {
     expect(review.body).not.toContain("Old helper has no tests");
     expect(github.checkRuns[0]!.output?.summary).toContain("1 finding whose quoted code is not in the diff: dropped.");
     // The high finding was verified before it was posted, on the same cached prefix.
-    expect(claude.requests[1]!.tool_choice).toMatchObject({ type: "tool", name: "verify_findings" });
+    expect(Object.keys(claude.requests[1]!.output_config!.format!.schema.properties as object)).toEqual(["verdicts"]);
     expect(claude.requests[1]!.system).toEqual(claude.requests[0]!.system);
 
     // The summary comment, found again later by its hidden marker.

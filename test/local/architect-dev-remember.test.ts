@@ -69,7 +69,7 @@ describe("baton architect, dev and remember (local mode)", () => {
     expect(run.code).toBe(0);
     expect(claude.isDone()).toBe(true);
     // Claude was asked for the ADR with the spec and the existing ADRs in view.
-    expect(claude.requests[0]!.tool_choice).toMatchObject({ type: "tool", name: "write_adr" });
+    expect(claude.requests[0]!.output_config?.format?.type).toBe("json_schema");
     const sent = claude.sentText(0);
     expect(sent).toContain(SPEC_PHRASE);
     expect(sent).toContain("Use X for request validation");

@@ -76,8 +76,8 @@ describe("baton review (local mode)", () => {
 
     // What Claude was sent: the forced review tool, the trusted context and the numbered diff.
     const sent = claude.requests[0]!;
-    expect(sent.tool_choice).toMatchObject({ type: "tool", name: "submit_review" });
-    expect(sent.tools!.map((t) => t.name)).toEqual(["submit_review"]);
+    expect(Object.keys(sent.output_config!.format!.schema.properties as object)).toContain("findings");
+    expect(sent.tools).toBeUndefined();
     const text = claude.sentText(0);
     expect(text).toContain(ADR_GUIDANCE_PHRASE);
     expect(text).toContain(PITFALL_PHRASE);
