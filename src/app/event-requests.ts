@@ -1,5 +1,6 @@
 import type { BatonConfig } from "../config/config-schema.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
+import { inlineCode } from "../util/posted-text.js";
 import type { BatonCommand } from "./baton-command.js";
 
 /**
@@ -75,6 +76,6 @@ export function commandRequest(
       if (command.ids.length === 0) return reply("Usage: `/baton dismiss <id>`, with the 8-character id of a finding from Baton's review summary.");
       return { kind: "dismiss", target, pullNumber: where.number, ids: command.ids, author: where.author, cause };
     case "unknown":
-      return reply(`Baton does not know \`/baton ${command.word.replace(/`/g, "")}\`. Comment \`/baton help\` for the list of commands.`);
+      return reply(`Baton does not know ${inlineCode(`/baton ${command.word}`)}. Comment \`/baton help\` for the list of commands.`);
   }
 }

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CONFIG_GLOB_MAX_LENGTH, configGlobProblem } from "../policy/glob-limits.js";
+import { DEFAULT_PROTECTED_PATHS } from "../policy/protected-paths.js";
 
 /**
  * The one schema for `.github/baton.yml`. Everything Baton reads from a
@@ -30,7 +32,29 @@ export type InputSelector = (typeof INPUT_SELECTORS)[number];
 export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
-const glob = z.string().min(1, "a glob cannot be empty");
+/** Who does the dev step's work: a Claude Code session or Baton's built-in tool loop. */
+export const DEV_RUNNERS = ["claude-code", "builtin"] as const;
+export type DevRunner = (typeof DEV_RUNNERS)[number];
+
+/**
+ * The runner a dev step uses: the configured one, else a Claude Code session
+ * where Baton has a checkout of the repository (the CLI, the Action), and the
+ * built-in runner on the hosted app, which never runs a repository's code.
+ */
+export function devRunnerFor(config: { dev: { runner?: DevRunner } }, hasCheckout: boolean): DevRunner {
+  return config.dev.runner ?? (hasCheckout ? "claude-code" : "builtin");
+}
+
+// Globs are matched on the main thread against paths a committer chooses: shapes that backtrack badly are refused here.
+const glob = z
+  .string()
+  .min(1, "a glob cannot be empty")
+  .max(CONFIG_GLOB_MAX_LENGTH)
+  .superRefine((value, ctx) => {
+    // Over the length limit: .max() above says so already.
+    const problem = value.length <= CONFIG_GLOB_MAX_LENGTH ? configGlobProblem(value) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `the glob ${problem.message}`, params: { fix: problem.fix } });
+  });
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
 
 const stepOverride = z
@@ -114,7 +138,23 @@ export const batonConfigSchema = z
         maxTurns: z.number().int().min(1).max(200).default(30).describe("Model turns the dev step may take."),
         maxFiles: z.number().int().min(1).max(500).default(40).describe("Files the dev step may change."),
         allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
-        denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
+        denyPaths: z.array(glob).default([]).describe("More globs the dev step may never write, added to protectedPaths (wins over allowPaths)."),
+        protectedPaths: z
+          .array(glob)
+          .default([...DEFAULT_PROTECTED_PATHS])
+          .describe("Files that CI, git or developer tools run or obey, which the dev step may not write (default: .github/**, CI configs, .gitmodules, .gitattributes, hooks…). Setting it replaces the list: use it to narrow; use denyPaths to add."),
+        runner: z
+          .enum(DEV_RUNNERS)
+          .optional()
+          .describe(
+            "Who does the dev work: `claude-code`, a Claude Code session in a checkout (the hosted app hands it to the repository's Baton workflow), or `builtin`, Baton's own tool loop over the API (cannot run commands). Unset: claude-code where Baton has a checkout (the CLI, the Action), builtin on the hosted app.",
+          ),
+        commands: z
+          .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "command names are letters, digits, '.', '_' or '-'"), z.string().trim().min(1, "a command line cannot be empty").max(500))
+          .optional()
+          .describe(
+            "Commands a Claude Code session may run, by name (`test`, `lint`, `build`…), each an exact command line; any other command is refused. `test` also gives the final test result. Default: the package.json scripts test, lint, typecheck and build that exist (`npm test`, `npm run lint`…).",
+          ),
       })
       .strict()
       .prefault({}),

@@ -15,9 +15,17 @@ export type ParseConfigResult = { ok: true; config: BatonConfig; notes: string[]
 
 // Billion-laughs guard: the config has no business expanding many aliases.
 const MAX_ALIAS_COUNT = 100;
+/** A configuration is a few hundred lines; parsing a much larger file is main-thread work a committer could inflate. */
+export const MAX_CONFIG_CHARS = 32 * 1024;
+// Explaining an error costs a document walk: a file with hundreds of bad values (a hostile one) is explained in part.
+const MAX_EXPLAINED_ISSUES = 20;
 
 export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseConfigResult {
   if (text === null) return { ok: true, config: defaultConfig(), notes: [`no ${fileName}: using defaults`] };
+  if (text.length > MAX_CONFIG_CHARS) {
+    const size = `${Math.ceil(text.length / 1024)} KB`;
+    return { ok: false, errors: [{ message: `the file is ${size}, over the limit of ${MAX_CONFIG_CHARS / 1024} KB`, line: null, column: null, path: "", fix: "keep the configuration short: list folders with /** rather than every file" }] };
+  }
 
   // A byte order mark is invisible in editors: drop it so that columns on line 1 match what people see.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -33,6 +41,8 @@ export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseC
   if (doc.errors.length > 0) return { ok: false, errors: doc.errors.map((error) => syntaxError(error, position)) };
 
   const aliasErrors = replaceUnresolvedAliases(doc, source, position);
+  const mergeErrors = badMergeSources(doc, position);
+  if (mergeErrors.length > 0) return { ok: false, errors: sortErrors([...aliasErrors, ...mergeErrors]) };
 
   let data: unknown;
   try {
@@ -53,10 +63,16 @@ export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseC
   const result = batonConfigSchema.safeParse(data);
   if (result.success && aliasErrors.length === 0) return { ok: true, config: result.data, notes };
 
-  const schemaErrors = (result.error?.issues ?? [])
+  const issues = result.error?.issues ?? [];
+  const schemaErrors = issues
+    .slice(0, MAX_EXPLAINED_ISSUES)
     .flatMap((issue) => explainIssue(issue, data))
     .map((explained) => locate(doc, explained, position));
-  return { ok: false, errors: sortErrors([...aliasErrors, ...schemaErrors]) };
+  const more: ConfigError[] =
+    issues.length > MAX_EXPLAINED_ISSUES
+      ? [{ message: `${issues.length - MAX_EXPLAINED_ISSUES} more problems not shown (the first ${MAX_EXPLAINED_ISSUES} are)`, line: null, column: null, path: "", fix: "fix the problems above, then check the file again" }]
+      : [];
+  return { ok: false, errors: [...sortErrors([...aliasErrors, ...schemaErrors]), ...more] };
 }
 
 // ------------------------------------------------------------------ helpers
@@ -116,6 +132,30 @@ function replaceUnresolvedAliases(doc: Document, text: string, position: Positio
 }
 
 /**
+ * `<<:` merges the keys of a mapping (or of a list of mappings) into the
+ * mapping it sits in. Anything else (`<<: 0`, `<<: text`) makes the yaml
+ * package throw while converting, with no position: point at the value.
+ */
+function badMergeSources(doc: Document, position: Position): ConfigError[] {
+  const errors: ConfigError[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isMergeKey(pair.key)) return;
+      const value = resolveNode(doc, pair.value);
+      const sources = isSeq(value) ? value.items.map((item) => resolveNode(doc, item)) : [value];
+      if (sources.every((s) => isMap(s))) return;
+      errors.push({
+        message: "\"<<\" merges the keys of a mapping into this one, but its value is not a mapping",
+        ...position(startOf(pair.value) ?? startOf(pair.key)),
+        path: "",
+        fix: "write \"<<: *name\" where \"&name\" marks a mapping defined earlier, or remove the \"<<\" line",
+      });
+    },
+  });
+  return errors;
+}
+
+/**
  * A section whose keys are all commented out parses as null. Treat it as
  * absent (defaults apply) rather than as a type error: that is what the
  * person meant.
@@ -140,6 +180,13 @@ interface Found {
   complete: boolean;
 }
 
+/** `<<` as a merge key: with `merge: true` the yaml package gives it a symbol value. */
+function isMergeKey(node: unknown): boolean {
+  if (!isScalar(node)) return false;
+  const value: unknown = node.value;
+  return value === "<<" || (typeof value === "symbol" && value.description === "<<");
+}
+
 function resolveNode(doc: Document, node: unknown): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
@@ -152,8 +199,7 @@ function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unk
   }
   // Keys brought in by `<<: *anchor` (possibly a list of anchors).
   for (const item of map.items) {
-    const k = item.key;
-    if (!(isScalar(k) && k.value === "<<")) continue;
+    if (!isMergeKey(item.key)) continue;
     const source = resolveNode(doc, item.value);
     const sources = isSeq(source) ? source.items.map((s) => resolveNode(doc, s)) : [source];
     for (const s of sources) {

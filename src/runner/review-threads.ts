@@ -1,4 +1,6 @@
 import { hasWriteAccess } from "../app/write-access.js";
+import type { BotIdentity } from "../writer/bot-identity.js";
+import { headerMarkers } from "../writer/outgoing-text.js";
 import type { GitHubClient } from "./github-port.js";
 
 /**
@@ -17,7 +19,7 @@ const THREADS_QUERY = `query($owner: String!, $name: String!, $number: Int!, $cu
         nodes {
           isResolved
           resolvedBy { login }
-          comments(first: 1) { nodes { body author { __typename login } } }
+          comments(first: 1) { nodes { body author { login } } }
         }
         pageInfo { hasNextPage endCursor }
       }
@@ -29,18 +31,20 @@ interface ThreadsAnswer {
   repository?: {
     pullRequest?: {
       reviewThreads?: {
-        nodes?: { isResolved?: boolean; resolvedBy?: { login?: string } | null; comments?: { nodes?: { body?: string; author?: { __typename?: string } | null }[] } }[];
+        nodes?: { isResolved?: boolean; resolvedBy?: { login?: string } | null; comments?: { nodes?: { body?: string; author?: { login?: string } | null }[] } }[];
         pageInfo?: { hasNextPage?: boolean; endCursor?: string | null };
       };
     } | null;
   } | null;
 }
 
-const FINDING_MARKER = /<!-- baton:finding ([0-9a-f]{8}) -->/;
+const FINDING_MARKER = /^<!-- baton:finding ([0-9a-f]{8}) -->$/;
 const MAX_PAGES = 10;
 
 /** Finding id → login of the person who resolved its thread. */
-export async function dismissedByThreads(octokit: GitHubClient, owner: string, repo: string, number: number): Promise<Map<string, string>> {
+export async function dismissedByThreads(octokit: GitHubClient, owner: string, repo: string, number: number, bot: BotIdentity): Promise<Map<string, string>> {
+  // GraphQL names a GitHub App's bot without the "[bot]" that REST adds.
+  const ours = (login: string | undefined) => login !== undefined && [login, `${login}[bot]`].some((l) => l.toLowerCase() === bot.login.toLowerCase());
   const resolved = new Map<string, string>();
   let cursor: string | null = null;
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -48,9 +52,10 @@ export async function dismissedByThreads(octokit: GitHubClient, owner: string, r
     const threads = data.repository?.pullRequest?.reviewThreads;
     for (const thread of threads?.nodes ?? []) {
       const first = thread.comments?.nodes?.[0];
-      const id = first?.body ? FINDING_MARKER.exec(first.body)?.[1] : undefined;
+      // The finding's marker in the header of Baton's own first comment: a marker quoted elsewhere does not count.
+      const id = headerMarkers(first?.body).map((m) => FINDING_MARKER.exec(m)?.[1]).find((x) => x !== undefined);
       const by = thread.resolvedBy?.login;
-      if (thread.isResolved && id && by && first?.author?.__typename === "Bot") resolved.set(id, by);
+      if (thread.isResolved && id && by && ours(first?.author?.login)) resolved.set(id, by);
     }
     if (!threads?.pageInfo?.hasNextPage || !threads.pageInfo.endCursor) break;
     cursor = threads.pageInfo.endCursor;

@@ -32,7 +32,7 @@ export async function runDismiss(req: DismissRequest, deps: RunnerDeps): Promise
       externalId: plan.externalId,
       cause: req.cause,
       build: async () => {
-        const body = await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER);
+        const body = await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER, deps.bot);
         const state = body ? parseReviewState(body) : null;
         const outcome = dismissOutcome(state, body, req.ids, req.author, pr.number, repoState.config.review.failOn);
         const manifest: Manifest = {

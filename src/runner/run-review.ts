@@ -46,7 +46,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
       externalId: checkRunExternalId({ ...req, headSha: pr.headSha }),
       cause: req.cause,
       build: async () => {
-        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER)) ?? "");
+        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER, deps.bot)) ?? "");
         let files = null;
         let base = pr.baseSha;
         if (previous?.lastReviewedSha && previous.lastReviewedSha !== pr.headSha && !req.force) {
@@ -127,7 +127,7 @@ async function specOfPullRequest(deps: RunnerDeps, target: RepoTarget, body: str
 /** Findings dismissed by resolving their thread; a GitHub that cannot say costs only the dismissals. */
 async function threadDismissals(deps: RunnerDeps, owner: string, repo: string, number: number): Promise<Map<string, string>> {
   try {
-    return await dismissedByThreads(deps.octokit, owner, repo, number);
+    return await dismissedByThreads(deps.octokit, owner, repo, number, deps.bot);
   } catch (err) {
     if (isTransientError(err) || defaultIsTransient(err)) throw err;
     deps.log.warn({ pr: number, err: String(err) }, "review threads not readable: no dismissals by resolved thread");

@@ -7,7 +7,6 @@ import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state
 import { pullRequestEvent } from "./fixtures/webhooks.js";
 import { unifiedPatch } from "../support/fake-github/unified-diff.js";
 
-const HEAD = "3333333333333333333333333333333333333333";
 
 /** Code that opens an HTML comment in a string: a prose sanitiser would cut everything after it, other files included. */
 const PARSER_PATCH = [
@@ -34,6 +33,11 @@ const TEMPLATE_PATCH = [
 
 const REVIEW = { summary: "Adds an HTML comment stripper and a banner.", specCompliance: [], adrConformance: [], findings: [] };
 
+/** A file as the patch leaves it (the patches here cover whole files). */
+function afterPatch(patch: string): string {
+  return `${patch.split("\n").filter((l) => !l.startsWith("@@") && !l.startsWith("-")).map((l) => l.slice(1)).join("\n")}\n`;
+}
+
 function addedLines(patch: string): string[] {
   return patch.split("\n").filter((l) => l.startsWith("+")).map((l) => l.slice(1));
 }
@@ -42,11 +46,13 @@ describe("diff integrity: code reaches the model exactly as committed", () => {
   let github: FakeGitHub;
   let claude: FakeClaude;
   let main: string;
+  let HEAD: string;
 
   beforeEach(() => {
     github = new FakeGitHub().start();
     claude = new FakeClaude();
     main = seedRepository(github, repositoryFiles({ adr: { status: "accepted", spec: "#12" } }));
+    HEAD = github.commitOnto(main, { "src/api/parse.ts": afterPatch(PARSER_PATCH), "src/web/page.tsx": afterPatch(TEMPLATE_PATCH) }, "Strip comments");
     github.addIssue({ ...ISSUE_12, labels: [] });
   });
   afterEach(() => github.stop());

@@ -1,4 +1,4 @@
-import { inlineCode } from "../../util/posted-text.js";
+import { inlineCode, tableCell as fitTableCell } from "../../util/posted-text.js";
 import { hiddenMarker } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
 import { SEVERITIES, SEVERITY_RANK, type AdrConformance, type Severity, type SpecRequirement } from "./review-schema.js";
@@ -37,15 +37,14 @@ export function safeText(text: string): string {
   return neutraliseModelText(text).replace(/<!-/g, "&lt;!-");
 }
 
-/** One line of model text for a Markdown table cell. */
+/** Model text for a Markdown table cell: neutralised, one cell (pipes escaped, line breaks as `<br>`). */
 export function tableCell(text: string): string {
-  return safeText(text).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+  return fitTableCell(safeText(text));
 }
 
-/** A path or identifier as inline code: one line, no hidden markup, any backticks inside kept (posted-text's code span). */
+/** A path or identifier as inline code, shown as it is (backticks included): see `inlineCode`. */
 export function code(text: string): string {
-  const clean = safeText(text).replace(/\s*\n\s*/g, " ").trim();
-  return inlineCode(clean || "?");
+  return inlineCode(text.trim() || "?");
 }
 
 /** "adr:12" → "ADR 12", "pitfall:x" → "pitfall: x". */
@@ -133,10 +132,10 @@ export function renderInlineComment(
 ): string {
   const suggestion = opts.exact ? suggestionBlock(f.suggestion) : null;
   const meta = [`Source: ${safeText(describeSource(f.source))}`, ...(f.id ? [`id ${code(f.id)}`] : []), ...(f.confidence !== undefined ? [`confidence ${f.confidence.toFixed(2)}`] : []), "Baton review"];
-  const lines = [`${severityBadge(f.severity)} · **${safeText(f.title)}**`, "", safeText(f.body)];
+  // The marker first: Baton's markers live in a body's header only (outgoing-text.ts), where a resolved thread is read.
+  const lines = [...(f.id ? [findingMarker(f.id)] : []), `${severityBadge(f.severity)} · **${safeText(f.title)}**`, "", safeText(f.body)];
   if (suggestion) lines.push("", suggestion);
   lines.push("", `<sub>${meta.join(" · ")}</sub>`);
-  if (f.id) lines.push(findingMarker(f.id));
   return lines.join("\n");
 }
 
