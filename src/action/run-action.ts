@@ -76,7 +76,8 @@ export async function runAction(opts: ActionOptions): Promise<number> {
   const model = opts.model ?? createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
   // The Actions runner is where the repository's code may run: the dev step's Claude Code session works in the workspace.
   const devHost = opts.devHost ?? actionsDevHost(env, token);
-  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), model, log, now: opts.now ?? (() => new Date()), ...(devHost ? { devHost } : {}) };
+  // A fork (dev.fork) is written with the same token: it must be one that may write there (a PAT or an app token), not the workflow's.
+  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), forks: { clientFor: async () => octokit }, model, log, now: opts.now ?? (() => new Date()), ...(devHost ? { devHost } : {}) };
 
   const requests = await routeEvent({ name: eventName, id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, payload, octokit, installationId: 0, log });
   if (requests.length === 0) {

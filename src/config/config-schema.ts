@@ -155,8 +155,24 @@ export const batonConfigSchema = z
           .describe(
             "Commands a Claude Code session may run, by name (`test`, `lint`, `build`…), each an exact command line; any other command is refused. `test` also gives the final test result. Default: the package.json scripts test, lint, typecheck and build that exist (`npm test`, `npm run lint`…).",
           ),
+        pushTo: z
+          .enum(["branch", "fork"])
+          .optional()
+          .describe(
+            "Where the dev commit goes. `branch`: a branch of this repository; its CI runs the model's code with this repository's secrets. `fork`: a branch of `dev.fork`; the pull request comes from the fork, whose workflows GitHub runs without secrets (and holds for a maintainer's approval when the repository requires it). Default: `fork` when `dev.fork` is set, else `branch`.",
+          ),
+        fork: z
+          .string()
+          .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "write the fork as owner/repository, e.g. baton-bot/widgets")
+          .optional()
+          .describe("The fork the dev step pushes to (owner/repository): a fork of this repository where Baton is also installed."),
       })
       .strict()
+      .superRefine((dev, ctx) => {
+        if (dev.pushTo === "fork" && !dev.fork) {
+          ctx.addIssue({ code: "custom", path: ["fork"], message: "dev.pushTo is fork, but no fork is named: set dev.fork to owner/repository (a fork of this repository where Baton is installed), or set dev.pushTo to branch" });
+        }
+      })
       .prefault({}),
     steps: z.partialRecord(z.enum(STEP_IDS), stepOverride).default({}).describe("Adjust the declared steps."),
   })

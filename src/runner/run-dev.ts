@@ -2,6 +2,8 @@ import { findLinkedAdrs, resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { SpecRef } from "../graph/step-trigger.js";
 import { runDevStep } from "../steps/dev/dev-step.js";
+import { devPushTarget } from "../steps/dev/dev-push-target.js";
+import { forkTarget } from "../writer/fork-push.js";
 import { runClaudeCodeDevStep } from "../steps/dev/claude-code/claude-code-dev-step.js";
 import { dispatchDevToWorkflow } from "./dev-dispatch.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
@@ -58,6 +60,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
     await dispatchDevToWorkflow(req, deps, { commit, repoState, adr, htmlUrl: head.htmlUrl, defaultBranch: head.branch });
     return;
   }
+  const pushTarget = devPushTarget(repoState.config.dev);
   await runStepWithCheckRun(
     req.target,
     {
@@ -67,6 +70,8 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
       cause: req.cause,
       issueNumber: req.issueNumber,
       build: async () => {
+        // A fork that cannot take the commit fails the run before the model is paid for.
+        if (pushTarget.kind === "fork") await forkTarget(deps.forks, pushTarget.repository, { owner, repo }, deps.log);
         const context = await resolveContext({
           step,
           snapshot: repoState.snapshot,
@@ -84,6 +89,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
           adr,
           config: repoState.config,
           manifestMarkdown: manifestToMarkdown(context.manifest),
+          pushTarget,
         };
         let outcome;
         if (runner === "claude-code" && host) {

@@ -5,6 +5,7 @@ import type { WriteResult } from "../../writer/write-result.js";
 import { stepTrailers } from "../pull-request-body.js";
 import { slugify, type StepOutcome } from "../step-types.js";
 import type { DevInput, DevWork } from "./dev-step.js";
+import { ciNotice } from "./dev-push-target.js";
 
 /**
  * What both dev runners produce from their work: one commit on the dev
@@ -48,11 +49,13 @@ export function devOutcome(input: DevInput, result: DevResult): DevOutcome {
   const specRef = issueNumber ? `#${issueNumber}` : (input.adr.record.spec ?? null);
   const trailers = stepTrailers("dev", context, { spec: specRef, adr: input.adr.path, issue: issueNumber });
   const title = input.work.title.replace(/\s+/g, " ").trim().slice(0, 120);
+  // With dev.fork, the commit goes to the fork and the pull request comes from it (see dev-push-target.ts).
+  const fork = input.pushTarget?.kind === "fork" ? input.pushTarget : null;
   const intents: Intent[] = [
-    { kind: "commit", branch, baseSha: context.manifest.commit, message: `${title}\n\n${issueNumber ? `Closes #${issueNumber}\n\n` : ""}${trailers}`, files },
+    { kind: "commit", ...(fork ? { repository: fork.repository } : {}), branch, baseSha: context.manifest.commit, message: `${title}\n\n${issueNumber ? `Closes #${issueNumber}\n\n` : ""}${trailers}`, files },
     {
       kind: "pull-request",
-      head: branch,
+      head: fork ? `${fork.owner}:${branch}` : branch,
       base: input.repo.defaultBranch,
       title,
       draft: !finished,
@@ -63,6 +66,7 @@ export function devOutcome(input: DevInput, result: DevResult): DevOutcome {
         result.summary,
         finished ? "" : `\n> [!WARNING]\n> This PR is a draft:\n${why}`,
         "",
+        ...(input.pushTarget ? [ciNotice(input.pushTarget, `${input.repo.owner}/${input.repo.repo}`), ""] : []),
         `**Files changed:** ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
         result.account ? `\n${result.account}` : "",
         "",
@@ -82,7 +86,7 @@ export function devOutcome(input: DevInput, result: DevResult): DevOutcome {
     intents,
     followUp,
     title: `${changedPaths.length} ${changedPaths.length === 1 ? "file" : "files"} changed${finished ? "" : ` (draft: ${result.draftReasons[0]!.split(":")[0]})`}`,
-    summary: [result.summary, finished ? "" : `Draft:\n${result.draftReasons.map((r) => `- ${r}`).join("\n")}`, `Branch ${inlineCode(branch)}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`, result.account ?? ""].filter(Boolean).join("\n\n"),
+    summary: [result.summary, finished ? "" : `Draft:\n${result.draftReasons.map((r) => `- ${r}`).join("\n")}`, `Branch ${inlineCode(branch)}${fork ? ` of the fork ${inlineCode(fork.repository)}` : ""}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`, result.account ?? ""].filter(Boolean).join("\n\n"),
     conclusion: finished ? "success" : "neutral",
     usage,
     model,
