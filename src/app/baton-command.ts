@@ -6,10 +6,15 @@ export type BatonCommand =
   | { name: "review" }
   | { name: "context"; step?: "architecture-review" | "dev" | "review" }
   | { name: "remember"; lesson: string; module?: string }
+  | { name: "accept" }
+  | { name: "reject" }
   | { name: "unknown"; word: string };
 
 /** Commands that call the model, and so need write access. */
 export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember"]);
+
+/** Commands that need write access: those that spend tokens, and those that decide (they commit for the commenter). */
+export const NEEDS_WRITE = new Set<BatonCommand["name"]>([...SPENDS_TOKENS, "accept", "reject"]);
 
 export function parseBatonCommand(body: string): BatonCommand | null {
   // Quoted text (`> /baton dev`) and code blocks are not commands.
@@ -32,6 +37,10 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         return { name: "dev" };
       case "review":
         return { name: "review" };
+      case "accept":
+        return { name: "accept" };
+      case "reject":
+        return { name: "reject" };
       case "context": {
         const step = args[0]?.toLowerCase();
         const known = step === "dev" || step === "review" ? step : step === "architect" || step === "architecture-review" ? "architecture-review" : undefined;
@@ -59,6 +68,8 @@ export const HELP_TEXT = `**Baton commands** (comment on an issue or pull reques
 | \`/baton review\` | pull request | reviews the PR against its spec, ADRs and pitfalls |
 | \`/baton context [step]\` | issue or PR | posts the manifest of what the step would receive (no model call) |
 | \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
+| \`/baton accept\` | ADR pull request | accepts its proposed ADR (as approving the PR does): status, date, supersession, index, pinned spec |
+| \`/baton reject\` | ADR pull request | marks its proposed ADR rejected |
 | \`/baton help\` | anywhere | this table |
 
-Commands that call the model need write access to the repository.`;
+Commands that call the model or decide need write access to the repository.`;

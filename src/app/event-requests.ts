@@ -70,6 +70,10 @@ export function commandRequest(
     case "remember":
       if (!command.lesson) return reply("Usage: `/baton remember [--module <name>] <lesson>`");
       return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause };
+    case "accept":
+    case "reject":
+      if (!where.isPullRequest) return reply(`\`/baton ${command.name}\` works on the pull request that proposes the ADR.`);
+      return { kind: "adr-decision", target, pullNumber: where.number, decision: command.name === "accept" ? "accepted" : "rejected", by: where.author, via: "command", cause };
     case "unknown":
       return reply(`Baton does not know \`/baton ${command.word.replace(/`/g, "")}\`. Comment \`/baton help\` for the list of commands.`);
   }

@@ -1,9 +1,10 @@
 import type { GitHubClient } from "../runner/github-port.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
 import { parseCheckRunExternalId } from "../runner/check-run-id.js";
-import { parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
+import { NEEDS_WRITE, parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
 import { readEdgeConfig } from "./edge-config.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
+import { reviewSubmittedRequest } from "./knowledge-requests.js";
 import { hasWriteAccess } from "./write-access.js";
 
 /** A webhook event as both the app and the Action receive it. */
@@ -86,7 +87,8 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
     if (!command) return [];
     const cause = `comment-${comment.id}`;
     const author: string = comment.user?.login ?? sender.login;
-    if (SPENDS_TOKENS.has(command.name) && !(await hasWriteAccess(event.octokit, owner, repository.name, author))) {
+    if (NEEDS_WRITE.has(command.name) && !(await hasWriteAccess(event.octokit, owner, repository.name, author))) {
+      const why = SPENDS_TOKENS.has(command.name) ? "calls the model" : "commits a decision";
       return [
         {
           kind: "reply",
@@ -94,7 +96,7 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
           number: issue.number,
           cause,
           marker: `<!-- baton:reply ${cause} -->`,
-          body: `Thanks, \`@${author}\`. \`/baton ${command.name}\` calls the model, so it is reserved for people with write access to this repository. A maintainer can run it for you.`,
+          body: `Thanks, \`@${author}\`. \`/baton ${command.name}\` ${why}, so it is reserved for people with write access to this repository. A maintainer can run it for you.`,
         },
       ];
     }
@@ -104,6 +106,23 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
       headSha = data.head.sha;
     }
     return [commandRequest(target, command, { number: issue.number, isPullRequest: Boolean(issue.pull_request), headSha, commentUrl: comment.html_url, author }, cause)];
+  }
+
+  if (name === "pull_request_review" && action === "submitted") {
+    const { review, pull_request: pr } = payload;
+    const req = reviewSubmittedRequest(target, {
+      pullNumber: pr.number,
+      state: String(review?.state ?? ""),
+      reviewer: review?.user?.login ?? "",
+      reviewerType: review?.user?.type ?? "",
+      reviewId: review?.id ?? 0,
+      pullOpen: pr.state === "open",
+      headRepo: pr.head?.repo?.full_name ?? null,
+      baseRepo: pr.base.repo.full_name,
+    });
+    // An approval decides only when it comes from someone who could merge the decision anyway.
+    if (!req || !(await hasWriteAccess(event.octokit, owner, repository.name, review.user.login))) return [];
+    return [req];
   }
 
   if (name === "check_run" && action === "rerequested") {

@@ -18,6 +18,10 @@ export interface PullRequestState {
   draft: boolean;
   fromFork: boolean;
   htmlUrl: string;
+  /** The branch the PR is from (in the head repository). */
+  headRef: string;
+  open: boolean;
+  merged: boolean;
 }
 
 export async function getPullRequest(octokit: GitHubClient, owner: string, repo: string, number: number): Promise<PullRequestState> {
@@ -32,6 +36,9 @@ export async function getPullRequest(octokit: GitHubClient, owner: string, repo:
     draft: data.draft ?? false,
     fromFork: (data.head.repo?.full_name ?? "") !== data.base.repo.full_name,
     htmlUrl: data.html_url,
+    headRef: data.head.ref,
+    open: data.state === "open",
+    merged: data.merged ?? false,
   };
 }
 

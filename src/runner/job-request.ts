@@ -17,6 +17,8 @@ export type JobRequest =
   | { kind: "context"; target: RepoTarget; number: number; step: "architecture-review" | "dev" | "review"; cause: string }
   | { kind: "remember"; target: RepoTarget; number: number; lesson: string; module?: string; commentUrl: string; author: string; cause: string }
   | { kind: "help"; target: RepoTarget; number: number; cause: string }
+  /** A person with write access approved an ADR pull request, or commented `/baton accept` or `/baton reject` on it. */
+  | { kind: "adr-decision"; target: RepoTarget; pullNumber: number; decision: "accepted" | "rejected"; by: string; via: "approval" | "command"; cause: string }
   /** A short answer on an issue or PR (a refusal, a missing prerequisite), found again by its marker. */
   | { kind: "reply"; target: RepoTarget; number: number; body: string; marker: string; cause: string };
 
@@ -30,6 +32,8 @@ function subject(req: JobRequest): string {
       return `#${req.issueNumber}`;
     case "review":
       return `#${req.pullNumber}@${req.headSha}`;
+    case "adr-decision":
+      return `#${req.pullNumber}`;
     default:
       return `#${req.number}`;
   }

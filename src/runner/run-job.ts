@@ -10,6 +10,7 @@ import { hiddenMarker } from "../writer/intents.js";
 import { getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
+import { runAdrDecision } from "./run-adr-decision.js";
 import { runArchitecture } from "./run-architecture.js";
 import { runDev } from "./run-dev.js";
 import { runRemember } from "./run-remember.js";
@@ -44,6 +45,8 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), HELP_TEXT);
     case "reply":
       return reply(deps, req.target, req.number, req.marker, req.body);
+    case "adr-decision":
+      return runAdrDecision(req, deps);
   }
 }
 
@@ -82,5 +85,8 @@ export async function reportJobFailure(req: JobRequest, err: unknown, deps: Runn
   }
   if (req.kind === "remember" || req.kind === "context") {
     await reply(deps, req.target, req.number, hiddenMarker("failure", req.cause), failureSummary(err)).catch(() => undefined);
+  }
+  if (req.kind === "adr-decision") {
+    await reply(deps, req.target, req.pullNumber, hiddenMarker("failure", req.cause), failureSummary(err)).catch(() => undefined);
   }
 }

@@ -5,9 +5,9 @@ import type { AdrRecord } from "../../context-store/adr/adr-record.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
 import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
 import { isAdrFileName, parseAdr, readAdrFiles } from "../../context-store/adr/parse-adr.js";
-import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
+import { decideAdrs, indexChange } from "../../context-store/adr/decide-adrs.js";
 import { renderAdr } from "../../context-store/adr/write-adr.js";
-import { listMarkdownFiles } from "../working-tree.js";
+import { listMarkdownFiles, readTextIfExists } from "../working-tree.js";
 import { loadWorkingTreeStore } from "../working-tree-store.js";
 import { CliError, type CliIo } from "../cli-io.js";
 
@@ -51,10 +51,10 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
 
   adr
     .command("new")
-    .description("Write a new ADR (MADR with front matter), update any superseded ADR and the index")
+    .description("Write a new proposed ADR (MADR with front matter) and update the index; --supersedes records the intent, applied on acceptance")
     .argument("<title>", "the decision's title")
     .option("--modules <list>", "comma-separated module names", "")
-    .option("--supersedes <n>", "number of the ADR this one supersedes")
+    .option("--supersedes <n>", "number of the ADR this one supersedes (marked superseded when this one is accepted)")
     .option("--spec <ref>", "the spec it answers (docs/specs/x.md or #12)")
     .action((title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
       const store = loadWorkingTreeStore(io.cwd);
@@ -64,8 +64,7 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
       const file = adrFileName(number, title, existing.map((r) => r.file));
       const modules = opts.modules.split(",").map((m) => m.trim()).filter(Boolean);
       const supersedes = opts.supersedes ? [parseAdrNumber(opts.supersedes)] : [];
-      const old = supersedes.length ? store.adrs.find((a) => a.record.number === supersedes[0]) : undefined;
-      if (supersedes.length && !old) throw new CliError(`--supersedes ${opts.supersedes}: no ADR with that number in ${folder}`);
+      if (supersedes.length && !store.adrs.some((a) => a.record.number === supersedes[0])) throw new CliError(`--supersedes ${opts.supersedes}: no ADR with that number in ${folder}`);
       const text = renderAdr({
         number,
         title,
@@ -82,17 +81,37 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
         guidance: Object.fromEntries(modules.map((m) => [m, "What must code in this module do (or avoid) under this decision?"])),
       });
       const writes: { path: string; content: string }[] = [{ path: `${folder}/${file}`, content: text }];
-      if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file, { newTitle: title }));
-      const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), parseAdr(file, text)];
-      if (old) after.push(parseAdr(old.record.file, writes[1]!.content));
-      writes.push({ path: `${folder}/README.md`, content: renderAdrIndex(sortRecords(after)) });
-      for (const w of writes) {
-        mkdirSync(dirname(join(store.root, w.path)), { recursive: true });
-        writeFileSync(join(store.root, w.path), w.content);
-        io.err(`wrote ${w.path}`);
-      }
+      const index = indexChange(folder, [...existing, parseAdr(file, text)], readTextIfExists(join(store.root, folder, "README.md")));
+      if (index.change) writes.push({ path: index.change.path, content: index.change.content ?? "" });
+      if (index.note) io.err(index.note);
+      writeFiles(io, store.root, writes);
+      if (supersedes.length) io.err(`ADR ${supersedes[0]} is marked superseded when this one is accepted ("baton adr accept ${number}")`);
       io.out(`${folder}/${file}`);
     });
+
+  for (const [name, decision] of [["accept", "accepted"], ["reject", "rejected"]] as const) {
+    adr
+      .command(name)
+      .description(
+        decision === "accepted"
+          ? "Accept a proposed ADR: status and date, the ADRs it supersedes marked superseded, the index regenerated"
+          : "Reject a proposed ADR: status and date, the index regenerated",
+      )
+      .argument("<number>", "the ADR's number (7, 0007 or ADR-0007)")
+      .action((numberText: string) => {
+        const store = loadWorkingTreeStore(io.cwd);
+        if (!store.adrFolder) throw new CliError(`no ADR folder found (${store.adrFolderReason})`);
+        const n = parseAdrNumber(numberText);
+        const target = store.adrs.find((a) => a.record.number === n);
+        if (!target) throw new CliError(`no ADR ${n} in ${store.adrFolder}`);
+        if (target.record.status !== "proposed" && target.record.status !== decision) throw new CliError(`ADR ${n} is ${target.record.status}, not proposed: only a proposed ADR is ${decision}`);
+        const plan = decideAdrs({ folder: store.adrFolder, adrs: store.adrs, index: readTextIfExists(join(store.root, store.adrFolder, "README.md")), targets: [target.path], decision, date: io.today() });
+        for (const note of plan.notes) io.err(note);
+        writeFiles(io, store.root, plan.files.map((f) => ({ path: f.path, content: f.content ?? "" })));
+        for (const s of plan.superseded) io.err(`ADR ${s.number} is marked superseded by ADR ${s.by}`);
+        io.out(`${target.path}: ${decision}`);
+      });
+  }
 
   adr
     .command("index")
@@ -106,8 +125,12 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
     });
 }
 
-function sortRecords(records: AdrRecord[]): AdrRecord[] {
-  return [...records].sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || a.file.localeCompare(b.file));
+function writeFiles(io: CliIo, root: string, writes: { path: string; content: string }[]): void {
+  for (const w of writes) {
+    mkdirSync(dirname(join(root, w.path)), { recursive: true });
+    writeFileSync(join(root, w.path), w.content);
+    io.err(`wrote ${w.path}`);
+  }
 }
 
 export function parseAdrNumber(text: string): number {
