@@ -1,4 +1,5 @@
 import type { BatonConfig } from "../config/config-schema.js";
+import { pinnedSpecsFolder } from "../graph/default-steps.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
 import type { BatonCommand } from "./baton-command.js";
 
@@ -22,8 +23,10 @@ export function pushRequests(
 ): JobRequest[] {
   if (push.ref !== `refs/heads/${push.defaultBranch}` || /^0+$/.test(push.after)) return [];
   const prefix = `${config.folders.specs.replace(/\/+$/, "")}/`;
+  // Specs pinned at an ADR's acceptance already have their ADR.
+  const pinned = `${pinnedSpecsFolder(config)}/`;
   const paths = new Set<string>();
-  for (const c of push.commits) for (const p of [...(c.added ?? []), ...(c.modified ?? [])]) if (p.startsWith(prefix) && /\.md$/i.test(p) && !/\/readme\.md$/i.test(p)) paths.add(p);
+  for (const c of push.commits) for (const p of [...(c.added ?? []), ...(c.modified ?? [])]) if (p.startsWith(prefix) && !p.startsWith(pinned) && /\.md$/i.test(p) && !/\/readme\.md$/i.test(p)) paths.add(p);
   return [...paths].sort().map((path) => ({ kind: "architecture-review", target, spec: { kind: "file", path, commit: push.after }, cause: `push-${push.after.slice(0, 12)}` }));
 }
 

@@ -9,6 +9,7 @@ import { getDefaultBranchHead, getPullRequest, listPullRequestFiles, type PullRe
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
 import type { RunnerDeps } from "./run-job.js";
+import { pinIssueSpecs } from "./pin-spec.js";
 
 type DecisionRequest = Extract<JobRequest, { kind: "adr-decision" }>;
 
@@ -47,14 +48,16 @@ export async function runAdrDecision(req: DecisionRequest, deps: RunnerDeps): Pr
     decision: req.decision,
     date: deps.now().toISOString().slice(0, 10),
   });
-  const files = plan.files;
+  const today = deps.now().toISOString().slice(0, 10);
+  const pinned = req.decision === "accepted" ? await pinIssueSpecs(deps, req.target, trusted.config, snapshot, plan, today) : { files: [], lines: [] };
+  const files = [...plan.files, ...pinned.files];
   const intents: Intent[] = [];
   if (files.length > 0) {
     const decided = plan.decided.map((d) => (d.number === null ? d.path : `ADR ${d.number}`)).join(", ");
     const verb = req.decision === "accepted" ? "accept" : "reject";
     intents.push({ kind: "commit", branch: pr.headRef, baseSha: pr.headSha, message: `docs(adr): ${verb} ${decided}\n\nBaton-Decision: ${req.decision} by ${req.by} (${req.via === "approval" ? "approval" : `/baton ${verb}`})`, files });
   }
-  intents.push(decisionComment(req, pr, plan, []));
+  intents.push(decisionComment(req, pr, plan, pinned.lines));
   await createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log }).apply(adrLifecycleStep(trusted.steps, trusted.config), intents);
 }
 

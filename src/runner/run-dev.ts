@@ -9,7 +9,9 @@ import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
-import { commentOnlyStep, isStepEnabled } from "../graph/default-steps.js";
+import { commentOnlyStep, isStepEnabled, pinnedSpecsFolder } from "../graph/default-steps.js";
+import { pinnedIssueSpec } from "./pin-spec.js";
+import { specDriftMarkdown, withSpecDrift } from "./spec-drift-report.js";
 
 type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 
@@ -26,7 +28,11 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
     return;
   }
   const issue = await getIssue(deps.octokit, owner, repo, req.issueNumber);
-  const spec: SpecRef = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+  // The spec as accepted, when its ADR's acceptance pinned it; else the issue as it is now.
+  const pin = await pinnedIssueSpec(repoState.snapshot, repoState.config, issue);
+  const spec: SpecRef = pin
+    ? { kind: "issue", number: issue.number, title: pin.pinned.title, body: pin.pinned.body, updatedAt: pin.pinned.updatedAt, url: issue.htmlUrl, pinned: { path: pin.path, sha: pin.sha } }
+    : { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
   const linked = findLinkedAdrs(repoState.store, { spec });
   const adr = linked.find((a) => a.record.status === "accepted");
   if (!adr) {
@@ -59,6 +65,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
           store: repoState.store,
         });
         context.manifest.notes.push(...repoState.configNotes);
+        context.manifest.notes.push(pin ? `spec: issue #${issue.number} as accepted, pinned in ${pin.path}${pin.drift ? " (the issue was edited since: not followed)" : ""}` : `spec: issue #${issue.number} as it is now (no pinned copy under ${pinnedSpecsFolder(repoState.config)})`);
         const outcome = await runDevStep(
           {
             context,
@@ -71,7 +78,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
           },
           deps.model,
         );
-        return { outcome, manifest: context.manifest };
+        return { outcome: pin?.drift ? withSpecDrift(outcome, specDriftMarkdown(issue.number, pin.path, pin.drift)) : outcome, manifest: context.manifest };
       },
     },
     deps,

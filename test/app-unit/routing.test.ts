@@ -38,6 +38,8 @@ describe("event triggers", () => {
     const push = { ref: "refs/heads/main", after: "f".repeat(40), defaultBranch: "main", commits: [{ added: ["docs/specs/a.md", "src/x.ts"], modified: ["docs/specs/b.md"] }] };
     expect(pushRequests(target, config, push).map((r) => (r.kind === "architecture-review" && r.spec.kind === "file" ? r.spec.path : ""))).toEqual(["docs/specs/a.md", "docs/specs/b.md"]);
     expect(pushRequests(target, config, { ...push, ref: "refs/heads/feature" })).toEqual([]);
+    // A spec pinned when its ADR was accepted already has its ADR.
+    expect(pushRequests(target, config, { ...push, commits: [{ added: ["docs/specs/pinned/issue-12.md"] }] })).toEqual([]);
   });
 
   it("skips forks, drafts, the skip label and small changes", () => {

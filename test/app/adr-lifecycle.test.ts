@@ -59,7 +59,7 @@ describe("ADR lifecycle on GitHub", () => {
     expect(parseAdr("0002-add-a-user-search-endpoint.md", files[NEW_ADR]!)).toMatchObject({ status: "accepted", date: "2026-11-25", spec: "#12" });
     expect(files["docs/adr/README.md"]).toContain("| 0002 | [Search users with a bounded query endpoint](0002-add-a-user-search-endpoint.md) | accepted | 2026-11-25 |");
     const changed = Object.keys(files).filter((p) => files[p] !== github.filesAt(proposedAt)[p]);
-    expect(changed.sort()).toEqual(["docs/adr/README.md", NEW_ADR].sort());
+    expect(changed.sort()).toEqual(["docs/adr/README.md", NEW_ADR, "docs/specs/pinned/issue-12.md"].sort());
     // The PR says what happened, without pinging anyone.
     const said = github.commentsOn(pr.number).map((c) => c.body);
     expect(said).toEqual([expect.stringContaining("**Accepted** by `lead` (approving this pull request)")]);

@@ -23,7 +23,8 @@ export interface AdrText {
 export interface DecisionPlan {
   /** Files to write (only those whose content changes). */
   files: FileChange[];
-  decided: { path: string; number: number | null; title: string; status: AdrDecision }[];
+  /** `newly`: it was proposed until this decision (false when it was already decided so). */
+  decided: { path: string; number: number | null; title: string; status: AdrDecision; spec: string | null; newly: boolean }[];
   /** ADRs marked superseded, and by which. */
   superseded: { number: number; path: string; by: number }[];
   /** What was left as it was, and why. */
@@ -52,7 +53,7 @@ export function decideAdrs(input: { folder: string; adrs: readonly AdrText[]; in
       continue;
     }
     if (before.status === "proposed") texts.set(path, setAdrStatus({ path, text: texts.get(path) ?? "" }, input.decision, input.date).content);
-    plan.decided.push({ path, number: before.number, title: before.title, status: input.decision });
+    plan.decided.push({ path, number: before.number, title: before.title, status: input.decision, spec: before.spec, newly: before.status === "proposed" });
     if (input.decision !== "accepted" || before.number === null) continue;
     for (const n of before.supersedes) {
       const old = input.adrs.find((a) => a.path !== path && records.get(a.path)?.number === n);
