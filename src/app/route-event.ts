@@ -4,7 +4,7 @@ import { parseCheckRunExternalId } from "../runner/check-run-id.js";
 import { NEEDS_WRITE, parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
 import { readEdgeConfig } from "./edge-config.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
-import { reviewSubmittedRequest } from "./knowledge-requests.js";
+import { knowledgePushRequest, reviewSubmittedRequest } from "./knowledge-requests.js";
 import { hasWriteAccess } from "./write-access.js";
 
 /** A webhook event as both the app and the Action receive it. */
@@ -51,7 +51,9 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
 
   if (name === "push") {
     const config = await readEdgeConfig(event.octokit, owner, repository.name);
-    return pushRequests(target, config, { ref: payload.ref, after: payload.after, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main", commits: payload.commits ?? [] });
+    const push = { ref: payload.ref, before: payload.before ?? "", after: payload.after, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main", commits: payload.commits ?? [] };
+    const knowledge = knowledgePushRequest(target, push);
+    return [...pushRequests(target, config, push), ...(knowledge ? [knowledge] : [])];
   }
 
   if (name === "pull_request" && ["opened", "synchronize", "reopened", "ready_for_review"].includes(action ?? "")) {

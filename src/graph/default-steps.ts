@@ -91,13 +91,13 @@ export function isStepEnabled(config: BatonConfig, id: StepId): boolean {
 
 /**
  * Baton's own edits on an ADR pull request (the decision on a proposed ADR,
- * its number): the architecture review's declaration, narrowed to a commit
- * and a comment, writing only the ADR folder and the pinned specs
+ * its number): the architecture review's declaration, narrowed to a commit,
+ * the pull request's title and a comment, writing only the ADR folder and the pinned specs
  * (`<specs folder>/pinned/`). No model is called.
  */
 export function adrLifecycleStep(steps: Record<StepId, StepDeclaration>, config: BatonConfig): StepDeclaration {
   const arch = steps["architecture-review"];
-  return { ...arch, description: "Records the decision on a proposed ADR on its pull request.", inputs: [], outputs: ["commit", "comment"], writablePaths: [...arch.writablePaths, `${pinnedSpecsFolder(config)}/**`] };
+  return { ...arch, description: "Records the decision on a proposed ADR on its pull request.", inputs: [], outputs: ["commit", "pull-request", "comment"], writablePaths: [...arch.writablePaths, `${pinnedSpecsFolder(config)}/**`] };
 }
 
 /** Where the text of an issue spec is pinned when its ADR is accepted. */

@@ -84,6 +84,26 @@ export async function compareCommits(octokit: GitHubClient, owner: string, repo:
   return data.files ?? [];
 }
 
+/**
+ * How `head` stands against `base` ("ahead", "behind", "diverged", "identical")
+ * and the paths changed from their merge base to `head`; `paths` is null past
+ * GitHub's 300-file listing limit (then unknown).
+ */
+export async function comparePaths(octokit: GitHubClient, owner: string, repo: string, base: string, head: string): Promise<{ status: string; paths: string[] | null }> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 100 });
+  const files = data.files ?? [];
+  return { status: data.status, paths: files.length >= 300 ? null : files.map((f) => f.filename) };
+}
+
+/** Open pull requests from branches of this repository (forks are never written to), oldest first. */
+export async function listOpenPullRequests(octokit: GitHubClient, owner: string, repo: string, baseBranch: string) {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", base: baseBranch, per_page: 100 });
+  return pulls
+    .filter((p) => p.head.repo?.full_name === p.base.repo.full_name)
+    .map((p) => ({ number: p.number, title: p.title, body: p.body ?? "", headRef: p.head.ref, headSha: p.head.sha, htmlUrl: p.html_url }))
+    .sort((a, b) => a.number - b.number);
+}
+
 /** The body of Baton's own comment holding `marker`, if there is one. */
 export async function findCommentByMarker(octokit: GitHubClient, owner: string, repo: string, number: number, marker: string): Promise<string | null> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });

@@ -19,6 +19,8 @@ export type JobRequest =
   | { kind: "help"; target: RepoTarget; number: number; cause: string }
   /** A person with write access approved an ADR pull request, or commented `/baton accept` or `/baton reject` on it. */
   | { kind: "adr-decision"; target: RepoTarget; pullNumber: number; decision: "accepted" | "rejected"; by: string; via: "approval" | "command"; cause: string }
+  /** The default branch moved and the push touched knowledge (Markdown, the config): renumber ADR PRs, flag stale reviews. `paths`: null when unknown. */
+  | { kind: "default-branch-changed"; target: RepoTarget; before: string; after: string; paths: string[] | null; cause: string }
   /** A short answer on an issue or PR (a refusal, a missing prerequisite), found again by its marker. */
   | { kind: "reply"; target: RepoTarget; number: number; body: string; marker: string; cause: string };
 
@@ -34,6 +36,8 @@ function subject(req: JobRequest): string {
       return `#${req.pullNumber}@${req.headSha}`;
     case "adr-decision":
       return `#${req.pullNumber}`;
+    case "default-branch-changed":
+      return `:default-branch@${req.after}`;
     default:
       return `#${req.number}`;
   }

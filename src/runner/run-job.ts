@@ -12,6 +12,7 @@ import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
 import { runAdrDecision } from "./run-adr-decision.js";
 import { runArchitecture } from "./run-architecture.js";
+import { runDefaultBranchChanged } from "./run-default-branch-changed.js";
 import { runDev } from "./run-dev.js";
 import { runRemember } from "./run-remember.js";
 import { reviewTrigger, runReview } from "./run-review.js";
@@ -47,6 +48,8 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return reply(deps, req.target, req.number, req.marker, req.body);
     case "adr-decision":
       return runAdrDecision(req, deps);
+    case "default-branch-changed":
+      return runDefaultBranchChanged(req, deps);
   }
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseBatonCommand } from "../../src/app/baton-command.js";
+import { NEEDS_WRITE, parseBatonCommand } from "../../src/app/baton-command.js";
+import { knowledgePushRequest, reviewSubmittedRequest } from "../../src/app/knowledge-requests.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "../../src/app/event-requests.js";
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { jobId, jobKey } from "../../src/runner/job-request.js";
@@ -24,6 +25,36 @@ describe("comment commands", () => {
     const where = { number: 5, isPullRequest: true, headSha: "h".repeat(40), commentUrl: "u", author: "ada" };
     expect(commandRequest(target, { name: "review" }, where, "comment-1")).toMatchObject({ kind: "review", pullNumber: 5, force: true });
     expect(commandRequest(target, { name: "dev" }, where, "comment-1")).toMatchObject({ kind: "reply", body: expect.stringContaining("works on issues") });
+  });
+});
+
+describe("knowledge triggers", () => {
+  const push = { ref: "refs/heads/main", before: "a".repeat(40), after: "f".repeat(40), defaultBranch: "main", commits: [{ added: ["docs/adr/0002-x.md"], modified: ["src/a.ts"], removed: [".github/baton.yml"] }] };
+
+  it("a push to the default branch touching Markdown or the config asks for one job, with the paths that matter", () => {
+    expect(knowledgePushRequest(target, push)).toEqual({ kind: "default-branch-changed", target, before: push.before, after: push.after, paths: [".github/baton.yml", "docs/adr/0002-x.md"], cause: "push-ffffffffffff" });
+    expect(knowledgePushRequest(target, { ...push, commits: [{ modified: ["src/a.ts"] }] })).toBeNull();
+    expect(knowledgePushRequest(target, { ...push, ref: "refs/heads/feature" })).toBeNull();
+    // A branch created from nothing, or a push too big to list: the paths are unknown, not empty.
+    expect(knowledgePushRequest(target, { ...push, before: "0".repeat(40) })).toBeNull();
+    expect(knowledgePushRequest(target, { ...push, commits: Array.from({ length: 20 }, () => ({ modified: ["src/a.ts"] })) })).toMatchObject({ paths: null });
+  });
+
+  it("an approval by a person of a same-repository open pull request accepts; anything else asks for nothing", () => {
+    const review = { pullNumber: 9, state: "approved", reviewer: "lead", reviewerType: "User", reviewId: 77, pullOpen: true, headRepo: "octo/shop", baseRepo: "octo/shop" };
+    expect(reviewSubmittedRequest(target, review)).toEqual({ kind: "adr-decision", target, pullNumber: 9, decision: "accepted", by: "lead", via: "approval", cause: "review-77" });
+    expect(reviewSubmittedRequest(target, { ...review, state: "commented" })).toBeNull();
+    expect(reviewSubmittedRequest(target, { ...review, reviewerType: "Bot" })).toBeNull();
+    expect(reviewSubmittedRequest(target, { ...review, headRepo: "evil/shop" })).toBeNull();
+    expect(reviewSubmittedRequest(target, { ...review, pullOpen: false })).toBeNull();
+  });
+
+  it("/baton accept and /baton reject are decisions on a pull request, and need write access", () => {
+    expect(parseBatonCommand("/baton accept")).toEqual({ name: "accept" });
+    expect(NEEDS_WRITE.has("accept") && NEEDS_WRITE.has("reject")).toBe(true);
+    const where = { number: 5, isPullRequest: true, commentUrl: "u", author: "ada" };
+    expect(commandRequest(target, { name: "reject" }, where, "comment-1")).toEqual({ kind: "adr-decision", target, pullNumber: 5, decision: "rejected", by: "ada", via: "command", cause: "comment-1" });
+    expect(commandRequest(target, { name: "accept" }, { ...where, isPullRequest: false }, "comment-1")).toMatchObject({ kind: "reply", body: expect.stringContaining("works on the pull request") });
   });
 });
 
