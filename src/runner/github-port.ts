@@ -70,6 +70,22 @@ export async function getDefaultBranchHead(octokit: GitHubClient, owner: string,
   return { branch: r.default_branch, sha: ref.object.sha, htmlUrl: r.html_url };
 }
 
+/**
+ * Where a review reads its trusted context: the base branch as it is now.
+ * A pull request's `base.sha` is the base branch's tip when it was opened,
+ * not now, so ADRs and pitfalls changed since would be missed (and a re-run
+ * after "context changed" would read the old text again).
+ */
+export async function currentBaseCommit(octokit: GitHubClient, owner: string, repo: string, pr: { baseRef: string; baseSha: string }): Promise<string> {
+  try {
+    const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${pr.baseRef}` });
+    return data.object.sha;
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return pr.baseSha;
+    throw err;
+  }
+}
+
 /** Every file of a PR (paginated: GitHub lists at most 3,000). */
 export async function listPullRequestFiles(octokit: GitHubClient, owner: string, repo: string, number: number) {
   return octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 });

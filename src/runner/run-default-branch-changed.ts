@@ -1,6 +1,7 @@
 import type { JobRequest } from "./job-request.js";
 import { getDefaultBranchHead } from "./github-port.js";
 import { openRepository } from "./open-repository.js";
+import { flagStaleReviews } from "./flag-stale-reviews.js";
 import { keepAdrPullRequestsNumbered } from "./renumber-adr-pull-requests.js";
 import type { RunnerDeps } from "./run-job.js";
 
@@ -8,7 +9,8 @@ type ChangedRequest = Extract<JobRequest, { kind: "default-branch-changed" }>;
 
 /**
  * The default branch moved and the knowledge may have changed with it: open
- * ADR pull requests keep distinct numbers. Everything is read at the pushed
+ * ADR pull requests keep distinct numbers, and pull requests reviewed with
+ * context that has changed since are told. Everything is read at the pushed
  * commit; a later push has its own job, so a job that finds the branch
  * moved on leaves the work to it.
  */
@@ -24,4 +26,5 @@ export async function runDefaultBranchChanged(req: ChangedRequest, deps: RunnerD
   if (folder && (req.paths === null || req.paths.some((p) => p.startsWith(`${folder}/`)))) {
     await keepAdrPullRequestsNumbered(deps, req.target, state, main);
   }
+  await flagStaleReviews(deps, req.target, state, main, req.paths);
 }

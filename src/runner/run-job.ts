@@ -7,7 +7,7 @@ import type { ModelClient } from "../model/model-client.js";
 import { fromGitHubFiles } from "../steps/review/diff-files.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
-import { getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
+import { currentBaseCommit, getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
 import { runAdrDecision } from "./run-adr-decision.js";
@@ -66,7 +66,7 @@ async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: 
   if (req.step === "review") {
     // The same trigger as the review itself: the PR's diff, its linked ADRs and its spec.
     const pr = await getPullRequest(deps.octokit, owner, repo, req.number);
-    repoState = await openRepository(deps.octokit, req.target, pr.baseSha);
+    repoState = await openRepository(deps.octokit, req.target, await currentBaseCommit(deps.octokit, owner, repo, pr));
     const files = fromGitHubFiles((await listPullRequestFiles(deps.octokit, owner, repo, req.number)) as Parameters<typeof fromGitHubFiles>[0]);
     trigger = await reviewTrigger(deps, req.target, repoState.store, { body: pr.body, base: pr.baseSha, head: pr.headSha, files });
   } else {

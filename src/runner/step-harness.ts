@@ -1,5 +1,6 @@
 import type { Manifest } from "../graph/manifest.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
+import { contextMarker } from "../graph/context-identities.js";
 import type { StepDeclaration } from "../graph/step-declaration.js";
 import { estimateCostUsd } from "../model/model-pricing.js";
 import { isTransientError } from "../model/model-errors.js";
@@ -183,5 +184,7 @@ export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, result
     `**Usage:** model \`${outcome.model}\`, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
     "",
     manifestToMarkdown(manifest),
+    // Every file the context was read from, for staleness checks (the table above shows at most 40 rows).
+    contextMarker(manifest),
   ].join("\n");
 }

@@ -198,6 +198,8 @@ describe("runAction (the GitHub Action)", () => {
     configContent();
     // The runner: the PR as it is now, then the trusted context at its base.
     github("GET", `${R}/pulls/${number}`, 200, () => payload.pull_request);
+    // The base branch as it is now (the PR's base.sha is its tip when the PR was opened).
+    github("GET", `${R}/git/ref/heads/main`, 200, () => ({ ref: "refs/heads/main", node_id: "MDM6UmVm", url: `${API}${R}/git/refs/heads/main`, object: { type: "commit", sha: BASE_SHA, url: `${API}${R}/git/commits/${BASE_SHA}` } }));
     github("GET", `${R}/git/trees/${BASE_SHA}`, 200, () => ({
       sha: "9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901",
       url: `${API}${R}/git/trees/9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901`,
@@ -270,6 +272,8 @@ describe("runAction (the GitHub Action)", () => {
       author_association: "NONE",
     }));
     github("PATCH", `${R}/check-runs/${CHECK_RUN_ID}`, 200, (body: Json) => checkRun("completed", body.conclusion, body.output));
+    // No "context changed" flag on this commit to settle.
+    github("GET", `${R}/commits/${HEAD_SHA}/check-runs`, 200, () => ({ total_count: 0, check_runs: [] }));
 
     const code = await runAction({ env: env("pull_request", payload), sleep: async () => {}, log });
 
@@ -290,6 +294,7 @@ describe("runAction (the GitHub Action)", () => {
     expect(seen.map((s) => `${s.method} ${s.path.split("?")[0]}`)).toEqual([
       `GET ${R}/contents/.github/baton.yml`,
       `GET ${R}/pulls/${number}`,
+      `GET ${R}/git/ref/heads/main`,
       `GET ${R}/git/trees/${BASE_SHA}`,
       `GET ${R}/commits/${HEAD_SHA}/check-runs`,
       `POST ${R}/check-runs`,
@@ -301,6 +306,7 @@ describe("runAction (the GitHub Action)", () => {
       `GET ${R}/issues/${number}/comments`,
       `POST ${R}/issues/${number}/comments`,
       `PATCH ${R}/check-runs/${CHECK_RUN_ID}`,
+      `GET ${R}/commits/${HEAD_SHA}/check-runs`,
     ]);
 
     // ONE review, on the head commit, with the finding inline on its diff line.
