@@ -1,6 +1,7 @@
 import type { BatonConfig } from "../config/config-schema.js";
 import { pinnedSpecsFolder } from "../graph/default-steps.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
+import { inlineCode } from "../util/posted-text.js";
 import type { BatonCommand } from "./baton-command.js";
 
 /**
@@ -78,6 +79,6 @@ export function commandRequest(
       if (!where.isPullRequest) return reply(`\`/baton ${command.name}\` works on the pull request that proposes the ADR.`);
       return { kind: "adr-decision", target, pullNumber: where.number, decision: command.name === "accept" ? "accepted" : "rejected", by: where.author, via: "command", cause };
     case "unknown":
-      return reply(`Baton does not know \`/baton ${command.word.replace(/`/g, "")}\`. Comment \`/baton help\` for the list of commands.`);
+      return reply(`Baton does not know ${inlineCode(`/baton ${command.word}`)}. Comment \`/baton help\` for the list of commands.`);
   }
 }

@@ -8,6 +8,7 @@ import { isTransientError } from "../model/model-errors.js";
 import { jobId, jobKey, type JobRequest } from "../runner/job-request.js";
 import { reportJobFailure, runJob, type RunnerDeps } from "../runner/run-job.js";
 import type { GitHubClient } from "../runner/github-port.js";
+import { appIdentity } from "./app-identity.js";
 import { routeEvent } from "./route-event.js";
 
 export interface BatonAppOptions {
@@ -28,9 +29,16 @@ export interface BatonAppOptions {
 export function createBatonApp(options: BatonAppOptions = {}): ApplicationFunction {
   return async (app: Probot) => {
     const model = options.model ?? createAnthropicModelClient();
-    const deps = (octokit: RunnerDeps["octokit"]): RunnerDeps => ({ octokit, model, log: app.log, now: options.now ?? (() => new Date()) });
-    const handler = async (req: JobRequest) => runJob(req, deps((await app.auth(req.target.installationId)) as unknown as RunnerDeps["octokit"]));
-    const onFailure = async (req: JobRequest, err: unknown) => reportJobFailure(req, err, deps((await app.auth(req.target.installationId)) as unknown as RunnerDeps["octokit"]));
+    const identity = appIdentity(app);
+    const deps = async (installationId: number): Promise<RunnerDeps> => ({
+      octokit: (await app.auth(installationId)) as unknown as RunnerDeps["octokit"],
+      bot: await identity(),
+      model,
+      log: app.log,
+      now: options.now ?? (() => new Date()),
+    });
+    const handler = async (req: JobRequest) => runJob(req, await deps(req.target.installationId));
+    const onFailure = async (req: JobRequest, err: unknown) => reportJobFailure(req, err, await deps(req.target.installationId));
     const queue = options.queue
       ? await options.queue(handler, onFailure)
       : await createQueueFromEnv(process.env, {

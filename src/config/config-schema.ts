@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CONFIG_GLOB_MAX_LENGTH, configGlobProblem } from "../policy/glob-limits.js";
+import { DEFAULT_PROTECTED_PATHS } from "../policy/protected-paths.js";
 
 /**
  * The one schema for `.github/baton.yml`. Everything Baton reads from a
@@ -29,7 +31,16 @@ export type InputSelector = (typeof INPUT_SELECTORS)[number];
 export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
-const glob = z.string().min(1, "a glob cannot be empty");
+// Globs are matched on the main thread against paths a committer chooses: shapes that backtrack badly are refused here.
+const glob = z
+  .string()
+  .min(1, "a glob cannot be empty")
+  .max(CONFIG_GLOB_MAX_LENGTH)
+  .superRefine((value, ctx) => {
+    // Over the length limit: .max() above says so already.
+    const problem = value.length <= CONFIG_GLOB_MAX_LENGTH ? configGlobProblem(value) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `the glob ${problem.message}`, params: { fix: problem.fix } });
+  });
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
 
 const stepOverride = z
@@ -95,6 +106,16 @@ export const batonConfigSchema = z
         maxInlineComments: z.number().int().min(0).max(100).default(20).describe("At most this many inline comments per review."),
         ignore: z.array(glob).default([]).describe("Paths never sent to the model (still listed in the manifest)."),
         failOn: z.enum(["none", "low", "medium", "high", "critical"]).default("none").describe("Conclusion of the check run: failure when a finding at or above this severity is found."),
+        minConfidence: z.number().min(0).max(1).default(0.5).describe("Findings the model is less confident of than this (0–1) are dropped; the summary says how many."),
+        wholeFileLines: z.number().int().min(0).max(5000).default(200).describe("A changed file of at most this many lines is sent whole, so the model sees all of it (0: never)."),
+        enclosingBlockLines: z
+          .number()
+          .int()
+          .min(0)
+          .max(5000)
+          .default(300)
+          .describe("Each hunk is extended to its enclosing function or class when that block has at most this many lines (0: GitHub's 3 lines of context only)."),
+        verify: z.boolean().default(true).describe("Re-check each high or critical finding against the code in a second model call before posting it."),
       })
       .strict()
       .prefault({}),
@@ -103,7 +124,11 @@ export const batonConfigSchema = z
         maxTurns: z.number().int().min(1).max(200).default(30).describe("Model turns the dev step may take."),
         maxFiles: z.number().int().min(1).max(500).default(40).describe("Files the dev step may change."),
         allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
-        denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
+        denyPaths: z.array(glob).default([]).describe("More globs the dev step may never write, added to protectedPaths (wins over allowPaths)."),
+        protectedPaths: z
+          .array(glob)
+          .default([...DEFAULT_PROTECTED_PATHS])
+          .describe("Files that CI, git or developer tools run or obey, which the dev step may not write (default: .github/**, CI configs, .gitmodules, .gitattributes, hooks…). Setting it replaces the list: use it to narrow; use denyPaths to add."),
       })
       .strict()
       .prefault({}),

@@ -1,14 +1,17 @@
+import { headerMarkers } from "../writer/outgoing-text.js";
 import type { Manifest } from "./manifest.js";
 
 /**
- * The files a step's context was read from, as its manifest records them
+ * The knowledge files a step's context was read from (spec, ADRs,
+ * guidance, pitfalls, the config), as its manifest records them
  * (`path@blob`), in a form that survives in a check run: the manifest table
- * shows at most 40 rows, so the check run also carries every file identity
- * in one hidden line,
+ * shows at most 40 rows, so the check run also carries them in one hidden
+ * marker in its header (where Baton's markers live, see
+ * writer/outgoing-text.ts),
  *
  *     <!-- baton:context commit=<sha> docs%2Fadr%2F0001-x.md@<blob> … -->
  *
- * each entry URI-encoded (no space, no `>`, so no path can end the comment).
+ * each entry URI-encoded (no space, no `<` or `>`, so no path can end it).
  * Staleness reads this back: the repository is the database, and the
  * manifest already written is the record of what a review used.
  */
@@ -25,7 +28,10 @@ export interface UsedContext {
 }
 
 /** Past this many files the line is cut (a dev step's source files); reviews use far fewer. */
-export const MAX_MARKED_FILES = 400;
+export const MAX_MARKED_FILES = 200;
+
+/** Inputs that are not knowledge: the code and the diff change with every push and say nothing about staleness. */
+const NOT_KNOWLEDGE = new Set(["source:modules", "diff", "tree-outline"]);
 
 const MARKER = /<!-- baton:context commit=([0-9a-f]{40,64})((?: [^\s>]+)*) -->/;
 const FILE_IDENTITY = /^(.+)@([0-9a-f]{40}|[0-9a-f]{64})(?:#.*)?$/;
@@ -41,7 +47,7 @@ export function contextMarker(manifest: Manifest): string {
   const seen = new Set<string>();
   const entries: string[] = [];
   for (const input of manifest.inputs) {
-    const f = fileIdentity(input.identity);
+    const f = NOT_KNOWLEDGE.has(input.selector) ? null : fileIdentity(input.identity);
     const key = f ? `${encodeURIComponent(f.path)}@${f.sha}` : null;
     if (key && !seen.has(key) && entries.length < MAX_MARKED_FILES) {
       seen.add(key);
@@ -57,7 +63,8 @@ export function contextMarker(manifest: Manifest): string {
  * the manifest table. Never throws.
  */
 export function readUsedContext(summary: string): UsedContext {
-  const m = MARKER.exec(summary);
+  // Only a marker in the header counts: one anywhere else was quoted, not written by Baton.
+  const m = headerMarkers(summary).map((h) => MARKER.exec(h)).find((x) => x !== null);
   if (m) {
     const files: FileIdentity[] = [];
     for (const entry of (m[2] ?? "").trim().split(" ").filter(Boolean)) {

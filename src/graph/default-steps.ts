@@ -1,4 +1,6 @@
 import { defaultConfig, type BatonConfig, type StepId } from "../config/config-schema.js";
+import { escapeGlob } from "../policy/glob-limits.js";
+import { devAlwaysDenied } from "../policy/path-policy.js";
 import type { StepDeclaration } from "./step-declaration.js";
 
 /**
@@ -39,16 +41,16 @@ const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPat
 };
 
 /** Where each step may write files, before configuration. */
-function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writable: string[]; denied: string[] } {
+function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writable: string[]; denied: string[]; alwaysDenied?: string[] } {
   switch (id) {
     case "architecture-review":
       // An architecture review writes only ADRs (and the index) under the ADR folder.
-      return { writable: [`${adrFolder}/**`], denied: [] };
+      return { writable: [`${escapeGlob(adrFolder)}/**`], denied: [] };
     case "dev":
       // Decisions and Baton's own rules are changed by people (or the architecture step), never by dev.
-      return { writable: config.dev.allowPaths, denied: [...new Set([...config.dev.denyPaths, `${adrFolder}/**`, ".github/baton.yml", ".github/baton.yaml"])] };
+      return { writable: config.dev.allowPaths, denied: [...new Set([...config.dev.protectedPaths, ...config.dev.denyPaths])], alwaysDenied: devAlwaysDenied(adrFolder) };
     case "learning":
-      return { writable: [`${config.folders.pitfalls}/**`], denied: [] };
+      return { writable: [`${escapeGlob(config.folders.pitfalls)}/**`], denied: [] };
     case "review":
       return { writable: [], denied: ["**"] };
   }
@@ -60,7 +62,7 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
   for (const id of Object.keys(BASE) as StepId[]) {
     const base = BASE[id];
     const override = config.steps[id] ?? {};
-    const { writable, denied } = writableFor(id, config, adrFolder);
+    const { writable, denied, alwaysDenied } = writableFor(id, config, adrFolder);
     out[id] = {
       id,
       version: base.version,
@@ -71,6 +73,7 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
       model: override.model ?? config.models[id] ?? config.models.default,
       writablePaths: writable,
       deniedPaths: denied,
+      ...(alwaysDenied ? { alwaysDeniedPaths: alwaysDenied } : {}),
     };
   }
   return out;

@@ -10,6 +10,7 @@ import { createLocalGitSnapshot, diffBetween, mergeBase, resolveCommit } from ".
 import { runGit } from "../snapshot/git-process.js";
 import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
+import { readHeadFiles } from "../steps/review/extend-hunks.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
 import type { BatonConfig } from "../config/config-schema.js";
@@ -57,6 +58,12 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     trusted = await mergeBase(opts.cwd, base, head);
     const files = parseUnifiedDiff(await diffBetween(opts.cwd, trusted, head));
     trigger.diff = { base: trusted, head, files };
+    const headSnapshot = await createLocalGitSnapshot({ cwd: opts.cwd, commit: head });
+    try {
+      trigger.diff.headFiles = await readHeadFiles(headSnapshot, files);
+    } finally {
+      headSnapshot.close();
+    }
     trigger.changedPaths = files.map((f) => f.path);
     // Like a PR body on GitHub: the commits under review name their ADR (`Baton-ADR:` trailers, "ADR 12").
     if (!opts.adrs?.length) trigger.linkedAdrs = adrLinksFromText(await runGit(opts.cwd, ["log", "--format=%B", `${trusted}..${head}`]));

@@ -4,6 +4,7 @@ import { createGitHubSnapshot } from "../snapshot/github-snapshot.js";
 import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { escapeMarkdownInline, inlineCode } from "../util/posted-text.js";
+import { ownedBy } from "../writer/bot-identity.js";
 import { createCheckRunReporter } from "../writer/github-check-runs.js";
 import { contextChangedExternalId } from "./check-run-id.js";
 import { findCommentByMarker, listOpenPullRequests } from "./github-port.js";
@@ -36,11 +37,11 @@ export async function flagStaleReviews(deps: RunnerDeps, target: RepoTarget, rep
   const matters = (path: string) => CONFIG_PATHS.includes(path) || areas.some((a) => path.startsWith(a));
   if (pushed !== null && !pushed.some(matters)) return;
   const now = new Map((await repo.snapshot.listFiles()).map((f) => [f.path, f.sha]));
-  const checks = createCheckRunReporter({ octokit: deps.octokit, owner, repo: name });
+  const checks = createCheckRunReporter({ octokit: deps.octokit, owner, repo: name, bot: deps.bot });
   const configAt = new Map<string, string | null>();
 
   for (const pull of (await listOpenPullRequests(deps.octokit, owner, name, main.branch)).slice(0, MAX_PULLS_PER_PUSH)) {
-    const state = parseReviewState((await findCommentByMarker(deps.octokit, owner, name, pull.number, SUMMARY_MARKER)) ?? "");
+    const state = parseReviewState((await findCommentByMarker(deps.octokit, owner, name, pull.number, SUMMARY_MARKER, deps.bot)) ?? "");
     const used = state ? await reviewedContext(deps, target, state.lastReviewedSha) : null;
     const changed = used ? changedInputs(used.files, now, matters) : [];
     // The config was read at the review's commit without a row of its own: compare its blob there.
@@ -70,7 +71,7 @@ export async function flagStaleReviews(deps: RunnerDeps, target: RepoTarget, rep
 
 /** After a review: a "context changed" run on the same commit is settled, since the review just read the current context. */
 export async function settleContextChanged(deps: RunnerDeps, target: RepoTarget, pullNumber: number, headSha: string): Promise<void> {
-  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot });
   const existing = await checks.findRun(headSha, CONTEXT_CHANGED, contextChangedExternalId(pullNumber, headSha));
   if (existing?.conclusion === "neutral") await checks.complete(existing.id, { conclusion: "success", title: "Reviewed again with the current context", summary: "The review that followed read the context as it is now: see the Baton: review check run." });
 }
@@ -78,7 +79,8 @@ export async function settleContextChanged(deps: RunnerDeps, target: RepoTarget,
 /** The files the review at `sha` used, from its check run (the newest one, a re-run included). */
 async function reviewedContext(deps: RunnerDeps, target: RepoTarget, sha: string) {
   const { data } = await deps.octokit.rest.checks.listForRef({ owner: target.owner, repo: target.repo, ref: sha, check_name: REVIEW_RUN, filter: "all", per_page: 100 });
-  const runs = data.check_runs.filter((r) => r.app && r.status === "completed" && r.output?.summary).sort((a, b) => b.id - a.id);
+  // Only Baton's own runs: another app could name a check run "Baton: review".
+  const runs = data.check_runs.filter((r) => ownedBy(deps.bot, r) && r.status === "completed" && r.output?.summary).sort((a, b) => b.id - a.id);
   return runs[0] ? readUsedContext(runs[0].output.summary ?? "") : null;
 }
 

@@ -47,7 +47,7 @@ export async function keepAdrPullRequestsNumbered(deps: RunnerDeps, target: Repo
     held.set(pull.number, added.map((f) => numberFromFileName(f.filename)!));
   }
 
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
   const indexPath = `${folder}/README.md`;
   for (const { pull, files } of adrPulls) {
     const reserved = [...held].filter(([n]) => n !== pull.number).flatMap(([, numbers]) => numbers);

@@ -58,7 +58,7 @@ export async function runAdrDecision(req: DecisionRequest, deps: RunnerDeps): Pr
     intents.push({ kind: "commit", branch: pr.headRef, baseSha: pr.headSha, message: `docs(adr): ${verb} ${decided}\n\nBaton-Decision: ${req.decision} by ${req.by} (${req.via === "approval" ? "approval" : `/baton ${verb}`})`, files });
   }
   intents.push(decisionComment(req, pr, plan, pinned.lines));
-  await createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log }).apply(adrLifecycleStep(trusted.steps, trusted.config), intents);
+  await createGitHubWriter({ octokit: deps.octokit, owner, repo, bot: deps.bot, log: deps.log }).apply(adrLifecycleStep(trusted.steps, trusted.config), intents);
 }
 
 /** The ADRs as the pull request's head has them, read with the default branch's rules. */
@@ -88,6 +88,6 @@ function decisionComment(req: DecisionRequest, pr: PullRequestState, plan: Decis
 }
 
 async function reply(deps: RunnerDeps, req: DecisionRequest, body: string): Promise<void> {
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: req.target.owner, repo: req.target.repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: req.target.owner, repo: req.target.repo, bot: deps.bot, log: deps.log });
   await writer.apply(commentOnlyStep("architecture-review"), [{ kind: "comment", issueNumber: req.pullNumber, marker: hiddenMarker("reply", req.cause), mode: "once", body }]);
 }

@@ -4,6 +4,7 @@ import type { SpecRef } from "../graph/step-trigger.js";
 import { runDevStep } from "../steps/dev/dev-step.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
+import { inlineCode } from "../util/posted-text.js";
 import { checkRunExternalId } from "./check-run-id.js";
 import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
@@ -38,9 +39,9 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
   if (!adr) {
     const proposed = linked.find((a) => a.record.status === "proposed");
     const why = proposed
-      ? `ADR \`${proposed.path}\` answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
-      : `No ADR on \`${head.branch}\` answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue \`${repoState.config.triggers.architectureLabel}\` or comment \`/baton architect\` to propose one.`;
-    const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log });
+      ? `ADR ${inlineCode(proposed.path)} answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
+      : `No ADR on ${inlineCode(head.branch)} answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue ${inlineCode(repoState.config.triggers.architectureLabel)} or comment \`/baton architect\` to propose one.`;
+    const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, bot: deps.bot, log: deps.log });
     await writer.apply(commentOnlyStep("dev"), [
       { kind: "comment", issueNumber: issue.number, marker: hiddenMarker("dev-blocked", `issue-${issue.number}`), mode: "upsert", body: `Baton cannot start the dev step yet. ${why}` },
     ]);

@@ -7,6 +7,7 @@ import type { ModelClient } from "../model/model-client.js";
 import { fromGitHubFiles } from "../steps/review/diff-files.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
+import type { BotIdentity } from "../writer/bot-identity.js";
 import { currentBaseCommit, getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
@@ -21,6 +22,8 @@ import { checkRunExternalId } from "./check-run-id.js";
 
 export interface RunnerDeps {
   octokit: GitHubClient;
+  /** Baton's own account on GitHub: hidden state is read only from what it wrote. */
+  bot: BotIdentity;
   model: ModelClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void; error(obj: Record<string, unknown>, msg: string): void };
   now: () => Date;
@@ -54,7 +57,7 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
 }
 
 async function reply(deps: RunnerDeps, target: JobRequest["target"], number: number, marker: string, body: string): Promise<void> {
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
   await writer.apply(REPLY_STEP, [{ kind: "comment", issueNumber: number, marker, body, mode: "once" }]);
 }
 
@@ -83,7 +86,7 @@ async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: 
 export async function reportJobFailure(req: JobRequest, err: unknown, deps: RunnerDeps): Promise<void> {
   deps.log.error({ kind: req.kind, err: err instanceof Error ? err.message : String(err) }, "baton job failed");
   if (req.kind === "architecture-review" || req.kind === "dev" || req.kind === "review") {
-    await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit);
+    await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit, deps.bot);
     return;
   }
   if (req.kind === "remember" || req.kind === "context") {

@@ -15,9 +15,13 @@ import { ConfigProblem, openRepository, type OpenRepository } from "./open-repos
 import { commentOnlyStep } from "../graph/default-steps.js";
 import type { StepId } from "../config/config-schema.js";
 import { hiddenMarker } from "../writer/intents.js";
+import type { BotIdentity } from "../writer/bot-identity.js";
+import { headerMarkers } from "../writer/outgoing-text.js";
+import { codeBlock, inlineCode } from "../util/posted-text.js";
 
 export interface HarnessDeps {
   octokit: GitHubClient;
+  bot: BotIdentity;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
 }
 
@@ -35,7 +39,7 @@ export interface StepRunPlan {
 }
 
 /** Check runs still open per job, so a final failure reported by the queue can close them. */
-const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"] }>();
+const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"]; bot: BotIdentity }>();
 
 /**
  * The stages every step run goes through, in order: open the check run,
@@ -43,23 +47,24 @@ const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: 
  * the follow-ups, close the check run with the manifest, usage and cost.
  */
 export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan, deps: HarnessDeps): Promise<WriteResult[]> {
-  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot });
   const name = `Baton: ${plan.step.id}`;
   const existing = await checks.findRun(plan.headSha, name, plan.externalId);
   // The check run remembers which event it finished for, so a webhook redelivered after a restart
   // (when the queue's memory is gone) does not pay for the model a second time.
-  if (existing?.status === "completed" && existing.summary.includes(jobMarker(plan.cause))) {
+  if (existing?.status === "completed" && headerMarkers(existing.summary).includes(jobMarker(plan.cause))) {
     deps.log.info({ step: plan.step.id, cause: plan.cause }, "already done for this event: skipped");
     return [];
   }
   const checkRunId = existing?.id ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
-  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log });
+  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, bot: deps.bot });
   await checks.inProgress(checkRunId);
   try {
     const { outcome, manifest } = await plan.build();
     const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
-    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results)}` });
+    // The knowledge files the context was read from, in the header too: what staleness checks read (the table shows 40 rows).
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${contextMarker(manifest)}\n${checkRunSummary(outcome, manifest, results)}` });
     openCheckRuns.delete(plan.externalId);
     return results;
   } catch (err) {
@@ -67,7 +72,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     if (isTransientError(err) || defaultIsTransient(err)) throw err;
     openCheckRuns.delete(plan.externalId);
     await checks.complete(checkRunId, { conclusion: "failure", title: `${plan.step.id} failed`, summary: failureSummary(err) });
-    await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps.octokit, deps.log);
+    await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps);
     throw err;
   }
 }
@@ -88,14 +93,14 @@ export async function openRepositoryForStep(
     return await openRepository(deps.octokit, target, commit);
   } catch (err) {
     if (!(err instanceof ConfigProblem)) throw err;
-    const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+    const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot });
     const name = `Baton: ${plan.stepId}`;
     const id = (await checks.findExisting(plan.headSha, name, plan.externalId)) ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
     await checks.complete(id, { conclusion: "failure", title: ".github/baton.yml is not valid", summary: err.message });
     if (plan.issueNumber !== undefined) {
       // The config is broken, so the step's own declaration is unknown: the default one, allowed to comment only.
       const step = commentOnlyStep(plan.stepId);
-      const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+      const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
       await writer.apply(step, [{ kind: "comment", issueNumber: plan.issueNumber, marker: hiddenMarker("config-problem", `issue-${plan.issueNumber}`), mode: "upsert", body: err.message }]);
     }
     throw err;
@@ -103,13 +108,13 @@ export async function openRepositoryForStep(
 }
 
 /** Called by the queue after the last retry: closes the check run the job left open. */
-export async function closeCheckRunAfterFailure(externalId: string, err: unknown, octokit: GitHubClient): Promise<void> {
+export async function closeCheckRunAfterFailure(externalId: string, err: unknown, octokit: GitHubClient, bot: BotIdentity): Promise<void> {
   const open = openCheckRuns.get(externalId);
   if (!open) return;
   openCheckRuns.delete(externalId);
-  const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo });
+  const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo, bot });
   await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
-  await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, octokit, open.log);
+  await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, { octokit, log: open.log, bot });
 }
 
 /**
@@ -117,10 +122,11 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
  * head, which nobody watching the issue sees: say it on the issue too, once
  * per step and issue (updated in place).
  */
-async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber: number | undefined, err: unknown, octokit: GitHubClient, log: HarnessDeps["log"]): Promise<void> {
+async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber: number | undefined, err: unknown, deps: HarnessDeps): Promise<void> {
   if (issueNumber === undefined) return;
+  const { log } = deps;
   const step = commentOnlyStep(stepId);
-  const writer = createGitHubWriter({ octokit, owner: target.owner, repo: target.repo, log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log });
   await writer
     .apply(step, [{ kind: "comment", issueNumber, marker: hiddenMarker("step-failed", `${stepId}-issue-${issueNumber}`), mode: "upsert", body: `The **${stepId}** step failed.\n\n${failureSummary(err)}` }])
     .catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not report the failure on the issue"));
@@ -128,7 +134,7 @@ async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber
 
 /** Writes a step's intents, then the follow-ups that need what was written (the comment linking the PR). */
 export async function writeOutcome(target: RepoTarget, step: StepDeclaration, outcome: StepOutcome, deps: HarnessDeps): Promise<WriteResult[]> {
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
   const results = await writer.apply(step, outcome.intents);
   const followUps = outcome.followUp?.(results) ?? [];
   if (followUps.length) results.push(...(await writer.apply(step, followUps)));
@@ -140,10 +146,14 @@ export function jobMarker(cause: string): string {
   return `<!-- baton:job ${cause.replace(/--/g, "")} -->`;
 }
 
-/** Events a check run has finished for: the earlier ones (the newest 20) and this one. */
+/**
+ * Events a check run has finished for: the earlier ones (the newest 20) and
+ * this one. Read from the summary's header only: a job marker quoted in the
+ * summary's text (a file name in the manifest) is not one.
+ */
 export function jobMarkers(previousSummary: string, cause: string): string {
-  const earlier = previousSummary.match(/<!-- baton:job [^>]*? -->/g) ?? [];
-  return [...new Set([...earlier, jobMarker(cause)])].slice(-20).join("");
+  const earlier = headerMarkers(previousSummary).filter((m) => m.startsWith("<!-- baton:job "));
+  return [...new Set([...earlier, jobMarker(cause)])].slice(-20).join("\n");
 }
 
 export function failureSummary(err: unknown): string {
@@ -153,9 +163,7 @@ export function failureSummary(err: unknown): string {
   return [
     `Baton could not finish this step.`,
     "",
-    "```",
-    message.slice(0, 4000),
-    "```",
+    codeBlock(message.slice(0, 4000)),
     "",
     "What to do: fix what the message names (configuration, permissions, API key), then press **Re-run** on this check, or comment the `/baton` command again.",
   ].join("\n");
@@ -167,7 +175,7 @@ export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, result
   const done = results.map((r) => {
     switch (r.kind) {
       case "commit":
-        return `- commit on \`${r.branch}\`: ${r.action}${r.created ? ` (${r.url})` : ""}`;
+        return `- commit on ${inlineCode(r.branch)}: ${r.action}${r.created ? ` (${r.url})` : ""}`;
       case "pull-request":
         return `- pull request #${r.number}: ${r.action} (${r.url})`;
       case "comment":
@@ -184,7 +192,5 @@ export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, result
     `**Usage:** model \`${outcome.model}\`, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
     "",
     manifestToMarkdown(manifest),
-    // Every file the context was read from, for staleness checks (the table above shows at most 40 rows).
-    contextMarker(manifest),
   ].join("\n");
 }

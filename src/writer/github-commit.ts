@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import { foldRepoPath, normaliseRepoPath } from "../policy/path-policy.js";
 import type { CommitIntent } from "./intents.js";
+import { outgoingPlain } from "./outgoing-text.js";
 import { GitHubWriteError, githubRequest, type OctokitLike } from "./github-request.js";
 import type { CommitResult, WriterLogger } from "./write-result.js";
 
@@ -70,10 +72,19 @@ export function commitIntentProblems(intent: CommitIntent): string[] {
   if (!FULL_SHA.test(intent.baseSha)) problems.push(`baseSha must be a full commit SHA, not "${intent.baseSha}" (a ref name could move)`);
   if (intent.mergeWith !== undefined && !FULL_SHA.test(intent.mergeWith)) problems.push(`mergeWith must be a full commit SHA, not "${intent.mergeWith}"`);
   if (!intent.message.trim()) problems.push("the commit message is empty");
-  const seen = new Set<string>();
+  // Keyed as a case-insensitive disk sees them: `README.md` and `readme.md` would overwrite each other on checkout.
+  const seen = new Map<string, string>();
   for (const file of intent.files) {
-    if (seen.has(file.path)) problems.push(`${file.path} appears twice in one commit`);
-    seen.add(file.path);
+    const normal = normaliseRepoPath(file.path);
+    if (!normal.ok) {
+      problems.push(`${JSON.stringify(file.path)} is not a repository-relative path (${normal.reason})`);
+      continue;
+    }
+    const key = foldRepoPath(normal.path);
+    const first = seen.get(key);
+    if (first === file.path) problems.push(`${file.path} appears twice in one commit`);
+    else if (first !== undefined) problems.push(`${first} and ${file.path} name the same file on a case-insensitive disk`);
+    else seen.set(key, file.path);
   }
   return problems.map((p) => `commit to ${intent.branch}: ${p}`);
 }
@@ -104,7 +115,12 @@ async function lookUp(target: CommitTarget, rootTree: string, paths: string[]): 
       const slash = dir.lastIndexOf("/");
       const parent = await listing(slash < 0 ? "" : dir.slice(0, slash));
       const entry = parent?.entries.get(dir.slice(slash + 1));
-      sha = entry?.type === "tree" ? entry.sha : undefined;
+      if (entry && entry.type !== "tree") {
+        // A symlink, file or submodule on the way: writing below it would go through a link or into another repository.
+        const what = entry.type === "commit" ? "a submodule" : entry.mode === "120000" ? "a symbolic link" : "a file";
+        throw new GitHubWriteError(`${dir} is ${what}, not a folder: Baton never writes through it`, { transient: false });
+      }
+      sha = entry?.sha;
     }
     let result: { entries: Map<string, GitTreeEntry>; truncated: boolean } | null = null;
     if (sha) {
@@ -203,7 +219,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
   const { data: commit } = await githubRequest<GitCommit>(octokit, "POST /repos/{owner}/{repo}/git/commits", {
     owner,
     repo,
-    message: intent.message,
+    message: outgoingPlain(intent.message),
     tree: treeSha,
     parents: intent.mergeWith ? [parentSha, intent.mergeWith] : [parentSha],
   });

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { readUsedContext } from "../../src/graph/context-identities.js";
+import { escapeMarkdownInline } from "../../src/util/posted-text.js";
 import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub, gitBlobSha } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
@@ -56,7 +57,7 @@ describe("context changed since the last review", () => {
     expect(run).toMatchObject({ headSha: pull.headSha, status: "completed", conclusion: "neutral" });
     expect(run.output?.title).toBe("ADR 1 changed since the last review");
     const summary = run.output?.summary ?? "";
-    expect(summary).toContain(`[docs/adr/0001\\-return\\-problem\\-json\\-errors\\.md](https://github.com/acme/widgets/blob/${push.after}/docs/adr/0001-return-problem-json-errors.md) (ADR 1\\: Return problem\\+json errors from the API)`);
+    expect(summary).toContain(`[${escapeMarkdownInline(ADR_PATH)}](https://github.com/acme/widgets/blob/${push.after}/docs/adr/0001-return-problem-json-errors.md) (${escapeMarkdownInline("ADR 1: Return problem+json errors from the API")})`);
     expect(summary).toContain(`| \`${gitBlobSha(adrText({ spec: "#12" })).slice(0, 7)}\` | \`${gitBlobSha(edited).slice(0, 7)}\` ([changes](https://github.com/acme/widgets/compare/${pull.baseSha}...${push.after})) |`);
     expect(summary).toContain("Press **Re-run** on this check");
 
@@ -76,8 +77,8 @@ describe("context changed since the last review", () => {
     const push = github.push("main", { "docs/pitfalls/api.md": "# Pitfalls: api\n\n## New\n\nA new lesson.\n", ".github/baton.yml": "triggers:\n  smallChangeLines: 1\n" });
     await app.deliver("push", pushToMain({ ...push, modified: ["docs/pitfalls/api.md", ".github/baton.yml"] }));
     expect(contextRuns()[0]!.output?.title).toBe("2 context files changed since the last review");
-    expect(contextRuns()[0]!.output?.summary).toContain("docs/pitfalls/api\\.md");
-    expect(contextRuns()[0]!.output?.summary).toContain("\\.github/baton\\.yml");
+    expect(contextRuns()[0]!.output?.summary).toContain(escapeMarkdownInline("docs/pitfalls/api.md"));
+    expect(contextRuns()[0]!.output?.summary).toContain(escapeMarkdownInline(".github/baton.yml"));
   });
 
   it("a pull request that cites an ADR now superseded is flagged, with its successor named", async () => {
@@ -87,6 +88,6 @@ describe("context changed since the last review", () => {
     await app.deliver("push", pushToMain({ ...push, added: ["docs/adr/0002-return-json-api-errors.md"], modified: [ADR_PATH] }));
     const run = contextRuns()[0]!;
     expect(run.output?.title).toBe("ADR 1 changed since the last review; cites superseded ADR 1");
-    expect(run.output?.summary).toContain(`This pull request cites ADR 1 (\`${ADR_PATH}\`), which is superseded by [ADR 2\\: Return JSON\\:API errors](https://github.com/acme/widgets/blob/${push.after}/docs/adr/0002-return-json-api-errors.md)`);
+    expect(run.output?.summary).toContain(`This pull request cites ADR 1 (\`${ADR_PATH}\`), which is superseded by [${escapeMarkdownInline("ADR 2: Return JSON:API errors")}](https://github.com/acme/widgets/blob/${push.after}/docs/adr/0002-return-json-api-errors.md)`);
   });
 });

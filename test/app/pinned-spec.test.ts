@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePinnedSpec, specTextHash } from "../../src/context-store/specs/pinned-spec.js";
+import { splitHeader } from "../../src/writer/outgoing-text.js";
 import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
@@ -76,8 +77,8 @@ describe("the spec is pinned when its ADR is accepted", () => {
     const blob = github.git.flatten(github.branchSha("main")!).get(PINNED)!.sha;
     expect(run.output?.summary).toContain(`\`${PINNED}@${blob}\``);
     // The pull request and the check run both say so, first, with the difference.
-    // The check run's summary starts with its hidden job markers, then the same words.
-    for (const text of [pr.body, (run.output?.summary ?? "").replace(/^(<!-- baton:job [^>]*-->)+\n/, "")]) {
+    // The check run's summary starts with its hidden header (job markers, context), then the same words.
+    for (const text of [pr.body, splitHeader(run.output?.summary ?? "").rest]) {
       expect(text.startsWith("> [!WARNING]\n> **Issue #12 was edited after its ADR was accepted.** This change follows the spec as accepted (`docs/specs/pinned/issue-12.md`")).toBe(true);
       expect(text).toContain("```diff\n@@ -1,");
       expect(text).toMatch(/\n-We need `GET \/users\?query=` in the api module, returning at most 50 users\.\n\+We need `GET \/users\?query=` in the api module, returning at most 500 users, sorted by name\.\n/);

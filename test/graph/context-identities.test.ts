@@ -26,7 +26,9 @@ describe("the files a step's context was read from", () => {
     const m = manifest([`${hostile}@${A}`, `docs/pitfalls/api.md@${B}`, `docs/adr/0002-y.md@${A}#guidance/api`, `diff ${A.slice(0, 12)}..${B.slice(0, 12)}`, "issue#12@2026-01-01T00:00:00Z", `module-map@.github/baton.yml@${C}`]);
     const marker = contextMarker(m);
     expect(marker).not.toMatch(/-->[\s\S]*-->/);
-    expect(readUsedContext(`text\n${marker}\nmore`)).toEqual({
+    // Quoted anywhere but the header, a marker is not Baton's: not read.
+    expect(readUsedContext(`text\n${marker}\nmore`).commit).toBeNull();
+    expect(readUsedContext(`<!-- baton:job push-1 -->\n${marker}\nmore`)).toEqual({
       commit: C,
       files: [
         { path: hostile, sha: A },

@@ -148,7 +148,7 @@ describe("baton architect, dev and remember (local mode)", () => {
       expect(results).toHaveLength(2);
       expect(results[0]).toMatchObject({ type: "tool_result", content: `wrote src/api/export.ts (${EXPORT_TS.length} characters)` });
       expect(results[0]!.is_error).toBeFalsy();
-      expect(results[1]).toMatchObject({ type: "tool_result", is_error: true, content: expect.stringContaining(".github/workflows/x.yml: the dev step may not write here") });
+      expect(results[1]).toMatchObject({ type: "tool_result", is_error: true, content: expect.stringContaining(".github/workflows/x.yml: the step may never write here") });
 
       // One commit on the new branch, on top of main, with the file and nothing else.
       const branch = "baton/dev/stream-csv-exports";

@@ -63,7 +63,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           model.client,
         );
         await model.finish();
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
         ctx.manifest.model = outcome.model;
         if (opts.json) io.out(JSON.stringify({ title: outcome.title, written: written.written, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else io.out([manifestToMarkdown(ctx.manifest), "", `### ${outcome.title}`, "", ...written.written.map((p) => `- wrote ${p}`)].join("\n"));
@@ -88,11 +88,11 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         const model = await localModel(io.env, { ...opts, stepId: "dev" });
         say(`model: ${model.source}`);
         const outcome = await runDevStep(
-          { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local", title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest) },
+          { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local", title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest), workingTree: root },
           model.client,
         );
         await model.finish();
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: true });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: true });
         ctx.manifest.model = outcome.model;
         if (opts.json) io.out(JSON.stringify({ branch: written.branch ?? null, commit: written.commit ?? null, changed: outcome.changedPaths, finished: outcome.finished, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else
@@ -170,7 +170,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           replyTo: null,
           pitfallsFolder: ctx.config.folders.pitfalls,
         });
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
         if (opts.json) io.out(JSON.stringify({ written: written.written, title: outcome.title }, null, 2));
         else io.out(written.written.length ? written.written.map((p) => `wrote ${p}`).join("\n") : outcome.summary);
       } finally {

@@ -10,6 +10,7 @@ import type { ModelClient } from "../../model/model-client.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import { hiddenMarker, type FileChange, type Intent } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
+import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/posted-text.js";
 import type { WriteResult } from "../../writer/write-result.js";
 import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
 import { ARCHITECTURE_SYSTEM, architectureInstruction } from "./architecture-prompt.js";
@@ -78,11 +79,11 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
       base: input.repo.defaultBranch,
       title: `ADR ${built.number}: ${built.title}`,
       body: [
-        `Baton proposes [${adrPath}](../blob/${branch}/${adrPath}) (status: proposed) for ${specRef ?? "the spec"}.`,
+        `Baton proposes ${relativeLink(adrPath, `../blob/${branch}/${adrPath}`)} (status: proposed) for ${spec.kind === "issue" ? `#${spec.number}` : specRef ? inlineCode(specRef) : "the spec"}.`,
         built.superseded.length ? `\nIt supersedes ${built.superseded.map((n) => `ADR ${n}`).join(", ")}: ${built.superseded.length === 1 ? "that ADR is" : "those ADRs are"} marked superseded when this one is accepted, not before.` : "",
         `\nApprove this pull request (or comment \`/baton accept\`) to accept the decision: Baton commits \`status: accepted\` and the date here${spec.kind === "issue" ? ", and pins the issue's text as the spec" : ""}. \`/baton reject\` marks it rejected. Merging then puts it in force; closing without merging changes nothing.`,
-        spec.kind === "issue" ? `\nRefs #${spec.number}. Once merged, label the issue \`${input.config.triggers.devLabel}\` (or comment \`/baton dev\`) to start the dev step.` : "",
-        built.notes.length ? `\n**Notes**\n${built.notes.map((n) => `- ${n}`).join("\n")}` : "",
+        spec.kind === "issue" ? `\nRefs #${spec.number}. Once merged, label the issue ${inlineCode(input.config.triggers.devLabel)} (or comment \`/baton dev\`) to start the dev step.` : "",
+        built.notes.length ? `\n**Notes**\n${built.notes.map((n) => `- ${escapeMarkdownInline(n)}`).join("\n")}` : "",
         `\n<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
         `\n${stepTrailers("architecture-review", context, { spec: specRef, adr: adrPath })}`,
       ].join("\n"),
@@ -92,14 +93,14 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
     spec.kind === "issue"
       ? (results: WriteResult[]): Intent[] => {
           const pr = results.find((r) => r.kind === "pull-request");
-          const link = pr && "url" in pr ? pr.url : `branch \`${branch}\``;
+          const link = pr && "url" in pr ? pr.url : `branch ${inlineCode(branch)}`;
           return [
             {
               kind: "comment",
               issueNumber: spec.number,
               marker: hiddenMarker("adr-proposed", `issue-${spec.number}`),
               mode: "upsert",
-              body: `Baton proposed an ADR for this issue: ${link}\n\n**${neutraliseModelText(built.title)}** (\`${adrPath}\`, ADR ${built.number}). Approve it (or comment \`/baton accept\` on it) to accept the decision, then merge it.`,
+              body: `Baton proposed an ADR for this issue: ${link}\n\n**${escapeMarkdownInline(built.title)}** (${inlineCode(adrPath)}, ADR ${built.number}). Approve it (or comment \`/baton accept\` on it) to accept the decision, then merge it.`,
             },
           ];
         }
@@ -108,7 +109,7 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
     intents,
     followUp,
     title: `ADR ${built.number} proposed: ${built.title}`.slice(0, 200),
-    summary: `Proposed \`${adrPath}\` on branch \`${branch}\`${built.superseded.length ? `, to supersede ${built.superseded.map((n) => `ADR ${n}`).join(", ")} once accepted` : ""}.`,
+    summary: `Proposed ${inlineCode(adrPath)} on branch ${inlineCode(branch)}${built.superseded.length ? `, to supersede ${built.superseded.map((n) => `ADR ${n}`).join(", ")} once accepted` : ""}.`,
     conclusion: "success",
     usage: result.usage,
     model: result.model,

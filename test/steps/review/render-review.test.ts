@@ -19,8 +19,8 @@ describe("neutralising model text", () => {
     expect(tableCell("a | b\nc")).toBe("a \\| b c");
   });
 
-  it("keeps code spans closed", () => {
-    expect(code("src/a`b.ts\n")).toBe("`src/ab.ts`");
+  it("keeps code spans closed, showing the backtick", () => {
+    expect(code("src/a`b.ts\n")).toBe("``src/a`b.ts``");
   });
 
   it("names sources for people", () => {
