@@ -8,6 +8,7 @@ export type BatonCommand =
   | { name: "remember"; lesson: string; module?: string }
   | { name: "accept" }
   | { name: "reject" }
+  | { name: "trace"; ref?: string }
   | { name: "unknown"; word: string };
 
 /** Commands that call the model, and so need write access. */
@@ -41,6 +42,8 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         return { name: "accept" };
       case "reject":
         return { name: "reject" };
+      case "trace":
+        return args[0] ? { name: "trace", ref: args[0].slice(0, 200) } : { name: "trace" };
       case "context": {
         const step = args[0]?.toLowerCase();
         const known = step === "dev" || step === "review" ? step : step === "architect" || step === "architecture-review" ? "architecture-review" : undefined;
@@ -70,6 +73,7 @@ export const HELP_TEXT = `**Baton commands** (comment on an issue or pull reques
 | \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
 | \`/baton accept\` | ADR pull request | accepts its proposed ADR (as approving the PR does): status, date, supersession, index, pinned spec |
 | \`/baton reject\` | ADR pull request | marks its proposed ADR rejected |
+| \`/baton trace [#issue \\| ADR \\| spec file]\` | issue or PR | posts the chain: spec, ADRs, pull requests, pitfalls learned, open findings (graph and table) |
 | \`/baton help\` | anywhere | this table |
 
 Commands that call the model or decide need write access to the repository.`;

@@ -74,6 +74,8 @@ export function commandRequest(
     case "remember":
       if (!command.lesson) return reply("Usage: `/baton remember [--module <name>] <lesson>`");
       return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause };
+    case "trace":
+      return { kind: "trace", target, number: where.number, isPullRequest: where.isPullRequest, query: command.ref ?? null, cause };
     case "accept":
     case "reject":
       if (!where.isPullRequest) return reply(`\`/baton ${command.name}\` works on the pull request that proposes the ADR.`);

@@ -5,6 +5,7 @@ import { registerAdrCommands } from "./commands/adr-commands.js";
 import { registerContextCommand } from "./commands/context-command.js";
 import { registerLintCommand } from "./commands/lint-command.js";
 import { registerStepCommands } from "./commands/step-commands.js";
+import { registerTraceCommand } from "./commands/trace-command.js";
 import { CliError, processIo, type CliIo } from "./cli-io.js";
 
 export function buildProgram(io: CliIo): Command {
@@ -17,6 +18,7 @@ export function buildProgram(io: CliIo): Command {
   registerLintCommand(program, io);
   registerContextCommand(program, io);
   registerStepCommands(program, io);
+  registerTraceCommand(program, io);
   program
     .command("action")
     .description("Run as a GitHub Action: handle the workflow's event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)")

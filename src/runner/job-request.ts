@@ -21,6 +21,8 @@ export type JobRequest =
   | { kind: "adr-decision"; target: RepoTarget; pullNumber: number; decision: "accepted" | "rejected"; by: string; via: "approval" | "command"; cause: string }
   /** The default branch moved and the push touched knowledge (Markdown, the config): renumber ADR PRs, flag stale reviews. `paths`: null when unknown. */
   | { kind: "default-branch-changed"; target: RepoTarget; before: string; after: string; paths: string[] | null; cause: string }
+  /** `/baton trace [ref]`: the chain posted as a comment; without a ref, the issue itself or the PR's ADR. */
+  | { kind: "trace"; target: RepoTarget; number: number; isPullRequest: boolean; query: string | null; cause: string }
   /** A short answer on an issue or PR (a refusal, a missing prerequisite), found again by its marker. */
   | { kind: "reply"; target: RepoTarget; number: number; body: string; marker: string; cause: string };
 

@@ -16,6 +16,7 @@ import { runArchitecture } from "./run-architecture.js";
 import { runDefaultBranchChanged } from "./run-default-branch-changed.js";
 import { runDev } from "./run-dev.js";
 import { runRemember } from "./run-remember.js";
+import { runTrace } from "./run-trace.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
@@ -53,6 +54,8 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return runAdrDecision(req, deps);
     case "default-branch-changed":
       return runDefaultBranchChanged(req, deps);
+    case "trace":
+      return runTrace(req, deps);
   }
 }
 
@@ -89,7 +92,7 @@ export async function reportJobFailure(req: JobRequest, err: unknown, deps: Runn
     await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit, deps.bot);
     return;
   }
-  if (req.kind === "remember" || req.kind === "context") {
+  if (req.kind === "remember" || req.kind === "context" || req.kind === "trace") {
     await reply(deps, req.target, req.number, hiddenMarker("failure", req.cause), failureSummary(err)).catch(() => undefined);
   }
   if (req.kind === "adr-decision") {

@@ -56,6 +56,14 @@ describe("knowledge triggers", () => {
     expect(commandRequest(target, { name: "reject" }, where, "comment-1")).toEqual({ kind: "adr-decision", target, pullNumber: 5, decision: "rejected", by: "ada", via: "command", cause: "comment-1" });
     expect(commandRequest(target, { name: "accept" }, { ...where, isPullRequest: false }, "comment-1")).toMatchObject({ kind: "reply", body: expect.stringContaining("works on the pull request") });
   });
+
+  it("/baton trace [ref] asks for a trace, anyone may ask (no model is called)", () => {
+    expect(parseBatonCommand("/baton trace #12")).toEqual({ name: "trace", ref: "#12" });
+    expect(parseBatonCommand("/baton trace")).toEqual({ name: "trace" });
+    expect(NEEDS_WRITE.has("trace")).toBe(false);
+    const where = { number: 5, isPullRequest: false, commentUrl: "u", author: "ada" };
+    expect(commandRequest(target, { name: "trace", ref: "7" }, where, "comment-2")).toEqual({ kind: "trace", target, number: 5, isPullRequest: false, query: "7", cause: "comment-2" });
+  });
 });
 
 describe("event triggers", () => {
