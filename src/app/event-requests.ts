@@ -73,7 +73,7 @@ export function commandRequest(
       return { kind: "context", target, number: where.number, step: command.step ?? (where.isPullRequest ? "review" : "architecture-review"), cause };
     case "remember":
       if (!command.lesson) return reply("Usage: `/baton remember [--module <name>] <lesson>`");
-      return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause };
+      return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause, isPullRequest: where.isPullRequest };
     case "trace":
       return { kind: "trace", target, number: where.number, isPullRequest: where.isPullRequest, query: command.ref ?? null, cause };
     case "accept":

@@ -51,3 +51,13 @@ export function knowledgePushRequest(
   if (relevant.length === 0 && !unknown) return null;
   return { kind: "default-branch-changed", target, before: push.before, after: push.after, paths: unknown ? null : relevant.sort(), cause: `push-${push.after.slice(0, 12)}` };
 }
+
+/**
+ * A closed pull request teaches something: on merge, the lessons of the
+ * findings it fixed and of `/baton remember`; closed unmerged, only the
+ * latter. Baton's own pitfall pull requests teach nothing new.
+ */
+export function pullClosedRequest(target: RepoTarget, pr: { number: number; merged: boolean; headRef: string }, cause: string): JobRequest | null {
+  if (pr.headRef.startsWith("baton/pitfalls/")) return null;
+  return { kind: "learn-from-pull", target, pullNumber: pr.number, merged: pr.merged, cause };
+}

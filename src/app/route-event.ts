@@ -4,7 +4,7 @@ import { parseCheckRunExternalId } from "../runner/check-run-id.js";
 import { NEEDS_WRITE, parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
 import { readEdgeConfig } from "./edge-config.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
-import { knowledgePushRequest, reviewSubmittedRequest } from "./knowledge-requests.js";
+import { knowledgePushRequest, pullClosedRequest, reviewSubmittedRequest } from "./knowledge-requests.js";
 import { hasWriteAccess } from "./write-access.js";
 
 /** A webhook event as both the app and the Action receive it. */
@@ -80,6 +80,12 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
       return [];
     }
     return [decision.request];
+  }
+
+  if (name === "pull_request" && action === "closed") {
+    const pr = payload.pull_request;
+    const req = pullClosedRequest(target, { number: pr.number, merged: Boolean(pr.merged), headRef: pr.head?.ref ?? "" }, `closed-${event.id}`);
+    return req ? [req] : [];
   }
 
   if (name === "issue_comment" && action === "created") {

@@ -15,6 +15,7 @@ import { runAdrDecision } from "./run-adr-decision.js";
 import { runArchitecture } from "./run-architecture.js";
 import { runDefaultBranchChanged } from "./run-default-branch-changed.js";
 import { runDev } from "./run-dev.js";
+import { runLearnFromPull } from "./run-learn-from-pull.js";
 import { runRemember } from "./run-remember.js";
 import { runTrace } from "./run-trace.js";
 import { reviewTrigger, runReview } from "./run-review.js";
@@ -56,6 +57,8 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return runDefaultBranchChanged(req, deps);
     case "trace":
       return runTrace(req, deps);
+    case "learn-from-pull":
+      return runLearnFromPull(req, deps);
   }
 }
 

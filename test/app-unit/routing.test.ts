@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { NEEDS_WRITE, parseBatonCommand } from "../../src/app/baton-command.js";
-import { knowledgePushRequest, reviewSubmittedRequest } from "../../src/app/knowledge-requests.js";
+import { knowledgePushRequest, pullClosedRequest, reviewSubmittedRequest } from "../../src/app/knowledge-requests.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "../../src/app/event-requests.js";
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { jobId, jobKey } from "../../src/runner/job-request.js";
@@ -55,6 +55,11 @@ describe("knowledge triggers", () => {
     const where = { number: 5, isPullRequest: true, commentUrl: "u", author: "ada" };
     expect(commandRequest(target, { name: "reject" }, where, "comment-1")).toEqual({ kind: "adr-decision", target, pullNumber: 5, decision: "rejected", by: "ada", via: "command", cause: "comment-1" });
     expect(commandRequest(target, { name: "accept" }, { ...where, isPullRequest: false }, "comment-1")).toMatchObject({ kind: "reply", body: expect.stringContaining("works on the pull request") });
+  });
+
+  it("a closed pull request asks to learn from it, unless it is Baton's own pitfall pull request", () => {
+    expect(pullClosedRequest(target, { number: 9, merged: true, headRef: "feature" }, "closed-d1")).toEqual({ kind: "learn-from-pull", target, pullNumber: 9, merged: true, cause: "closed-d1" });
+    expect(pullClosedRequest(target, { number: 9, merged: true, headRef: "baton/pitfalls/learned-3" }, "closed-d1")).toBeNull();
   });
 
   it("/baton trace [ref] asks for a trace, anyone may ask (no model is called)", () => {

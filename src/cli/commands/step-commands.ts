@@ -8,6 +8,7 @@ import { localModel } from "../../local/model-from-env.js";
 import { reviewExitCode, reviewToSarif, SEVERITY_ORDER, type FailOn } from "../../local/review-formats.js";
 import { runArchitectureReviewStep } from "../../steps/architecture-review/architecture-review-step.js";
 import { runDevStep } from "../../steps/dev/dev-step.js";
+import { unknownModulesMessage } from "../../steps/learning/lesson-modules.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
@@ -158,6 +159,8 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const root = gitRoot(io.cwd);
       const ctx = await resolveLocalContext({ cwd: root, step: "learning" });
       try {
+        const refusal = unknownModulesMessage(opts.module, ctx.moduleMap.modules.map((m) => m.name), "plain");
+        if (refusal) throw new CliError(refusal);
         const outcome = await runLearningStep({
           context: ctx,
           // The lesson is appended to the file as it is in the working tree, so lessons not yet committed are kept.
