@@ -10,7 +10,7 @@ import { issueRoutes } from "./fake-github-server/issue-routes.js";
 import { pullRoutes } from "./fake-github-server/pull-routes.js";
 import type { FakeGitHubOptions } from "./fake-github-server/records.js";
 import { answerGraphql, repositoryRoutes } from "./fake-github-server/repository-routes.js";
-import { LoopbackListener } from "./loopback-listener.js";
+import { LoopbackListener } from "../../test/support/loopback-listener.js";
 
 /**
  * A small stateful GitHub (Enterprise) API on 127.0.0.1, for running the

@@ -1,6 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
 import { childProcessLauncher, type AppLauncher, type RunningApp } from "./app-launcher.js";
-import { FakeAnthropicServer } from "./fake-anthropic-server.js";
+import { FakeAnthropicServer } from "../../test/support/fake-anthropic/fake-anthropic-server.js";
 import { FakeGitHubServer } from "./fake-github-server.js";
 import type { Check } from "./loopback-report.js";
 import type { FixtureVariant } from "./repo-fixture.js";

@@ -9,6 +9,7 @@ import { isTransientError } from "../model/model-errors.js";
 import type { GitHubClient } from "../runner/github-port.js";
 import { jobId, jobKey, type JobRequest } from "../runner/job-request.js";
 import { reportJobFailure, runJob, type RunnerDeps } from "../runner/run-job.js";
+import { actionsDevHost, type DevHost } from "../runner/dev-host.js";
 import { redactSecrets } from "../util/posted-text.js";
 import { ACTIONS_BOT, botIdentityOfApp, type BotIdentity } from "../writer/bot-identity.js";
 
@@ -19,6 +20,8 @@ export interface ActionOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   log?: RunnerDeps["log"];
+  /** Where the dev session runs; default: the workspace (GITHUB_WORKSPACE). */
+  devHost?: DevHost;
   /** Octokit's throttling (writes spaced about a second apart, as GitHub asks); default on. Tests turn it off. */
   throttle?: boolean;
 }
@@ -71,7 +74,10 @@ export async function runAction(opts: ActionOptions): Promise<number> {
       throttle: { enabled: opts.throttle ?? true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
     }) as unknown as GitHubClient);
   const model = opts.model ?? createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
-  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), model, log, now: opts.now ?? (() => new Date()) };
+  // The Actions runner is where the repository's code may run: the dev step's Claude Code session works in the workspace.
+  const devHost = opts.devHost ?? actionsDevHost(env, token);
+  // A fork (dev.fork) is written with the same token: it must be one that may write there (a PAT or an app token), not the workflow's.
+  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), forks: { clientFor: async () => octokit }, model, log, now: opts.now ?? (() => new Date()), ...(devHost ? { devHost } : {}) };
 
   const requests = await routeEvent({ name: eventName, id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, payload, octokit, installationId: 0, log });
   if (requests.length === 0) {

@@ -9,6 +9,7 @@ import { jobId, jobKey, type JobRequest } from "../runner/job-request.js";
 import { reportJobFailure, runJob, type RunnerDeps } from "../runner/run-job.js";
 import type { GitHubClient } from "../runner/github-port.js";
 import { appIdentity } from "./app-identity.js";
+import { appForkAccess } from "./fork-access.js";
 import { routeEvent } from "./route-event.js";
 
 export interface BatonAppOptions {
@@ -30,9 +31,11 @@ export function createBatonApp(options: BatonAppOptions = {}): ApplicationFuncti
   return async (app: Probot) => {
     const model = options.model ?? createAnthropicModelClient();
     const identity = appIdentity(app);
+    const forks = appForkAccess(app);
     const deps = async (installationId: number): Promise<RunnerDeps> => ({
       octokit: (await app.auth(installationId)) as unknown as RunnerDeps["octokit"],
       bot: await identity(),
+      forks,
       model,
       log: app.log,
       now: options.now ?? (() => new Date()),

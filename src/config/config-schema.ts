@@ -31,6 +31,19 @@ export type InputSelector = (typeof INPUT_SELECTORS)[number];
 export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
+/** Who does the dev step's work: a Claude Code session or Baton's built-in tool loop. */
+export const DEV_RUNNERS = ["claude-code", "builtin"] as const;
+export type DevRunner = (typeof DEV_RUNNERS)[number];
+
+/**
+ * The runner a dev step uses: the configured one, else a Claude Code session
+ * where Baton has a checkout of the repository (the CLI, the Action), and the
+ * built-in runner on the hosted app, which never runs a repository's code.
+ */
+export function devRunnerFor(config: { dev: { runner?: DevRunner } }, hasCheckout: boolean): DevRunner {
+  return config.dev.runner ?? (hasCheckout ? "claude-code" : "builtin");
+}
+
 // Globs are matched on the main thread against paths a committer chooses: shapes that backtrack badly are refused here.
 const glob = z
   .string()
@@ -129,8 +142,36 @@ export const batonConfigSchema = z
           .array(glob)
           .default([...DEFAULT_PROTECTED_PATHS])
           .describe("Files that CI, git or developer tools run or obey, which the dev step may not write (default: .github/**, CI configs, .gitmodules, .gitattributes, hooks…). Setting it replaces the list: use it to narrow; use denyPaths to add."),
+        runner: z
+          .enum(DEV_RUNNERS)
+          .optional()
+          .describe(
+            "Who does the dev work: `claude-code`, a Claude Code session in a checkout (the hosted app hands it to the repository's Baton workflow), or `builtin`, Baton's own tool loop over the API (cannot run commands). Unset: claude-code where Baton has a checkout (the CLI, the Action), builtin on the hosted app.",
+          ),
+        commands: z
+          .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "command names are letters, digits, '.', '_' or '-'"), z.string().trim().min(1, "a command line cannot be empty").max(500))
+          .optional()
+          .describe(
+            "Commands a Claude Code session may run, by name (`test`, `lint`, `build`…), each an exact command line; any other command is refused. `test` also gives the final test result. Default: the package.json scripts test, lint, typecheck and build that exist (`npm test`, `npm run lint`…).",
+          ),
+        pushTo: z
+          .enum(["branch", "fork"])
+          .optional()
+          .describe(
+            "Where the dev commit goes. `branch`: a branch of this repository; its CI runs the model's code with this repository's secrets. `fork`: a branch of `dev.fork`; the pull request comes from the fork, whose workflows GitHub runs without secrets (and holds for a maintainer's approval when the repository requires it). Default: `fork` when `dev.fork` is set, else `branch`.",
+          ),
+        fork: z
+          .string()
+          .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "write the fork as owner/repository, e.g. baton-bot/widgets")
+          .optional()
+          .describe("The fork the dev step pushes to (owner/repository): a fork of this repository where Baton is also installed."),
       })
       .strict()
+      .superRefine((dev, ctx) => {
+        if (dev.pushTo === "fork" && !dev.fork) {
+          ctx.addIssue({ code: "custom", path: ["fork"], message: "dev.pushTo is fork, but no fork is named: set dev.fork to owner/repository (a fork of this repository where Baton is installed), or set dev.pushTo to branch" });
+        }
+      })
       .prefault({}),
     learning: z
       .object({

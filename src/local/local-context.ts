@@ -13,7 +13,7 @@ import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
 import { readHeadFiles } from "../steps/review/extend-hunks.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
-import type { BatonConfig } from "../config/config-schema.js";
+import { devRunnerFor, type BatonConfig, type DevRunner } from "../config/config-schema.js";
 import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
@@ -27,6 +27,8 @@ export interface LocalContextOptions {
   issueText?: string;
   /** ADRs to link, by path or number. */
   adrs?: (string | number)[];
+  /** Dev: the runner chosen on the command line, over `dev.runner` (it decides the declared inputs). */
+  devRunner?: DevRunner;
 }
 
 /**
@@ -76,7 +78,8 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     const repoConfig = await readRepoConfig(snapshot);
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
     const store = await loadContextStore(snapshot, repoConfig.config);
-    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
+    // Local mode has a checkout: the dev step runs as a Claude Code session unless told otherwise.
+    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined, opts.devRunner ?? devRunnerFor(repoConfig.config, true))[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
       // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));

@@ -1,8 +1,9 @@
 import picomatch from "picomatch";
 import { indexChange } from "../context-store/adr/decide-adrs.js";
 import { numberFromFileName } from "../context-store/adr/adr-numbering.js";
-import type { AdrRecord } from "../context-store/adr/adr-record.js";
-import { isAdrFileName, parseAdr } from "../context-store/adr/parse-adr.js";
+import type { AdrMetadata } from "../context-store/adr/adr-record.js";
+import { isAdrFileName } from "../context-store/adr/adr-file-names.js";
+import { readAdrMetadata } from "../context-store/adr/read-adr-metadata.js";
 import { renumberPullRequestAdrs, type RenumberPlan } from "../context-store/adr/renumber-adrs.js";
 import { adrLifecycleStep } from "../graph/default-steps.js";
 import { createGitHubSnapshot } from "../snapshot/github-snapshot.js";
@@ -89,7 +90,7 @@ function renumberIntents(args: {
   plan: RenumberPlan;
   folder: string;
   indexPath: string;
-  onMain: readonly AdrRecord[];
+  onMain: readonly AdrMetadata[];
   prIndex: string | null;
   mergeWith: string | undefined;
   mainBranch: string;
@@ -98,7 +99,7 @@ function renumberIntents(args: {
   const files: FileChange[] = plan.files.filter((f) => f.path !== indexPath);
   // Renamed files leave their old path (a no-op in a merge, where the base tree never had it).
   for (const r of plan.renames) files.push({ path: r.from, content: null });
-  const prAdrs = files.filter((f) => f.content !== null && isInFolder(args.folder, f.path)).map((f) => parseAdr(f.path.slice(folder.length + 1), f.content!));
+  const prAdrs = files.filter((f) => f.content !== null && isInFolder(args.folder, f.path)).map((f) => readAdrMetadata(f.path.slice(folder.length + 1), f.content!).metadata);
   const records = [...args.onMain.filter((a) => !prAdrs.some((p) => p.file === a.file)), ...prAdrs];
   const index = indexChange(folder, records, args.prIndex);
   if (index.change) files.push(index.change);

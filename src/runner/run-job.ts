@@ -8,6 +8,7 @@ import { fromGitHubFiles } from "../steps/review/diff-files.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
 import type { BotIdentity } from "../writer/bot-identity.js";
+import type { ForkAccess } from "../writer/fork-push.js";
 import { currentBaseCommit, getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
@@ -21,11 +22,16 @@ import { runTrace } from "./run-trace.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
+import type { DevHost } from "./dev-host.js";
 
 export interface RunnerDeps {
   octokit: GitHubClient;
+  /** Where a Claude Code dev session may run (the Action's workspace); the hosted app has none and dispatches it. */
+  devHost?: DevHost;
   /** Baton's own account on GitHub: hidden state is read only from what it wrote. */
   bot: BotIdentity;
+  /** Access to the fork the dev step pushes to (`dev.pushTo: fork`). */
+  forks?: ForkAccess;
   model: ModelClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void; error(obj: Record<string, unknown>, msg: string): void };
   now: () => Date;

@@ -3,7 +3,8 @@ import { hasWriteAccess } from "../app/write-access.js";
 import { buildModuleMap, modulesForPaths, type ModuleMap } from "../config/module-map.js";
 import { isStepEnabled } from "../graph/default-steps.js";
 import { readRecordedFindings } from "../steps/learning/review-findings.js";
-import { planLearnedPitfalls, type Lesson, type ModulePlan } from "../steps/learning/learned-pitfalls.js";
+import type { Lesson, ModulePlan } from "../steps/learning/learned-pitfalls.js";
+import { planLearnedPitfallsBounded } from "../markdown/bounded-markdown.js";
 import { splitWhy } from "../steps/learning/learning-step.js";
 import { SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { escapeMarkdownInline, inlineCode } from "../util/posted-text.js";
@@ -49,12 +50,17 @@ export async function runLearnFromPull(req: LearnRequest, deps: RunnerDeps): Pro
   const paths = new Map(modules.map((m) => [m, state.store.pitfallPaths.get(m)?.path]));
   const texts = await state.snapshot.readFiles([...paths.values()].filter((p): p is string => Boolean(p)));
   const files = new Map(modules.map((m) => [m, paths.get(m) ? (texts.get(paths.get(m)!)?.text ?? null) : null]));
-  const plans = planLearnedPitfalls({ folder: state.config.folders.pitfalls, files, lessons, date: deps.now().toISOString().slice(0, 10), cap: state.config.learning.maxEntriesPerModule });
-  const changed = plans.filter((p) => p.content !== (p.before ?? ""));
+  // The pitfall files are markdown anyone who can commit writes: planned in the bounded worker.
+  const planned = await planLearnedPitfallsBounded({ folder: state.config.folders.pitfalls, files, lessons, date: deps.now().toISOString().slice(0, 10), cap: state.config.learning.maxEntriesPerModule });
   const step = state.steps.learning;
   const marker = hiddenMarker("learned", `pr-${pr.number}`);
+  const say = (body: string) => writeOutcome(req.target, step, { intents: [{ kind: "comment", issueNumber: pr.number, marker, mode: "upsert", body }], title: "", summary: "", conclusion: "neutral", usage: ZERO_USAGE, model: "none" }, deps);
+  if (!planned.ok) return void (await say(`Baton could not propose what this pull request taught: ${escapeMarkdownInline(planned.reason)}`));
+  const plans = planned.value.plans;
+  const leftOut = planned.value.leftOut;
+  const changed = plans.filter((p) => p.content !== (p.before ?? ""));
   if (changed.length === 0) {
-    await writeOutcome(req.target, step, { intents: [{ kind: "comment", issueNumber: pr.number, marker, mode: "upsert", body: `The lessons of this pull request are already recorded:\n\n${knownLines(plans).join("\n")}` }], title: "Already recorded", summary: "", conclusion: "neutral", usage: ZERO_USAGE, model: "none" }, deps);
+    await say([`The lessons of this pull request are already recorded:`, "", ...knownLines(plans), ...leftOut.map((r) => `- ${escapeMarkdownInline(r)}`)].join("\n"));
     return;
   }
   const branch = `baton/pitfalls/learned-${pr.number}`;
@@ -62,7 +68,7 @@ export async function runLearnFromPull(req: LearnRequest, deps: RunnerDeps): Pro
   const trailer = `Baton-Step: learning@${step.version}\nBaton-Context: ${main.sha}\nBaton-Learned-From: #${pr.number}`;
   const intents: Intent[] = [
     { kind: "commit", branch, baseSha: main.sha, message: `docs(pitfalls): ${title.toLowerCase()}\n\n${trailer}`, files: changed.map((p) => ({ path: p.path, content: p.content })) },
-    { kind: "pull-request", head: branch, base: main.branch, title, body: learnedBody(pr, plans, trailer) },
+    { kind: "pull-request", head: branch, base: main.branch, title, body: learnedBody(pr, plans, leftOut, trailer) },
   ];
   const followUp = (results: WriteResult[]): Intent[] => {
     const opened = results.find((r) => r.kind === "pull-request");
@@ -112,7 +118,7 @@ function knownLines(plans: ModulePlan[]): string[] {
   return plans.flatMap((p) => p.known.map((k) => `- ${inlineCode(p.path)}: ${escapeMarkdownInline(k.title)} (${inlineCode(k.id)})`));
 }
 
-function learnedBody(pr: PullRequestState, plans: ModulePlan[], trailer: string): string {
+function learnedBody(pr: PullRequestState, plans: ModulePlan[], leftOut: string[], trailer: string): string {
   const lines = [`What #${pr.number} taught, as pitfalls: the lessons of the review findings it fixed before merging, and the \`/baton remember\` lessons given on it.`, ""];
   const cite = (l: Lesson) => (l.source.finding ? `finding ${inlineCode(l.source.finding)}${l.about ? ` (${escapeMarkdownInline(l.about)})` : ""}` : `[\`/baton remember\`](${l.source.url})`);
   for (const p of plans) {
@@ -126,6 +132,7 @@ function learnedBody(pr: PullRequestState, plans: ModulePlan[], trailer: string)
     }
     lines.push("");
   }
+  if (leftOut.length) lines.push("**Left out**", "", ...leftOut.map((r) => `- ${escapeMarkdownInline(r)}`), "");
   lines.push("Once merged, the dev and review steps read these entries for their modules.", "", trailer);
   return lines.join("\n");
 }

@@ -4,6 +4,8 @@ import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { buildTrace, parseTraceQuery, type TraceChange, type TraceQuery } from "../trace/build-trace.js";
 import { renderTrace } from "../trace/render-trace.js";
+import type { PitfallFile } from "../context-store/pitfalls/pitfall-entry.js";
+import { parsePitfallsBounded } from "../markdown/bounded-markdown.js";
 import { knowledgeSources } from "../trace/trace-sources.js";
 import { inlineCode } from "../util/posted-text.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
@@ -42,9 +44,16 @@ export async function runTrace(req: TraceRequest, deps: RunnerDeps): Promise<voi
   const pitfallPaths = [...state.store.pitfallPaths.values()].map((p) => p.path);
   const texts = await state.snapshot.readFiles(pitfallPaths);
   const pinnedFolder = `${pinnedSpecsFolder(state.config)}/`;
+  const notes: string[] = [];
+  const pitfallFiles: PitfallFile[] = [];
+  for (const path of pitfallPaths) {
+    const parsed = await parsePitfallsBounded(path, texts.get(path)?.text ?? "");
+    if (parsed.ok) pitfallFiles.push(parsed.value);
+    else notes.push(parsed.reason);
+  }
   const knowledge = knowledgeSources({
     adrs: state.store.adrs,
-    pitfallFiles: pitfallPaths.map((path) => ({ path, text: texts.get(path)?.text ?? "" })),
+    pitfallFiles,
     pinnedPaths: (await state.snapshot.listFiles()).map((f) => f.path).filter((p) => p.startsWith(pinnedFolder)),
   });
   const changes = await recentPullRequests(deps, owner, repo);
@@ -53,6 +62,7 @@ export async function runTrace(req: TraceRequest, deps: RunnerDeps): Promise<voi
   if (specIssue !== null) issueTitles.set(specIssue, (await getIssue(deps.octokit, owner, repo, specIssue).catch(() => null))?.title ?? "");
 
   const trace = buildTrace({ ...knowledge, changes, issueTitles }, query);
+  trace.notes.push(...notes);
   // Open findings of the chain's pull requests, from each one's review state.
   for (const c of trace.changes.filter((x) => x.number !== undefined).slice(0, MAX_FINDINGS_READS)) {
     const summary = await findCommentByMarker(deps.octokit, owner, repo, c.number!, SUMMARY_MARKER, deps.bot);

@@ -16,12 +16,14 @@ import { commentOnlyStep } from "../graph/default-steps.js";
 import type { StepId } from "../config/config-schema.js";
 import { hiddenMarker } from "../writer/intents.js";
 import type { BotIdentity } from "../writer/bot-identity.js";
+import type { ForkAccess } from "../writer/fork-push.js";
 import { headerMarkers } from "../writer/outgoing-text.js";
 import { codeBlock, inlineCode } from "../util/posted-text.js";
 
 export interface HarnessDeps {
   octokit: GitHubClient;
   bot: BotIdentity;
+  forks?: ForkAccess;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
 }
 
@@ -64,7 +66,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
     // The knowledge files the context was read from, in the header too: what staleness checks read (the table shows 40 rows).
-    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${contextMarker(manifest)}\n${checkRunSummary(outcome, manifest, results)}` });
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${contextMarker(manifest)}\n${checkRunSummary(outcome, manifest, results, target)}` });
     openCheckRuns.delete(plan.externalId);
     return results;
   } catch (err) {
@@ -134,7 +136,7 @@ async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber
 
 /** Writes a step's intents, then the follow-ups that need what was written (the comment linking the PR). */
 export async function writeOutcome(target: RepoTarget, step: StepDeclaration, outcome: StepOutcome, deps: HarnessDeps): Promise<WriteResult[]> {
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, forks: deps.forks, log: deps.log });
   const results = await writer.apply(step, outcome.intents);
   const followUps = outcome.followUp?.(results) ?? [];
   if (followUps.length) results.push(...(await writer.apply(step, followUps)));
@@ -169,13 +171,13 @@ export function failureSummary(err: unknown): string {
   ].join("\n");
 }
 
-export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, results: WriteResult[]): string {
+export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, results: WriteResult[], target: { owner: string; repo: string }): string {
   const u = outcome.usage;
   const cost = estimateCostUsd(outcome.model, u);
   const done = results.map((r) => {
     switch (r.kind) {
       case "commit":
-        return `- commit on ${inlineCode(r.branch)}: ${r.action}${r.created ? ` (${r.url})` : ""}`;
+        return `- commit on ${inlineCode(r.branch)}${r.repository && r.repository.toLowerCase() !== `${target.owner}/${target.repo}`.toLowerCase() ? ` of the fork ${inlineCode(r.repository)}` : ""}: ${r.action}${r.created ? ` (${r.url})` : ""}`;
       case "pull-request":
         return `- pull request #${r.number}: ${r.action} (${r.url})`;
       case "comment":
@@ -189,7 +191,7 @@ export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, result
     "",
     done.length ? `**Written**\n${done.join("\n")}` : "_Nothing written._",
     "",
-    `**Usage:** model \`${outcome.model}\`, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
+    `**Usage:** model ${inlineCode(outcome.model)}, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
     "",
     manifestToMarkdown(manifest),
   ].join("\n");

@@ -72,6 +72,7 @@ export function commitIntentProblems(intent: CommitIntent): string[] {
   if (!FULL_SHA.test(intent.baseSha)) problems.push(`baseSha must be a full commit SHA, not "${intent.baseSha}" (a ref name could move)`);
   if (intent.mergeWith !== undefined && !FULL_SHA.test(intent.mergeWith)) problems.push(`mergeWith must be a full commit SHA, not "${intent.mergeWith}"`);
   if (!intent.message.trim()) problems.push("the commit message is empty");
+  if (intent.repository !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(intent.repository)) problems.push(`"${intent.repository}" is not a repository (owner/repo)`);
   // Keyed as a case-insensitive disk sees them: `README.md` and `readme.md` would overwrite each other on checkout.
   const seen = new Map<string, string>();
   for (const file of intent.files) {
@@ -192,7 +193,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
 
   if (changes.length === 0 && !intent.mergeWith) {
     log?.info({ owner, repo, branch: intent.branch, sha: parentSha, branchExists: tip !== undefined }, "commit: every file already as intended, nothing written");
-    return { kind: "commit", branch: intent.branch, sha: parentSha, url: parent.html_url, created: false, action: "unchanged", changedPaths: [] };
+    return { kind: "commit", branch: intent.branch, sha: parentSha, url: parent.html_url, created: false, action: "unchanged", changedPaths: [], repository: `${owner}/${repo}` };
   }
 
   // Blobs one after another: GitHub asks integrations not to send mutating requests concurrently.
@@ -237,5 +238,5 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
   const changedPaths = changes.map((c) => c.path);
   const action = tip === undefined ? "branch-created" : "branch-updated";
   log?.info({ owner, repo, branch: intent.branch, sha: commit.sha, parent: parentSha, changedPaths, action }, "commit written");
-  return { kind: "commit", branch: intent.branch, sha: commit.sha, url: commit.html_url, created: true, action, changedPaths };
+  return { kind: "commit", branch: intent.branch, sha: commit.sha, url: commit.html_url, created: true, action, changedPaths, repository: `${owner}/${repo}` };
 }

@@ -2,8 +2,9 @@ import type { StepDeclaration } from "../graph/step-declaration.js";
 import { assertCapabilities, CapabilityError } from "./check-capabilities.js";
 import { commitIntentProblems, writeCommit } from "./github-commit.js";
 import { bodyWithMarker, findInPages, GitHubWriteError, githubRequest, sameText, type OctokitLike } from "./github-request.js";
-import type { CommentIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
+import type { CommentIntent, CommitIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
 import { writtenBy, type BotIdentity } from "./bot-identity.js";
+import { forkTarget, type ForkAccess } from "./fork-push.js";
 import { outgoingBody, outgoingPlain, headerMarkers } from "./outgoing-text.js";
 import { inlineCode } from "../util/posted-text.js";
 import type { CommentResult, GitHubWriter, PullRequestResult, ReviewResult, WriteResult, WriterLogger } from "./write-result.js";
@@ -23,6 +24,8 @@ export interface GitHubWriterOptions {
   repo: string;
   /** Baton's own account: only its comments and reviews are found again by marker. */
   bot: BotIdentity;
+  /** Access to a fork, for commits whose `repository` is one (`dev.pushTo: fork`). */
+  forks?: ForkAccess;
   log?: WriterLogger;
 }
 
@@ -192,6 +195,12 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
     }
   }
 
+  /** This repository, or the fork the commit names (checked to be a fork of this one, and synced). */
+  async function commitTarget(intent: CommitIntent) {
+    if (!intent.repository || intent.repository.toLowerCase() === `${owner}/${repo}`.toLowerCase()) return target;
+    return forkTarget(options.forks, intent.repository, { owner, repo }, log);
+  }
+
   return {
     async apply(step: StepDeclaration, intents: Intent[]): Promise<WriteResult[]> {
       // Everything is checked before the first request: a refused intent means nothing is written.
@@ -204,7 +213,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
         try {
           switch (intent.kind) {
             case "commit":
-              results.push(await writeCommit(target, intent));
+              results.push(await writeCommit(await commitTarget(intent), intent));
               break;
             case "pull-request":
               results.push(await pullRequest(intent));

@@ -70,7 +70,7 @@ describe("dev step limits, end to end", () => {
     await app.deliver("issues", issueLabeled(ISSUE, "ready-for-dev"));
 
     expect(claude.isDone()).toBe(true);
-    expect(toolResult(0).is_error).toBeFalsy();
+    expect((toolResult(0) as { is_error?: boolean }).is_error).toBeFalsy();
     expect(toolResult(1)).toMatchObject({ is_error: true, content: expect.stringContaining("file limit reached (1 files, dev.maxFiles)") });
     const after = github.filesAt(github.branchSha(BRANCH)!);
     expect(after["src/api/search.ts"]).toBe(SEARCH_TS);
@@ -92,7 +92,7 @@ describe("dev step limits, end to end", () => {
     const prs = [...github.pulls.values()];
     expect(prs).toHaveLength(1);
     expect(prs[0]!.draft).toBe(true);
-    expect(prs[0]!.body).toContain("The dev step stopped early: turn limit reached (2 turns, dev.maxTurns). This PR is a draft.");
+    expect(prs[0]!.body).toContain("> This PR is a draft:\n> - the dev step stopped early: turn limit reached (2 turns, dev.maxTurns)");
     expect(github.filesAt(prs[0]!.headSha)["src/api/search.ts"]).toBe(SEARCH_TS);
     expect(github.checkRuns).toMatchObject([{ name: "Baton: dev", conclusion: "neutral" }]);
     expect(github.checkRuns[0]!.output?.title).toContain("stopped early");

@@ -38,6 +38,22 @@ describe("config globs are refused at load when their shape is costly", () => {
   });
 });
 
+describe("a configuration full of costly globs", () => {
+  it("is explained in part: the first 20 problems with their lines, then how many more", () => {
+    const result = parseConfig(`dev:\n  denyPaths:\n${"    - '*a*a*a*b'\n".repeat(500)}`);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.errors).toHaveLength(21);
+    expect(result.errors[0]).toMatchObject({ path: "dev.denyPaths[0]", line: 3, column: 7 });
+    expect(result.errors[20]).toMatchObject({ message: "480 more problems not shown (the first 20 are)", line: null });
+  });
+
+  it("is refused whole when it is over 32 KB, before YAML parsing", () => {
+    const result = parseConfig(`dev:\n  denyPaths:\n${"    - 'src/**'\n".repeat(5000)}`);
+    expect(result).toEqual({ ok: false, errors: [expect.objectContaining({ message: "the file is 74 KB, over the limit of 32 KB", line: null, path: "" })] });
+  });
+});
+
 describe("folder names from the repository are literals, not globs", () => {
   it("an inferred module of a folder named like a glob covers that folder only", () => {
     const map = inferModules(["src/*a*a*a*a*a*a*a*a*b/x.ts", "src/api/y.ts"]);

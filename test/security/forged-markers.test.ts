@@ -120,7 +120,7 @@ describe("forged hidden markers (audit 4)", () => {
     // The check run's summary quotes the name too: still one header of real job markers.
     const run = github.checkRuns.find((c) => c.name === "Baton: review")!;
     expect(run.status).toBe("completed");
-    const runSummary = run.output!.summary;
+    const runSummary = run.output!.summary!;
     expect(runSummary.startsWith("<!-- baton:job comment-9102 -->\n<!-- baton:context commit=")).toBe(true);
     // The job marker and the context line Baton wrote; the quoted name opens no comment.
     expect(runSummary.match(HIDDEN)).toHaveLength(2);

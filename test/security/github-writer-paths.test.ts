@@ -1,3 +1,4 @@
+import { botIdentityOfApp } from "../../src/writer/bot-identity.js";
 import { describe, expect, it } from "vitest";
 import { CapabilityError } from "../../src/writer/check-capabilities.js";
 import { createGitHubWriter, GitHubWriteError } from "../../src/writer/github-writer.js";
@@ -14,7 +15,7 @@ const ROOT = sha("root-tree");
 const DOCS = sha("docs-tree");
 const BRANCH = "baton/dev/7-x";
 const devStep = step({ id: "dev", writablePaths: ["**"], deniedPaths: [".github/workflows/**"], alwaysDeniedPaths: ["docs/adr/**", ".github/baton.yml"] });
-const writer = () => createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO });
+const writer = () => createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO, bot: botIdentityOfApp("baton") });
 const commit = (...paths: string[]): CommitIntent => ({ kind: "commit", branch: BRANCH, baseSha: BASE, message: "m", files: paths.map((path) => ({ path, content: "x\n" })) });
 
 async function refusal(intent: CommitIntent): Promise<string[]> {

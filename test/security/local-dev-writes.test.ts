@@ -59,7 +59,7 @@ describe("local baton dev against a hostile model", () => {
     ];
     claude.answers(...hostile).answers({ name: "finish", input: { summary: "Done." } });
 
-    const run = await baton(repo.dir, ["dev", "--adr", ADR_PATH]);
+    const run = await baton(repo.dir, ["dev", "--adr", ADR_PATH, "--runner", "builtin"]);
 
     // Nothing was written outside the repository, in .git, or over the ADR and the configuration.
     expect.soft(existsSync(join(outside, "x"))).toBe(false);

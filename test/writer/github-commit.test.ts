@@ -97,6 +97,7 @@ describe("commit intents", () => {
         created: true,
         action: "branch-created",
         changedPaths: ["docs/adr/0012-cache.md", "docs/adr/0001-record.md", "docs/old.md"],
+        repository: `${OWNER}/${REPO}`,
       },
     ]);
     const writes = gh.writes();

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Command } from "commander";
+import { parsePitfalls } from "../../context-store/pitfalls/parse-pitfalls.js";
 import { pinnedSpecsFolder } from "../../graph/default-steps.js";
 import { runGit } from "../../snapshot/git-process.js";
 import { buildTrace, parseTraceQuery, type TraceChange } from "../../trace/build-trace.js";
@@ -25,7 +26,7 @@ export function registerTraceCommand(program: Command, io: CliIo): void {
       const pinnedFolder = `${pinnedSpecsFolder(store.config)}/`;
       const knowledge = knowledgeSources({
         adrs: store.adrs,
-        pitfallFiles: store.paths.filter((p) => p.startsWith(pitfallsFolder) && p.endsWith(".md") && !p.slice(pitfallsFolder.length).includes("/")).map((p) => ({ path: p, text: readTextIfExists(join(store.root, p)) ?? "" })),
+        pitfallFiles: store.paths.filter((p) => p.startsWith(pitfallsFolder) && p.endsWith(".md") && !p.slice(pitfallsFolder.length).includes("/")).map((p) => parsePitfalls(p, readTextIfExists(join(store.root, p)) ?? "")),
         pinnedPaths: store.paths.filter((p) => p.startsWith(pinnedFolder)),
       });
       const trace = buildTrace({ ...knowledge, changes: await commitsWithLinks(store.root) }, query);

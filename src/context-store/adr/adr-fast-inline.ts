@@ -23,11 +23,17 @@ const LOOKAHEAD = 2000;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
 
 function isWhitespace(c: string | undefined): boolean {
-  return c === undefined || c === " " || c === "\t" || c === "\n" || c === "\r" || /\s/.test(c);
+  if (c === undefined) return true;
+  const code = c.charCodeAt(0);
+  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
+  return /\s/.test(c);
 }
 
 function isPunctuation(c: string | undefined): boolean {
-  return c !== undefined && /[\p{P}\p{S}]/u.test(c);
+  if (c === undefined) return false;
+  const code = c.charCodeAt(0);
+  if (code < 128) return (code >= 33 && code <= 47) || (code >= 58 && code <= 64) || (code >= 91 && code <= 96) || (code >= 123 && code <= 126);
+  return /[\p{P}\p{S}]/u.test(c);
 }
 
 /** Code spans: each backtick run paired with the next run of the same length (linear: one pointer per run length). */
@@ -74,6 +80,27 @@ function codeSpans(text: string): Map<number, { end: number; content: string }> 
   return spans;
 }
 
+/** Strikethrough runs (`~` or `~~`), each paired with the next run of the same length (one pointer per length: linear). */
+function tildePairs(text: string): Map<number, number> {
+  const open = new Map<number, number>();
+  const pairs = new Map<number, number>();
+  for (let i = text.indexOf("~"); i >= 0; i = text.indexOf("~", i)) {
+    let j = i;
+    while (text[j] === "~") j++;
+    const length = j - i;
+    if (length <= 2) {
+      const opener = open.get(length);
+      if (opener === undefined) open.set(length, i);
+      else {
+        pairs.set(opener, i);
+        open.delete(length);
+      }
+    }
+    i = j;
+  }
+  return pairs;
+}
+
 /** `]` for each `[`, outside code spans and escapes (a stack: linear). */
 function bracketPairs(text: string, spans: Map<number, { end: number }>): Map<number, number> {
   const pairs = new Map<number, number>();
@@ -109,7 +136,10 @@ function inlineDestination(text: string, open: number): { url: string; end: numb
     for (; i < limit; i++) {
       const c = text[i];
       if (c === "\\") i++;
-      else if (c === "(") depth++;
+      else if (c === "(") {
+        // CommonMark allows 32 levels of parentheses in a destination; past that it is no link (and the scan stays short).
+        if (++depth > 32) return null;
+      }
       else if (c === ")") {
         if (depth === 0) break;
         depth--;
@@ -130,18 +160,29 @@ function inlineDestination(text: string, open: number): { url: string; end: numb
   return { url: url.replace(/\\([!-/:-@[-`{-~])/g, "$1"), end: i + 1 };
 }
 
-/** An HTML tag, comment or autolink starting at `<`: its end and, for an autolink, its URL. Bounded look-ahead. */
-function angleConstruct(text: string, at: number): { end: number; url: string | null } | null {
-  const rest = text.slice(at, at + LOOKAHEAD);
-  const autolink = /^<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/.exec(rest);
+const AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/y;
+const EMAIL_AUTOLINK = /<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>/y;
+const INLINE_TAG = /<\/?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/y;
+
+function sticky(re: RegExp, text: string, at: number): RegExpExecArray | null {
+  re.lastIndex = at;
+  return re.exec(text);
+}
+
+/** An HTML tag, comment or autolink starting at `<`: its end and, for an autolink, its URL. Matched in place, never on a copy. */
+function angleConstruct(state: InlineState, at: number): { end: number; url: string | null } | null {
+  const { text } = state;
+  const autolink = sticky(AUTOLINK, text, at);
   if (autolink) return { end: at + autolink[0].length, url: autolink[1]! };
-  const email = /^<([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*)>/.exec(rest);
+  const email = sticky(EMAIL_AUTOLINK, text, at);
   if (email) return { end: at + email[0].length, url: `mailto:${email[1]!}` };
-  if (rest.startsWith("<!--")) {
-    const close = rest.indexOf("-->", 4);
-    return close < 0 ? null : { end: at + close + 3, url: null };
+  if (text.startsWith("<!--", at)) {
+    // Where the next `-->` is, found once for the whole text: many unclosed comments stay linear.
+    if (state.commentEnd.from <= at + 4) state.commentEnd = { from: at + 4, at: text.indexOf("-->", at + 4) };
+    const close = state.commentEnd.at;
+    return close < 0 ? null : { end: close + 3, url: null };
   }
-  const tag = /^<\/?[A-Za-z][A-Za-z0-9-]*(?:\s+[A-Za-z_:][\w.:-]*(?:\s*=\s*(?:[^\s"'=<>`]+|'[^']*'|"[^"]*"))?)*\s*\/?>/.exec(rest);
+  const tag = sticky(INLINE_TAG, text, at);
   return tag ? { end: at + tag[0].length, url: null } : null;
 }
 
@@ -178,6 +219,10 @@ interface InlineState {
   brackets: Map<number, number>;
   /** Links inside links are not links; past a few levels, brackets are text (keeps recursion shallow). */
   depth: number;
+  /** The next `-->` after `from` (-1: none), cached across unclosed comments. */
+  commentEnd: { from: number; at: number };
+  /** Strikethrough: the closing tilde run of each opening one. */
+  tildes: Map<number, number>;
   /** Where bare URLs may start (GFM only), ascending, and the first one not yet passed. */
   urls: number[];
   urlIndex: { at: number };
@@ -273,7 +318,7 @@ function flattenRange(state: InlineState, from: number, to: number): string {
       }
     }
     if (c === "<") {
-      const angle = angleConstruct(text, i);
+      const angle = angleConstruct(state, i);
       if (angle && angle.end <= to) {
         if (angle.url !== null) out += mode === "title" ? angle.url : linkToken(angle.url, angle.url);
         i = angle.end - 1;
@@ -291,10 +336,10 @@ function flattenRange(state: InlineState, from: number, to: number): string {
     if (c === "*" || c === "_" || (c === "~" && state.gfm)) {
       let j = i;
       while (j < to && text[j] === c) j++;
-      if (c === "~" && mode === "flat" && j - i <= 2) {
+      if (c === "~" && mode === "flat") {
         // Struck-through text is left out: `~~Proposed~~ Accepted` is accepted.
-        const close = text.slice(j, Math.min(to, j + LOOKAHEAD)).indexOf(c.repeat(j - i)) + j;
-        if (close > j && close < to && text[close + (j - i)] !== "~" && isDelimiterRun(text, i, j - i)) {
+        const close = state.tildes.get(i);
+        if (close !== undefined && close < to && isDelimiterRun(text, i, j - i)) {
           i = close + (j - i) - 1;
           continue;
         }
@@ -332,6 +377,6 @@ function linkAt(state: InlineState, at: number, to: number): { url: string; clos
 /** A paragraph's (or heading's, or cell's) inline text, flattened as `flatten` does or as `inlineTitle` does. */
 export function flattenInline(text: string, defs: Definitions, opts: { mode: InlineMode; gfm: boolean }): string {
   const spans = codeSpans(text);
-  const state: InlineState = { text, mode: opts.mode, defs, gfm: opts.gfm, spans, brackets: bracketPairs(text, spans), depth: 0, urls: opts.mode === "flat" ? urlStarts(text, opts.gfm) : [], urlIndex: { at: 0 } };
+  const state: InlineState = { text, mode: opts.mode, defs, gfm: opts.gfm, spans, brackets: bracketPairs(text, spans), depth: 0, urls: opts.mode === "flat" ? urlStarts(text, opts.gfm) : [], urlIndex: { at: 0 }, commentEnd: { from: -1, at: -1 }, tildes: opts.gfm ? tildePairs(text) : new Map() };
   return flattenRange(state, 0, text.length);
 }

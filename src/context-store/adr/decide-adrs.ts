@@ -1,7 +1,7 @@
 import { ADR_INDEX_MARKER, renderAdrIndex } from "./adr-index.js";
-import type { AdrRecord } from "./adr-record.js";
+import type { AdrMetadata } from "./adr-record.js";
 import { setAdrStatus, type AdrDecision } from "./adr-status-edit.js";
-import { parseAdr } from "./parse-adr.js";
+import { readAdrMetadata } from "./read-adr-metadata.js";
 import { supersedeAdr, type FileChange } from "./supersede-adr.js";
 
 /**
@@ -17,7 +17,7 @@ export interface AdrText {
   path: string;
   text: string;
   /** The text as read (a store's cached reading); parsed from `text` when absent. */
-  record?: AdrRecord;
+  record?: AdrMetadata;
 }
 
 export interface DecisionPlan {
@@ -35,11 +35,11 @@ export function decideAdrs(input: { folder: string; adrs: readonly AdrText[]; in
   const original = new Map(input.adrs.map((a) => [a.path, a.text]));
   const texts = new Map(original);
   const fileOf = (path: string) => path.slice(input.folder.length + 1);
-  const records = new Map(input.adrs.map((a) => [a.path, a.record ?? parseAdr(fileOf(a.path), a.text)]));
-  const read = (path: string): AdrRecord => {
+  const records = new Map(input.adrs.map((a) => [a.path, a.record ?? readAdrMetadata(fileOf(a.path), a.text).metadata]));
+  const read = (path: string): AdrMetadata => {
     const text = texts.get(path) ?? "";
     if (text === original.get(path) && records.has(path)) return records.get(path)!;
-    const record = parseAdr(fileOf(path), text);
+    const record = readAdrMetadata(fileOf(path), text).metadata;
     records.set(path, record);
     return record;
   };
@@ -82,7 +82,7 @@ export function decideAdrs(input: { folder: string; adrs: readonly AdrText[]; in
  * The index file for these ADRs, unless the folder's README.md is someone
  * else's document (a README without Baton's generated marker is left alone).
  */
-export function indexChange(folder: string, records: readonly AdrRecord[], existingIndex: string | null): { change: FileChange | null; note?: string } {
+export function indexChange(folder: string, records: readonly AdrMetadata[], existingIndex: string | null): { change: FileChange | null; note?: string } {
   const path = `${folder}/README.md`;
   if (existingIndex !== null && !existingIndex.includes(ADR_INDEX_MARKER)) return { change: null, note: `${path} is not Baton's generated index: left as it is (run "baton adr index" to replace it)` };
   const content = renderAdrIndex(records);

@@ -1,5 +1,5 @@
 import { detectNamingStyle, numberFromFileName } from "./adr-numbering.js";
-import type { AdrRecord } from "./adr-record.js";
+import type { AdrMetadata } from "./adr-record.js";
 import { FRONT_MATTER } from "./supersede-adr.js";
 import type { FileChange } from "../../writer/intents.js";
 
@@ -39,7 +39,7 @@ export interface RenumberPlan {
 export function renumberPullRequestAdrs(input: {
   folder: string;
   /** ADRs on the default branch now. */
-  onMain: readonly Pick<AdrRecord, "file" | "number">[];
+  onMain: readonly Pick<AdrMetadata, "file" | "number">[];
   /** Numbers other open ADR pull requests hold (after their own renumbering). */
   reserved: readonly number[];
   files: readonly PullRequestFile[];

@@ -1,9 +1,9 @@
 import type { BatonConfig } from "../../config/config-schema.js";
-import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
 import { indexChange } from "../../context-store/adr/decide-adrs.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
-import { parseAdr } from "../../context-store/adr/parse-adr.js";
-import { renderAdr } from "../../context-store/adr/write-adr.js";
+import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
+import { renderAdrBounded } from "../../markdown/bounded-markdown.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import type { SpecRef } from "../../graph/step-trigger.js";
 import type { ModelClient } from "../../model/model-client.js";
@@ -153,7 +153,8 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   const guidance: Record<string, string> = {};
   for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
   for (const m of modules) guidance[m] ??= "No specific guidance.";
-  const text = renderAdr({
+  // The model's text is parsed to render it: in the bounded worker, like any untrusted markdown.
+  const rendered = await renderAdrBounded(adrPath, {
     number,
     title,
     status: "proposed",
@@ -168,10 +169,12 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     consequences: answer.consequences.map(neutraliseModelText),
     guidance,
   });
+  if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);
+  const text = rendered.value;
   // The superseded ADRs are left as they are: the new one only records the intent (`supersedes`),
   // and accepting it marks them superseded in the same commit (run-adr-decision.ts).
   const files: FileChange[] = [{ path: adrPath, content: text }];
-  const records: AdrRecord[] = [...adrs.map((a) => a.record), parseAdr(file, text)];
+  const records: AdrMetadata[] = [...adrs.map((a) => a.record), readAdrMetadata(file, text).metadata];
   const existingIndex = (await input.snapshot.readFiles([`${folder}/README.md`])).get(`${folder}/README.md`)?.text ?? null;
   const index = indexChange(folder, records, existingIndex);
   if (index.change) files.push(index.change);

@@ -3,14 +3,12 @@ import type { StoredAdr } from "../../context-store/load-context-store.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import { addUsage, nextTurns, ZERO_USAGE, type ConversationTurn, type ModelClient, type Usage } from "../../model/model-client.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
-import { hiddenMarker, type Intent } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
-import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/posted-text.js";
-import type { WriteResult } from "../../writer/write-result.js";
-import { stepTrailers } from "../pull-request-body.js";
-import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
+import { promptBlocks, type RepoRef } from "../step-types.js";
+import { devOutcome, type DevOutcome } from "./dev-pull-request.js";
 import { DEV_TOOLS, runDevTool } from "./dev-tools.js";
 import { DevWorkspace } from "./dev-workspace.js";
+import type { DevPushTarget } from "./dev-push-target.js";
 
 export type DevWork = { kind: "issue"; number: number; title: string } | { kind: "local"; title: string };
 
@@ -22,6 +20,8 @@ export interface DevInput {
   adr: StoredAdr;
   config: BatonConfig;
   manifestMarkdown: string;
+  /** Where the commit goes on GitHub (`dev.pushTo`); absent in local mode, where nothing is pushed. */
+  pushTarget?: DevPushTarget;
   /** Local mode: the (clean) working tree the commit lands in; writes are checked on disk as the model asks for them. */
   workingTree?: string;
 }
@@ -39,16 +39,14 @@ function refusedWrites(refused: { reason: string }[]): string {
   return `\n\n**Writes refused by the path policy:**\n${reasons.map((r) => `- ${neutraliseModelText(r)}`).join("\n")}`;
 }
 
-export function devBranchName(work: DevWork): string {
-  return work.kind === "issue" ? `baton/dev/${work.number}-${slugify(work.title)}` : `baton/dev/${slugify(work.title)}`;
-}
+export { devBranchName } from "./dev-pull-request.js";
 
 /**
  * Dev: a bounded tool-use loop (turns, tokens, files) over the base commit
  * and an overlay; the overlay becomes one commit on a deterministic branch,
  * and a pull request that cites the spec, the ADR and the manifest.
  */
-export async function runDevStep(input: DevInput, model: ModelClient): Promise<StepOutcome & { changedPaths: string[]; finished: boolean }> {
+export async function runDevStep(input: DevInput, model: ModelClient): Promise<DevOutcome> {
   const { context, config } = input;
   const ws = new DevWorkspace(input.snapshot, context.step, config.dev.maxFiles, input.workingTree);
   const tokenCap = context.step.budget * 4;
@@ -90,59 +88,6 @@ export async function runDevStep(input: DevInput, model: ModelClient): Promise<S
   }
   if (summary === null && !stopped) stopped = `turn limit reached (${config.dev.maxTurns} turns, dev.maxTurns)`;
   const files = ws.changes();
-  const changedPaths = files.map((f) => f.path);
-  const finished = summary !== null;
-  const cleanSummary = neutraliseModelText(summary ?? `The dev step stopped before finishing: ${stopped}.`) + refusedWrites(ws.refused);
-  if (files.length === 0) {
-    const intents: Intent[] =
-      input.work.kind === "issue"
-        ? [{ kind: "comment", issueNumber: input.work.number, marker: hiddenMarker("dev-result", `issue-${input.work.number}`), mode: "upsert", body: `The dev step made no changes.\n\n> ${cleanSummary.replace(/\n/g, "\n> ")}` }]
-        : [];
-    return { intents, title: "No changes", summary: cleanSummary, conclusion: "neutral", usage, model: usedModel, changedPaths, finished };
-  }
-  const branch = devBranchName(input.work);
-  const issueNumber = input.work.kind === "issue" ? input.work.number : null;
-  const specRef = issueNumber ? `#${issueNumber}` : (input.adr.record.spec ?? null);
-  const trailers = stepTrailers("dev", context, { spec: specRef, adr: input.adr.path, issue: issueNumber });
-  const title = input.work.title.replace(/\s+/g, " ").trim().slice(0, 120);
-  const intents: Intent[] = [
-    { kind: "commit", branch, baseSha: context.manifest.commit, message: `${title}\n\n${issueNumber ? `Closes #${issueNumber}\n\n` : ""}${trailers}`, files },
-    {
-      kind: "pull-request",
-      head: branch,
-      base: input.repo.defaultBranch,
-      title,
-      draft: !finished,
-      body: [
-        issueNumber ? `Closes #${issueNumber}` : "",
-        `Implements ${issueNumber ? `#${issueNumber}` : specRef ? inlineCode(specRef) : "the spec"} under ${relativeLink(input.adr.path, `../blob/${input.repo.defaultBranch}/${input.adr.path}`)} (ADR ${input.adr.record.number ?? "?"}: ${escapeMarkdownInline(input.adr.record.title)}).`,
-        "",
-        cleanSummary,
-        finished ? "" : `\n> [!WARNING]\n> The dev step stopped early: ${stopped}. This PR is a draft.`,
-        "",
-        `**Files changed:** ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
-        "",
-        `<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
-        "",
-        trailers,
-      ].join("\n"),
-    },
-  ];
-  const followUp = issueNumber
-    ? (results: WriteResult[]): Intent[] => {
-        const pr = results.find((r) => r.kind === "pull-request");
-        return [{ kind: "comment", issueNumber, marker: hiddenMarker("dev-result", `issue-${issueNumber}`), mode: "upsert", body: `Baton opened ${pr && "url" in pr ? pr.url : `branch ${inlineCode(branch)}`} for this issue, under ${inlineCode(input.adr.path)}.` }];
-      }
-    : undefined;
-  return {
-    intents,
-    followUp,
-    title: `${changedPaths.length} files changed${finished ? "" : " (stopped early)"}`,
-    summary: `${cleanSummary}\n\nBranch ${inlineCode(branch)}: ${changedPaths.map((p) => inlineCode(p)).join(", ")}`,
-    conclusion: finished ? "success" : "neutral",
-    usage,
-    model: usedModel,
-    changedPaths,
-    finished,
-  };
+  const summaryText = neutraliseModelText(summary ?? `The dev step stopped before finishing: ${stopped}.`) + refusedWrites(ws.refused);
+  return devOutcome(input, { files, summary: summaryText, draftReasons: summary === null ? [`the dev step stopped early: ${stopped}`] : [], usage, model: usedModel });
 }

@@ -8,7 +8,7 @@ const MAX_READ_CHARS = 60_000;
 const MAX_WRITE_CHARS = 400_000;
 const MAX_SEARCH_HITS = 50;
 /** Text handed to the search worker at most: copying it there is main-thread work. */
-const MAX_SEARCH_BYTES = 16_000_000;
+const MAX_SEARCH_BYTES = 8_000_000;
 
 /**
  * The dev step's view of the repository: the base commit, read-only, plus an

@@ -1,4 +1,4 @@
-import { appendPitfall } from "../../context-store/pitfalls/write-pitfalls.js";
+import { appendPitfallBounded } from "../../markdown/bounded-markdown.js";
 import { pitfallPath } from "../../context-store/pitfalls/pitfall-entry.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
@@ -39,7 +39,10 @@ export async function runLearningStep(input: LearningInput): Promise<StepOutcome
   const ids: string[] = [];
   for (const [i, module] of input.modules.entries()) {
     const path = paths[i]!;
-    const result = appendPitfall(current.get(path)?.text ?? null, module, { lesson: body, why, source: input.source, date: input.today });
+    // The lesson and the file are markdown from people: parsed in the bounded worker, never here.
+    const appended = await appendPitfallBounded(path, current.get(path)?.text ?? null, module, { lesson: body, why, source: input.source, date: input.today });
+    if (!appended.ok) return refused(input, appended.reason);
+    const result = appended.value;
     ids.push(result.id);
     if (result.added) files.push({ path, content: result.content });
   }
@@ -70,6 +73,14 @@ export async function runLearningStep(input: LearningInput): Promise<StepOutcome
       }
     : undefined;
   return { intents, followUp, title, summary: `Pitfall proposed on ${inlineCode(branch)} for ${input.modules.map((m) => inlineCode(m)).join(", ")}.`, conclusion: "success", usage: ZERO_USAGE, model: "none" };
+}
+
+/** A lesson that could not be read within the markdown limits: nothing is written, and the reply says why. */
+function refused(input: LearningInput, reason: string): StepOutcome {
+  const intents: Intent[] = input.replyTo
+    ? [{ kind: "comment", issueNumber: input.replyTo, marker: hiddenMarker("remember", `${input.source.pr ?? "local"}-refused`), mode: "upsert", body: `Baton did not record this lesson: ${reason}. Shorten it and ask again.` }]
+    : [];
+  return { intents, title: "Lesson not recorded", summary: reason, conclusion: "neutral", usage: ZERO_USAGE, model: "none" };
 }
 
 /** "lesson … because why" → the why-it-matters part, when the maintainer gave one. */

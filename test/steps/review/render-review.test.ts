@@ -11,8 +11,8 @@ describe("neutralising model text", () => {
     expect(safeText("ends with <!-")).toBe("ends with &lt;!-");
   });
 
-  it("wraps mentions so nobody is pinged, but leaves e-mail addresses alone", () => {
-    expect(safeText("ask @octocat or @acme/team, mail a@b.com")).toBe("ask `@octocat` or `@acme/team`, mail a@b.com");
+  it("wraps mentions so nobody is pinged, and shows e-mail addresses as code (no mailto link)", () => {
+    expect(safeText("ask @octocat or @acme/team, mail a@b.com")).toBe("ask `@octocat` or `@acme/team`, mail `a@b.com`");
   });
 
   it("keeps table cells on one line with pipes escaped", () => {
