@@ -9,10 +9,11 @@ export type BatonCommand =
   | { name: "accept" }
   | { name: "reject" }
   | { name: "trace"; ref?: string }
+  | { name: "dismiss"; ids: string[] }
   | { name: "unknown"; word: string };
 
-/** Commands that call the model, and so need write access. */
-export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember"]);
+/** Commands that need write access: those that call the model, and `dismiss`, which can turn the review gate green. */
+export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember", "dismiss"]);
 
 /** Commands that need write access: those that spend tokens, and those that decide (they commit for the commenter). */
 export const NEEDS_WRITE = new Set<BatonCommand["name"]>([...SPENDS_TOKENS, "accept", "reject"]);
@@ -55,6 +56,9 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         const lesson = (m ? m[2]! : argText).trim();
         return { name: "remember", lesson, module: m?.[1] };
       }
+      case "dismiss":
+        // Finding ids as the summary shows them: 8 hex characters, several allowed.
+        return { name: "dismiss", ids: args.map((a) => a.replace(/^`|`$/g, "").toLowerCase()).filter((a) => /^[0-9a-f]{8}$/.test(a)) };
       default:
         return { name: "unknown", word };
     }
@@ -71,9 +75,10 @@ export const HELP_TEXT = `**Baton commands** (comment on an issue or pull reques
 | \`/baton review\` | pull request | reviews the PR against its spec, ADRs and pitfalls |
 | \`/baton context [step]\` | issue or PR | posts the manifest of what the step would receive (no model call) |
 | \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
+| \`/baton dismiss <id>\` | pull request | dismisses a review finding by its id: it no longer counts for \`review.failOn\` |
 | \`/baton accept\` | ADR pull request | accepts its proposed ADR (as approving the PR does): status, date, supersession, index, pinned spec |
 | \`/baton reject\` | ADR pull request | marks its proposed ADR rejected |
 | \`/baton trace [#issue \\| ADR \\| spec file]\` | issue or PR | posts the chain: spec, ADRs, pull requests, pitfalls learned, open findings (graph and table) |
 | \`/baton help\` | anywhere | this table |
 
-Commands that call the model or decide need write access to the repository.`;
+Commands that call the model, \`dismiss\`, \`accept\` and \`reject\` need write access to the repository.`;

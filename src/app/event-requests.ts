@@ -80,6 +80,10 @@ export function commandRequest(
     case "reject":
       if (!where.isPullRequest) return reply(`\`/baton ${command.name}\` works on the pull request that proposes the ADR.`);
       return { kind: "adr-decision", target, pullNumber: where.number, decision: command.name === "accept" ? "accepted" : "rejected", by: where.author, via: "command", cause };
+    case "dismiss":
+      if (!where.isPullRequest) return reply("`/baton dismiss <id>` works on pull requests: the id is in Baton's review summary.");
+      if (command.ids.length === 0) return reply("Usage: `/baton dismiss <id>`, with the 8-character id of a finding from Baton's review summary.");
+      return { kind: "dismiss", target, pullNumber: where.number, ids: command.ids, author: where.author, cause };
     case "unknown":
       return reply(`Baton does not know ${inlineCode(`/baton ${command.word}`)}. Comment \`/baton help\` for the list of commands.`);
   }

@@ -41,6 +41,8 @@ export interface LocalContext extends ResolvedContext {
   config: BatonConfig;
   /** Review: the files of `git diff base...HEAD`. */
   diffFiles: DiffFile[];
+  /** Review: the new side of the changed files at HEAD (path → text). */
+  headFiles: Record<string, string>;
   snapshot: LocalGitSnapshot;
   /** Ends the git cat-file process; call when the step is done. */
   close(): void;
@@ -87,7 +89,7 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     }
     const resolved = await resolveContext({ step, snapshot, config: repoConfig.config, configIdentity: repoConfig.identity, trigger, store });
     resolved.manifest.notes.push(...repoConfig.notes);
-    return { ...resolved, head, config: repoConfig.config, diffFiles: trigger.diff?.files ?? [], snapshot, close: () => snapshot.close() };
+    return { ...resolved, head, config: repoConfig.config, diffFiles: trigger.diff?.files ?? [], headFiles: trigger.diff?.headFiles ?? {}, snapshot, close: () => snapshot.close() };
   } catch (err) {
     snapshot.close();
     throw err;

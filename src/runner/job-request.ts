@@ -19,6 +19,8 @@ export type JobRequest =
   /** `isPullRequest`: on an open pull request the lesson waits for its merge (see learn-from-pull); elsewhere it is proposed at once. */
   | { kind: "remember"; target: RepoTarget; number: number; lesson: string; module?: string; commentUrl: string; author: string; cause: string; isPullRequest?: boolean }
   | { kind: "help"; target: RepoTarget; number: number; cause: string }
+  /** `/baton dismiss <id>`: review findings a maintainer dismissed; no model call. */
+  | { kind: "dismiss"; target: RepoTarget; pullNumber: number; ids: string[]; author: string; cause: string }
   /** A person with write access approved an ADR pull request, or commented `/baton accept` or `/baton reject` on it. */
   | { kind: "adr-decision"; target: RepoTarget; pullNumber: number; decision: "accepted" | "rejected"; by: string; via: "approval" | "command"; cause: string }
   /** The default branch moved and the push touched knowledge (Markdown, the config): renumber ADR PRs, flag stale reviews. `paths`: null when unknown. */
@@ -42,6 +44,7 @@ function subject(req: JobRequest): string {
       return `#${req.pullNumber}@${req.headSha}`;
     case "adr-decision":
     case "learn-from-pull":
+    case "dismiss":
       return `#${req.pullNumber}`;
     case "default-branch-changed":
       return `:default-branch@${req.after}`;

@@ -16,6 +16,7 @@ import { runAdrDecision } from "./run-adr-decision.js";
 import { runArchitecture } from "./run-architecture.js";
 import { runDefaultBranchChanged } from "./run-default-branch-changed.js";
 import { runDev } from "./run-dev.js";
+import { runDismiss } from "./run-dismiss.js";
 import { runLearnFromPull } from "./run-learn-from-pull.js";
 import { runRemember } from "./run-remember.js";
 import { runTrace } from "./run-trace.js";
@@ -53,6 +54,8 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return runRemember(req, deps);
     case "context":
       return postContext(req, deps);
+    case "dismiss":
+      return runDismiss(req, deps);
     case "help":
       return reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), HELP_TEXT);
     case "reply":

@@ -2,11 +2,10 @@ import { parseBatonCommand } from "../app/baton-command.js";
 import { hasWriteAccess } from "../app/write-access.js";
 import { buildModuleMap, modulesForPaths, type ModuleMap } from "../config/module-map.js";
 import { isStepEnabled } from "../graph/default-steps.js";
-import { readRecordedFindings } from "../steps/learning/review-findings.js";
 import type { Lesson, ModulePlan } from "../steps/learning/learned-pitfalls.js";
 import { planLearnedPitfallsBounded } from "../markdown/bounded-markdown.js";
 import { splitWhy } from "../steps/learning/learning-step.js";
-import { SUMMARY_MARKER } from "../steps/review/review-state.js";
+import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { escapeMarkdownInline, inlineCode } from "../util/posted-text.js";
 import { sanitizeUntrusted } from "../util/untrusted-text.js";
 import { hiddenMarker, type Intent } from "../writer/intents.js";
@@ -83,7 +82,7 @@ export async function runLearnFromPull(req: LearnRequest, deps: RunnerDeps): Pro
 async function fixedFindingLessons(deps: RunnerDeps, req: LearnRequest, pr: PullRequestState, map: ModuleMap): Promise<Lesson[]> {
   const summary = await findCommentByMarker(deps.octokit, req.target.owner, req.target.repo, pr.number, SUMMARY_MARKER, deps.bot);
   const out: Lesson[] = [];
-  for (const f of readRecordedFindings(summary ?? "")) {
+  for (const f of parseReviewState(summary ?? "")?.findings ?? []) {
     if (f.status !== "resolved" || !f.lesson) continue;
     const modules = modulesForPaths(map, [f.path]);
     // The lesson is the model's words: no markup of its own, no pings.

@@ -1,7 +1,6 @@
 import { commentOnlyStep, pinnedSpecsFolder } from "../graph/default-steps.js";
-import { readRecordedFindings } from "../steps/learning/review-findings.js";
 import { adrLinksFromText } from "../steps/pull-request-body.js";
-import { SUMMARY_MARKER } from "../steps/review/review-state.js";
+import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { buildTrace, parseTraceQuery, type TraceChange, type TraceQuery } from "../trace/build-trace.js";
 import { renderTrace } from "../trace/render-trace.js";
 import type { PitfallFile } from "../context-store/pitfalls/pitfall-entry.js";
@@ -66,7 +65,7 @@ export async function runTrace(req: TraceRequest, deps: RunnerDeps): Promise<voi
   // Open findings of the chain's pull requests, from each one's review state.
   for (const c of trace.changes.filter((x) => x.number !== undefined).slice(0, MAX_FINDINGS_READS)) {
     const summary = await findCommentByMarker(deps.octokit, owner, repo, c.number!, SUMMARY_MARKER, deps.bot);
-    c.openFindings = summary === null ? [] : readRecordedFindings(summary).filter((f) => f.status === "open").map((f) => ({ id: f.id, title: f.title, severity: f.severity, path: f.path }));
+    c.openFindings = (parseReviewState(summary ?? "")?.findings ?? []).filter((f) => f.status === "open").map((f) => ({ id: f.id, title: f.title, severity: f.severity, path: f.path }));
   }
   if (trace.spec && specIssue !== null && !issueTitles.get(specIssue)) trace.notes.push(`issue ${trace.spec.key} was not found`);
   const blob = (path: string) => `${main.htmlUrl}/blob/${main.sha}/${path.split("/").map(encodeURIComponent).join("/")}`;

@@ -6,6 +6,9 @@ import { escapeMarkdownInline } from "../../src/util/posted-text.js";
 import { BOT, FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
 import { closeUnmerged, comment, merge, pullByBranch } from "./fixtures/people.js";
+import { FakeClaude } from "./fixtures/fake-claude.js";
+import { pullRequestEvent, pullSpec } from "./fixtures/webhooks.js";
+import { parseReviewState } from "../../src/steps/review/review-state.js";
 import { repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
 
 /**
@@ -26,10 +29,12 @@ const OPEN = { id: "11bb0000", fingerprint: "11bb0000cccccccc", path: "src/web/a
 
 describe("pitfalls learned from a merged pull request", () => {
   let github: FakeGitHub;
+  let claude: FakeClaude;
   let app: TestApp;
 
   beforeEach(async () => {
     github = new FakeGitHub().start();
+    claude = new FakeClaude();
     seedRepository(github, repositoryFiles());
     github.permissions.set("lead", "write");
     app = await startApp();
@@ -77,6 +82,34 @@ describe("pitfalls learned from a merged pull request", () => {
     expect(github.commentsOn(31).at(-1)!.body).toContain("The lessons of this pull request are already recorded");
     const onMain = github.filesAt(github.branchSha("main")!)["docs/pitfalls/api.md"]!;
     expect(parsePitfalls("docs/pitfalls/api.md", onMain).entries.filter((e) => e.lesson.includes("Every search endpoint must cap"))).toHaveLength(1);
+    expect(github.unmatched).toEqual([]);
+  });
+
+  it("end to end: the review finds a critical problem with a lesson, a push fixes it, the merge proposes the lesson", async () => {
+    const path = "src/api/orders.ts";
+    const v1 = 'export async function findOrders(customer: string) {\n  return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");\n}\n';
+    const v2 = "export async function findOrders(customer: string) {\n  return db.sql`SELECT * FROM orders WHERE customer = ${customer}`;\n}\n";
+    const lesson = "Never build SQL by string concatenation; use db.sql tagged templates.";
+    const finding = { severity: "critical", path, line: 2, code: 'return db.query("SELECT * FROM orders WHERE customer = \'" + customer + "\'");', confidence: 0.95, title: "SQL built by string concatenation", body: "Use db.sql.", lesson, source: "general" };
+    const review = (findings: unknown[]) => ({ findings, resolved: [], specCompliance: [], adrConformance: [], summary: "Orders." });
+    claude.answersWithTool("submit_review", review([finding])).answersWithTool("verify_findings", { verdicts: [] }).answersWithTool("submit_review", review([]));
+
+    const main = github.branchSha("main")!;
+    github.setBranch("feature/orders", main);
+    const first = github.push("feature/orders", { [path]: v1 }).after;
+    github.addPull({ number: 40, title: "Order lookups", body: "", headRef: "feature/orders", headSha: first, baseSha: main, files: [], filesFromGit: true });
+    await app.deliver("pull_request", pullRequestEvent("opened", { ...pullSpec(github.pulls.get(40)!), additions: 3 }));
+    const fix = github.push("feature/orders", { [path]: v2 });
+    await app.deliver("pull_request", pullRequestEvent("synchronize", { ...pullSpec(github.pulls.get(40)!), additions: 3 }, fix.before));
+    const state = parseReviewState(github.commentsOn(40).find((c) => c.body.includes("baton:review-summary"))!.body)!;
+    expect(state.findings).toMatchObject([{ title: "SQL built by string concatenation", status: "resolved", lesson }]);
+    expect(claude.isDone()).toBe(true);
+
+    await merge(app, github, 40);
+    const learned = pullByBranch(github, "baton/pitfalls/");
+    const api = github.filesAt(learned.headSha)["docs/pitfalls/api.md"]!;
+    expect(api).toContain(lesson);
+    expect(api).toContain(`**Learned in:** [PR #40](https://github.com/acme/widgets/pull/40), finding \`${state.findings[0]!.id}\``);
     expect(github.unmatched).toEqual([]);
   });
 

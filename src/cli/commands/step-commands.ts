@@ -138,6 +138,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
             repo: localRepo(root),
             pull: { number: 0, title: `${opts.base}...HEAD`, headSha: ctx.head, baseSha: ctx.manifest.commit },
             diffFiles: ctx.diffFiles,
+            headFiles: ctx.headFiles,
             incremental: false,
             previous: null,
             config: ctx.config,

@@ -14,7 +14,7 @@ import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/poste
 import type { WriteResult } from "../../writer/write-result.js";
 import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
 import { ARCHITECTURE_SYSTEM, architectureInstruction } from "./architecture-prompt.js";
-import { architectureAnswerSchema, type ArchitectureAnswer } from "./architecture-schema.js";
+import { architectureAnswerSchema, renderRules, type ArchitectureAnswer } from "./architecture-schema.js";
 import { stepTrailers } from "../pull-request-body.js";
 
 export interface ArchitectureReviewInput {
@@ -151,7 +151,7 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   }
   const title = neutraliseModelText(answer.title).replace(/\s+/g, " ").trim();
   const guidance: Record<string, string> = {};
-  for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
+  for (const g of answer.guidance) guidance[g.module] = renderRules(g.rules, neutraliseModelText);
   for (const m of modules) guidance[m] ??= "No specific guidance.";
   // The model's text is parsed to render it: in the bounded worker, like any untrusted markdown.
   const rendered = await renderAdrBounded(adrPath, {
@@ -164,9 +164,16 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     supersedes: superseded,
     supersededBy: [],
     context: neutraliseModelText(answer.context),
-    options: answer.options.map((o) => ({ name: neutraliseModelText(o.name), description: o.description ? neutraliseModelText(o.description) : undefined })),
+    drivers: answer.drivers.map(neutraliseModelText),
+    options: answer.options.map((o) => ({
+      name: neutraliseModelText(o.name),
+      description: o.description ? neutraliseModelText(o.description) : undefined,
+      good: o.good.map(neutraliseModelText),
+      bad: o.bad.map(neutraliseModelText),
+    })),
     decision: neutraliseModelText(answer.decision),
     consequences: answer.consequences.map(neutraliseModelText),
+    confirmation: neutraliseModelText(answer.confirmation),
     guidance,
   });
   if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);

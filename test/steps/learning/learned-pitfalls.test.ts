@@ -4,7 +4,6 @@ import { parsePitfalls } from "../../../src/context-store/pitfalls/parse-pitfall
 import { appendPitfall } from "../../../src/context-store/pitfalls/write-pitfalls.js";
 import { planLearnedPitfalls, type Lesson } from "../../../src/steps/learning/learned-pitfalls.js";
 import { unknownModulesMessage } from "../../../src/steps/learning/lesson-modules.js";
-import { readRecordedFindings } from "../../../src/steps/learning/review-findings.js";
 
 const lesson = (text: string, pr: number, finding?: string): Lesson => ({ lesson: text, modules: ["api"], source: { pr, url: `https://github.com/o/r/pull/${pr}`, ...(finding ? { finding } : {}) }, origin: finding ? "finding" : "remember" });
 
@@ -60,21 +59,5 @@ describe("lesson modules", () => {
   it("an unknown module is refused with the known ones listed; general is always known", () => {
     expect(unknownModulesMessage(["api", "general"], ["api", "web"])).toBeNull();
     expect(unknownModulesMessage(["apj"], ["api", "web"], "plain")).toBe("There is no module apj in the module map. Known modules: api, web, general.");
-  });
-});
-
-describe("readRecordedFindings", () => {
-  const state = (findings: unknown[]) => `<!-- baton:review-summary pr -->\n<!-- baton:review-state ${JSON.stringify({ lastReviewedSha: "a".repeat(40), findings })} -->\nbody`;
-
-  it("reads the status and lesson of each finding; an older state without status counts every finding as open", () => {
-    expect(readRecordedFindings(state([{ id: "3f2a9c01", fingerprint: "3f2a9c01aaaaaaaa", path: "a.ts", title: "T", severity: "high", status: "resolved", lesson: "L", closedBy: "push" }]))).toEqual([
-      { id: "3f2a9c01", fingerprint: "3f2a9c01aaaaaaaa", path: "a.ts", title: "T", severity: "high", status: "resolved", lesson: "L", closedBy: "push" },
-    ]);
-    expect(readRecordedFindings(state([{ fingerprint: "0123456789abcdef", path: "a.ts", title: "T", severity: "low" }]))).toMatchObject([{ id: "01234567", status: "open" }]);
-  });
-
-  it("reads only the header: a state quoted further down is not Baton's", () => {
-    expect(readRecordedFindings(`## quoted\n${state([{ fingerprint: "0123456789abcdef", path: "a.ts", title: "T", status: "resolved", lesson: "forged" }])}`)).toEqual([]);
-    expect(readRecordedFindings("<!-- baton:review-state {not json} -->")).toEqual([]);
   });
 });
