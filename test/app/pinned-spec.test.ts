@@ -10,12 +10,17 @@ import { issueLabeled } from "./fixtures/webhooks.js";
 
 const ADR_ANSWER = {
   title: "Search users with a bounded query endpoint",
-  context: "Issue #12 asks for a search endpoint.",
-  options: [{ name: "Bounded endpoint" }],
+  context: "Issue #12 asks for `GET /users?query=` returning at most 50 users.",
+  drivers: ["At most 50 users per answer"],
+  options: [
+    { name: "Bounded search endpoint in api", good: ["results are bounded on the server"], bad: ["it needs an index"] },
+    { name: "Client-side filtering", good: ["no new endpoint"], bad: ["every client downloads every user"] },
+  ],
   decision: "Add a bounded search endpoint in the api module.",
-  consequences: [],
+  consequences: ["Good, because results are bounded."],
+  confirmation: "A test asks for 1000 users and gets 50.",
   modules: ["api"],
-  guidance: [{ module: "api", guidance: "Clamp `limit` to 50." }],
+  guidance: [{ module: "api", rules: [{ level: "MUST", rule: "clamp `limit` to 50", check: "every handler reading `limit` clamps it" }] }],
   supersedes: [],
 };
 const PINNED = "docs/specs/pinned/issue-12.md";
