@@ -234,6 +234,15 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
       }
     },
 
+    async counts() {
+      const c = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
+      return { waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0) + (c["waiting-children"] ?? 0), running: c.active ?? 0 };
+    },
+
+    async drain(): Promise<void> {
+      await worker.close();
+    },
+
     async close(): Promise<void> {
       abort.abort();
       await worker.close();

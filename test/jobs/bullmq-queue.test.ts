@@ -8,6 +8,8 @@ const fakeQueue = (name: string): JobQueue & { name: string } => ({
   name,
   enqueue: async () => ({ accepted: true }),
   onIdle: async () => {},
+  drain: async () => {},
+  counts: async () => ({ waiting: 0, running: 0 }),
   close: async () => {},
 });
 
