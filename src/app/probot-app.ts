@@ -63,7 +63,6 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
   const replies = createReplyLimiter(state, replyLimitFromEnv(env));
   const octokitFor = async (installationId: number) => (await app.auth(installationId)) as unknown as GitHubClient;
   const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now });
-  let queue: JobQueue;
 
   const route = async (work: RouteWork) => {
     const { delivery, installationId } = work;
@@ -81,7 +80,7 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
     }
     await reportJobFailure(work, err, deps(await octokitFor(work.target.installationId)));
   };
-  queue = options.queue
+  const queue: JobQueue = options.queue
     ? await options.queue(handler, onFailure)
     : await createQueueFromEnv(env, {
         handler: (job) => handler(job.payload as QueuedWork),
