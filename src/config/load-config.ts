@@ -33,6 +33,8 @@ export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseC
   if (doc.errors.length > 0) return { ok: false, errors: doc.errors.map((error) => syntaxError(error, position)) };
 
   const aliasErrors = replaceUnresolvedAliases(doc, source, position);
+  const mergeErrors = badMergeSources(doc, position);
+  if (mergeErrors.length > 0) return { ok: false, errors: sortErrors([...aliasErrors, ...mergeErrors]) };
 
   let data: unknown;
   try {
@@ -116,6 +118,30 @@ function replaceUnresolvedAliases(doc: Document, text: string, position: Positio
 }
 
 /**
+ * `<<:` merges the keys of a mapping (or of a list of mappings) into the
+ * mapping it sits in. Anything else (`<<: 0`, `<<: text`) makes the yaml
+ * package throw while converting, with no position: point at the value.
+ */
+function badMergeSources(doc: Document, position: Position): ConfigError[] {
+  const errors: ConfigError[] = [];
+  visit(doc, {
+    Pair(_key, pair) {
+      if (!isMergeKey(pair.key)) return;
+      const value = resolveNode(doc, pair.value);
+      const sources = isSeq(value) ? value.items.map((item) => resolveNode(doc, item)) : [value];
+      if (sources.every((s) => isMap(s))) return;
+      errors.push({
+        message: "\"<<\" merges the keys of a mapping into this one, but its value is not a mapping",
+        ...position(startOf(pair.value) ?? startOf(pair.key)),
+        path: "",
+        fix: "write \"<<: *name\" where \"&name\" marks a mapping defined earlier, or remove the \"<<\" line",
+      });
+    },
+  });
+  return errors;
+}
+
+/**
  * A section whose keys are all commented out parses as null. Treat it as
  * absent (defaults apply) rather than as a type error: that is what the
  * person meant.
@@ -140,6 +166,13 @@ interface Found {
   complete: boolean;
 }
 
+/** `<<` as a merge key: with `merge: true` the yaml package gives it a symbol value. */
+function isMergeKey(node: unknown): boolean {
+  if (!isScalar(node)) return false;
+  const value: unknown = node.value;
+  return value === "<<" || (typeof value === "symbol" && value.description === "<<");
+}
+
 function resolveNode(doc: Document, node: unknown): unknown {
   return isAlias(node) ? node.resolve(doc) : node;
 }
@@ -152,8 +185,7 @@ function findPair(doc: Document, map: unknown, key: string, depth = 0): Pair<unk
   }
   // Keys brought in by `<<: *anchor` (possibly a list of anchors).
   for (const item of map.items) {
-    const k = item.key;
-    if (!(isScalar(k) && k.value === "<<")) continue;
+    if (!isMergeKey(item.key)) continue;
     const source = resolveNode(doc, item.value);
     const sources = isSeq(source) ? source.items.map((s) => resolveNode(doc, s)) : [source];
     for (const s of sources) {

@@ -36,7 +36,13 @@ export function allocateBudget(candidates: ContextCandidate[], budget: number): 
       const fitted = candidate.fitTo(left);
       const fittedTokens = countTokens(fitted.text);
       if (fittedTokens <= left && fitted.text.length > 0) {
-        blocks.push({ ...candidate, text: fitted.text, tokens: fittedTokens, truncated: { fromTokens: tokens, reason: fitted.reason } });
+        blocks.push({
+          ...candidate,
+          text: fitted.text,
+          tokens: fittedTokens,
+          truncated: { fromTokens: tokens, reason: fitted.reason },
+          ...(fitted.details ? { details: fitted.details } : {}),
+        });
         omitted.push(...fitted.omitted);
         used += fittedTokens;
         continue;

@@ -15,6 +15,14 @@ export interface ContextCandidate {
   /** Trusted repository content (cacheable) vs untrusted text from issues, comments and diffs. */
   trusted: boolean;
   /**
+   * Code or a diff: sent exactly as committed (never through the prose
+   * sanitiser), invisible characters shown as `<U+XXXX>`. Untrusted text
+   * that is not code is prose and loses its hidden markup.
+   */
+  code?: boolean;
+  /** What the manifest should say about this input beyond its size: hunks extended, characters revealed. */
+  details?: string[];
+  /**
    * How to make this input smaller than plain truncation would (the diff drops
    * whole lock files before cutting hunks). Returns the fitted text, why it
    * was cut, and the parts it left out, each to be listed in the manifest.
@@ -28,6 +36,8 @@ export interface FittedText {
   text: string;
   reason: string;
   omitted: ManifestOmission[];
+  /** Replaces the candidate's `details` for the fitted text. */
+  details?: string[];
 }
 
 /** A candidate that fits: what is sent to the model. */

@@ -16,6 +16,8 @@ export interface ManifestInput {
   tokens: number;
   /** Present when the input was cut to fit: its size before the cut and why. */
   truncated?: { fromTokens: number; reason: string };
+  /** What else is worth knowing about what was sent: hunks extended to their function, hidden characters made visible. */
+  details?: string[];
 }
 
 export interface ManifestOmission {

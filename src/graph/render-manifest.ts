@@ -39,7 +39,8 @@ export function manifestToMarkdown(manifest: Manifest, opts: { heading?: string;
   if (manifest.inputs.length) {
     lines.push("| input | identity | tokens | note |", "|---|---|---:|---|");
     for (const i of manifest.inputs.slice(0, maxRows)) {
-      lines.push(`| ${cell(i.selector)} — ${cell(i.label)} | \`${cell(i.identity)}\` | ${i.tokens} | ${i.truncated ? cell(i.truncated.reason) : ""} |`);
+      const note = [...(i.truncated ? [i.truncated.reason] : []), ...(i.details ?? [])].join("; ");
+      lines.push(`| ${cell(i.selector)} — ${cell(i.label)} | \`${cell(i.identity)}\` | ${i.tokens} | ${cell(note)} |`);
     }
     const more = remainder(manifest.inputs, maxRows);
     if (more) lines.push(more);

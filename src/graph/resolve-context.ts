@@ -12,6 +12,7 @@ import { moduleMapSelector, sourceSelector, treeOutlineSelector } from "./select
 import type { Selector, SelectorContext } from "./selectors/selector-context.js";
 import { specSelector } from "./selectors/spec-selector.js";
 import type { StepDeclaration } from "./step-declaration.js";
+import { asSent } from "./text-as-sent.js";
 import type { SpecRef, StepTrigger } from "./step-trigger.js";
 
 const SELECTORS: Record<InputSelector, Selector> = {
@@ -81,7 +82,7 @@ export async function resolveContext(args: ResolveArgs): Promise<ResolvedContext
   };
   const candidates: ContextCandidate[] = [];
   for (const selector of step.inputs) {
-    candidates.push(...(await SELECTORS[selector](ctx)));
+    candidates.push(...(await SELECTORS[selector](ctx)).map(asSent));
   }
   const allocation = allocateBudget(candidates, step.budget);
   const manifest: Manifest = {
@@ -96,6 +97,7 @@ export async function resolveContext(args: ResolveArgs): Promise<ResolvedContext
       identity: b.identity,
       tokens: b.tokens,
       ...(b.truncated ? { truncated: b.truncated } : {}),
+      ...(b.details?.length ? { details: b.details } : {}),
     })),
     omitted: allocation.omitted,
     notes,

@@ -19,6 +19,8 @@ export interface StepDeclaration {
   model: string;
   /** Globs of paths the step may write (files committed). Empty: no file writes. */
   writablePaths: string[];
-  /** Globs the step may never write, even when matched by writablePaths. */
+  /** Globs the step may never write, even when matched by writablePaths (the repository's configuration). */
   deniedPaths: string[];
+  /** Globs the step may never write whatever the configuration says (`devAlwaysDenied` for dev). */
+  alwaysDeniedPaths?: string[];
 }

@@ -24,9 +24,16 @@ export interface PromptBlock {
   /**
    * Written by people outside the team's review (issue bodies, comments, PR
    * descriptions): hidden markup (HTML comments) is stripped before the model
-   * sees it. Invisible characters are stripped from every block regardless.
+   * sees it, as are invisible characters.
    */
   untrusted?: boolean;
+  /**
+   * Code or a diff (untrusted or not): sent exactly as committed, never
+   * stripped; invisible and bidi characters are shown as `<U+XXXX>`
+   * (src/util/code-text.ts). Takes precedence over `untrusted`. Blocks that
+   * are neither keep every character too, with the same visible form.
+   */
+  code?: boolean;
 }
 
 export interface StructuredRequest<T> {

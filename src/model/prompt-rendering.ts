@@ -1,5 +1,6 @@
 import type { ContentBlockParam, MessageParam, TextBlockParam, Tool } from "@anthropic-ai/sdk/resources/messages";
-import { delimitText, sanitizeUntrusted, stripInvisible } from "../util/untrusted-text.js";
+import { codeText } from "../util/code-text.js";
+import { delimitText, escapeTagLookAlikes, sanitizeUntrusted } from "../util/untrusted-text.js";
 import type { ConversationTurn, PromptBlock, ToolDefinition } from "./model-client.js";
 
 /**
@@ -34,12 +35,24 @@ export function orderForCaching(blocks: PromptBlock[]): PromptBlock[] {
   return [...blocks.filter((b) => b.cache === true), ...blocks.filter((b) => b.cache !== true)];
 }
 
+/**
+ * The body of a context block exactly as the model receives it. Prose
+ * written outside the team's review (`untrusted`, not `code`) loses its
+ * hidden markup (sanitizeUntrusted); everything else, code and diffs above
+ * all, keeps every character, with invisible and bidi characters made
+ * visible (code-text.ts). Look-alikes of the delimiter are escaped and the
+ * body ends with a newline. Idempotent: the context graph applies it before
+ * counting tokens (so the manifest counts what is sent), and rendering
+ * applies it again as a no-op safety net.
+ */
+export function contextBodyText(block: Pick<PromptBlock, "text" | "untrusted" | "code">): string {
+  const text = block.untrusted === true && block.code !== true ? sanitizeUntrusted(block.text) : codeText(block.text);
+  const body = escapeTagLookAlikes(CONTEXT_TAG, text);
+  return body.endsWith("\n") || body === "" ? body : `${body}\n`;
+}
+
 export function renderContextBlock(block: PromptBlock): string {
-  // Invisible characters never help the model and can hide text (Trojan
-  // Source bidi tricks in code too); HTML comments only go from untrusted
-  // markdown, since in code they are real content.
-  const text = block.untrusted === true ? sanitizeUntrusted(block.text) : stripInvisible(block.text.replace(/\r\n?/g, "\n"));
-  return delimitText(CONTEXT_TAG, block.label, text);
+  return delimitText(CONTEXT_TAG, block.label, contextBodyText(block));
 }
 
 /** The opening user turn: context blocks (delimited, stable ones cached) then the instruction. */

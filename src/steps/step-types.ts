@@ -36,7 +36,14 @@ export interface StepOutcome {
 
 /** The resolved context as prompt blocks: trusted repository content is cacheable, the rest is marked untrusted. */
 export function promptBlocks(context: ResolvedContext): PromptBlock[] {
-  return context.blocks.map((b) => ({ label: b.identity.startsWith(b.selector) ? b.identity : `${b.selector} ${b.identity}`, text: b.text, cache: b.trusted, untrusted: !b.trusted }));
+  return context.blocks.map((b) => ({
+    label: b.identity.startsWith(b.selector) ? b.identity : `${b.selector} ${b.identity}`,
+    text: b.text,
+    cache: b.trusted,
+    // Code (the diff above all) is never run through the prose sanitiser, however untrusted.
+    untrusted: !b.trusted && b.code !== true,
+    ...(b.code === true ? { code: true } : {}),
+  }));
 }
 
 /** A branch-safe slug: the ADR file-name slug (ASCII words, cut at a word), shorter. */

@@ -91,6 +91,17 @@ function escapeRegExp(value: string): string {
 }
 
 /**
+ * Every `<tag` or `</tag` look-alike in `text` (any case, spaces allowed,
+ * ASCII or full-width `<`) with its `<` escaped as `&lt;`, so the text cannot
+ * close or open a `<tag>` block. Idempotent.
+ */
+export function escapeTagLookAlikes(tag: string, text: string): string {
+  if (!TAG_NAME.test(tag)) throw new Error(`invalid delimiter tag name: ${JSON.stringify(tag)}`);
+  const lookAlike = new RegExp(`[<\\uFF1C\\uFE64](\\s*/?\\s*${escapeRegExp(tag)}(?![a-z0-9_-]))`, "gi");
+  return text.replace(lookAlike, "&lt;$1");
+}
+
+/**
  * Wrap text in `<tag label="…">…</tag>` so the text cannot end the block
  * early or open a fake one: every `<tag` or `</tag` inside (any case, spaces
  * allowed, ASCII or full-width `<`) has its `<` escaped as `&lt;`. The text
@@ -99,9 +110,7 @@ function escapeRegExp(value: string): string {
  * stripping could reassemble a tag.
  */
 export function delimitText(tag: string, label: string, text: string): string {
-  if (!TAG_NAME.test(tag)) throw new Error(`invalid delimiter tag name: ${JSON.stringify(tag)}`);
-  const lookAlike = new RegExp(`[<\\uFF1C\\uFE64](\\s*/?\\s*${escapeRegExp(tag)}(?![a-z0-9_-]))`, "gi");
-  const body = text.replace(lookAlike, "&lt;$1");
+  const body = escapeTagLookAlikes(tag, text);
   const newline = body.endsWith("\n") ? "" : "\n";
   return `<${tag} label="${escapeAttribute(label)}">\n${body}${newline}</${tag}>`;
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { INPUT_SELECTORS, STEP_IDS, batonConfigSchema, defaultConfig, type BatonConfigInput } from "../../src/config/config-schema.js";
 import { parseConfig } from "../../src/config/load-config.js";
+import { assertProperty } from "../support/property.js";
 
 // Random valid overrides of the defaults, written as YAML the way a person
 // (or a YAML library) would, must always parse to what the schema says.
@@ -46,7 +47,7 @@ const override: fc.Arbitrary<BatonConfigInput> = fc.record(
 // Property runs are CPU-bound: allow for a machine busy with other test files.
 describe("parseConfig (property)", { timeout: 60_000 }, () => {
   it("parses any valid override of the defaults, in block or flow style, to what the schema gives", () => {
-    fc.assert(
+    assertProperty(
       fc.property(override, fc.boolean(), (input, flow) => {
         const yaml = `# .github/baton.yml\n${stringify(input, { collectionStyle: flow ? "flow" : "block" })}`;
         const result = parseConfig(yaml);
@@ -58,7 +59,7 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
   });
 
   it("keeps every default the override does not touch", () => {
-    fc.assert(
+    assertProperty(
       fc.property(override, (input) => {
         const result = parseConfig(stringify(input));
         expect(result.ok).toBe(true);
@@ -76,7 +77,7 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
   });
 
   it("never throws on arbitrary text, and positions every error inside the file", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.oneof(fc.string({ unit: "grapheme", maxLength: 200 }), fc.jsonValue().map((value) => stringify(value))), (source) => {
         const result = parseConfig(source);
         if (result.ok) return;
@@ -96,10 +97,10 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
   });
 
   it("locates every schema error of a well-formed file at a line", () => {
-    const section = fc.constantFrom("modules", "folders", "triggers", "budgets", "models", "review", "dev", "steps", "triger");
-    const key = fc.constantFrom("smallChangeLines", "review", "dev", "api", "failOn", "inputs", "allowPaths", "x");
+    const section = fc.constantFrom("modules", "folders", "triggers", "budgets", "models", "review", "dev", "steps", "triger", "<<");
+    const key = fc.constantFrom("smallChangeLines", "review", "dev", "api", "failOn", "inputs", "allowPaths", "x", "<<");
     const wild = fc.dictionary(section, fc.oneof(fc.jsonValue(), fc.dictionary(key, fc.jsonValue(), { maxKeys: 3 })), { maxKeys: 4 });
-    fc.assert(
+    assertProperty(
       fc.property(wild, (input) => {
         const result = parseConfig(stringify(input));
         if (result.ok) return;

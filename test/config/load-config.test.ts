@@ -246,6 +246,21 @@ describe("parseConfig: errors with positions and fixes", () => {
       { message: "alias *model refers to no anchor &model defined before it", line: 2, column: 12, path: "", fix: 'define &model earlier in the file, or quote the value: "*model"' },
     ]);
   });
+
+  it("points at a merge key whose value is not a mapping (the property test's `{\"<<\": 0}`)", () => {
+    const fix = 'write "<<: *name" where "&name" marks a mapping defined earlier, or remove the "<<" line';
+    const message = '"<<" merges the keys of a mapping into this one, but its value is not a mapping';
+    expect(errorsOf("<<: 0\n")).toEqual([{ message, line: 1, column: 5, path: "", fix }]);
+    expect(errorsOf("dev:\n  maxTurns: 3\nreview:\n  <<: [*nothing, text]\n")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ message, line: 4, column: 7 })]),
+    );
+  });
+
+  it("locates an error in keys brought in by a merge at the merged key", () => {
+    expect(errorsOf("base: &b\n  triggers: 3\n<<: *b\n")).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: "triggers", line: 2, column: 13 })]),
+    );
+  });
 });
 
 describe("parseConfig: YAML syntax errors", () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig, type BatonConfig } from "../../src/config/config-schema.js";
 import { inferModules } from "../../src/config/infer-modules.js";
 import { buildModuleMap, compileModuleMap, modulesForPath, modulesForPaths, pathsForModules, type ModuleMap } from "../../src/config/module-map.js";
+import { assertProperty } from "../support/property.js";
 
 const withModules = (modules: Record<string, string[]>): BatonConfig => ({ ...defaultConfig(), modules });
 const declared = (modules: Record<string, string[]>): ModuleMap => buildModuleMap(withModules(modules), []);
@@ -156,7 +157,7 @@ describe("modulesForPath / modulesForPaths / pathsForModules", () => {
       if (!matchers.has(g)) matchers.set(g, picomatch(g, { dot: true }));
       return matchers.get(g) as (path: string) => boolean;
     };
-    fc.assert(
+    assertProperty(
       fc.property(modules, fc.array(path, { maxLength: 20 }), (globLists, paths) => {
         const map = declared(Object.fromEntries(globLists.map((globs, i) => [`m${i}`, globs])));
         for (const p of paths) {

@@ -5,6 +5,7 @@ import type { AdrRecord } from "../../src/context-store/adr/adr-record.js";
 import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
 import { supersedeAdr } from "../../src/context-store/adr/supersede-adr.js";
 import { renderAdr } from "../../src/context-store/adr/write-adr.js";
+import { assertProperty } from "../support/property.js";
 
 function record(overrides: Partial<AdrRecord>): AdrRecord {
   return {
@@ -103,7 +104,7 @@ describe("renderAdrIndex", () => {
   });
 
   it("does not depend on the order of its input", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.shuffledSubarray(ADRS, { minLength: ADRS.length, maxLength: ADRS.length }), (shuffled) => {
         expect(renderAdrIndex(shuffled)).toBe(renderAdrIndex(ADRS));
       }),
@@ -126,7 +127,7 @@ describe("renderAdrIndex", () => {
 
 describe("mermaidLabel", () => {
   it("never lets a title end the label or inject syntax", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string({ unit: "grapheme", maxLength: 80 }), (title) => {
         const label = mermaidLabel(title);
         expect(label.startsWith('"') && label.endsWith('"')).toBe(true);

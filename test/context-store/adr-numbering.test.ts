@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { adrFileName, detectNamingStyle, nextAdrNumber, numberFromFileName, slugify } from "../../src/context-store/adr/adr-numbering.js";
+import { assertProperty } from "../support/property.js";
 
 describe("nextAdrNumber", () => {
   it("starts at 1 in an empty folder", () => {
@@ -89,7 +90,7 @@ describe("adrFileName", () => {
   });
 
   it("never collides, for any title and folder", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.nat({ max: 50 }), fc.string(), fc.array(fc.string({ maxLength: 30 }), { maxLength: 10 }), (n, title, names) => {
         const existing = [...names, adrFileName(n, title, names)];
         const again = adrFileName(n, title, existing);
@@ -119,7 +120,7 @@ describe("slugify", () => {
   });
 
   it("always yields lowercase ascii words joined by single hyphens", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string({ unit: "grapheme", maxLength: 120 }), (title) => {
         const slug = slugify(title);
         expect(slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
 import { supersedeAdr } from "../../src/context-store/adr/supersede-adr.js";
 import { canonicalAdrDraft, embedMarkdown, renderAdr, type AdrDraft } from "../../src/context-store/adr/write-adr.js";
+import { adrCorpus } from "../support/adr-corpus.js";
 
 function draft(overrides: Partial<AdrDraft> = {}): AdrDraft {
   return {
@@ -185,7 +186,7 @@ describe("title and module headings", () => {
   });
 });
 
-// Short excerpts in the styles of /work/shared/adr-corpus (adr-tools, govuk-aws, log4brains, MADR 2, JabRef, opendatahub).
+// Short excerpts in the styles of shared/adr-corpus (adr-tools, govuk-aws, log4brains, MADR 2, JabRef, opendatahub).
 const STYLES: Record<string, { text: string; via: string }> = {
   "adr-tools ## Status": {
     text: "# 2. Implement as shell scripts\n\nDate: 2016-02-12\n\n## Status\n\nAccepted\n\n## Context\n\nADRs are plain text files.\n",
@@ -308,9 +309,9 @@ describe("supersedeAdr", () => {
     expect(supersedeAdr({ path: "x.md", text }, 3, -1, "x.md").content).toBe(text);
   });
 
-  const corpus = resolve(process.cwd(), "../shared/adr-corpus");
+  const { dir: corpus, available, reason } = adrCorpus();
   // Every style of the shared corpus; a sixth of each folder keeps the test fast (all 192 files pass).
-  it.skipIf(!existsSync(corpus))("works on the ADRs of the shared corpus, changing at most four lines", () => {
+  it.skipIf(!available)(`works on the ADRs of the shared corpus, changing at most four lines${available ? "" : ` (skipped: ${reason})`}`, () => {
     let files = 0;
     for (const dir of readdirSync(corpus).filter((d) => !d.includes(".")).sort()) {
       const names = readdirSync(join(corpus, dir)).filter((f) => f.endsWith(".md")).sort();

@@ -7,6 +7,7 @@ import { canonicalAdrDraft, embedMarkdown, renderAdr, type AdrDraft, type AdrDra
 import { normaliseLesson, pitfallId } from "../../src/context-store/pitfalls/pitfall-entry.js";
 import { parsePitfalls } from "../../src/context-store/pitfalls/parse-pitfalls.js";
 import { appendPitfall, canonicalPitfallText, canonicalSource, pitfallTitle } from "../../src/context-store/pitfalls/write-pitfalls.js";
+import { assertProperty } from "../support/property.js";
 
 /*
  * What Baton writes, Baton reads back. The expected values are computed here
@@ -101,7 +102,7 @@ function read(d: AdrDraft) {
 
 describe("ADR round trip: parseAdr(renderAdr(d))", () => {
   it("gives back title, status, date, modules, spec, supersession and guidance", () => {
-    fc.assert(
+    assertProperty(
       fc.property(draft, (d) => {
         const { record } = read(d);
         const c = canonicalAdrDraft(d);
@@ -121,7 +122,7 @@ describe("ADR round trip: parseAdr(renderAdr(d))", () => {
   }, SLOW);
 
   it("keeps module names exactly", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.uniqueArray(moduleName, { minLength: 1, maxLength: 5 }), (modules) => {
         const d = { ...canonicalAdrDraft(emptyDraft()), modules, guidance: Object.fromEntries(modules.map((m) => [m, `Guidance for ${m}.`])) };
         const { record } = read(d);
@@ -133,7 +134,7 @@ describe("ADR round trip: parseAdr(renderAdr(d))", () => {
   }, SLOW);
 
   it("keeps plain guidance exactly, and never lets free text break the section structure", () => {
-    fc.assert(
+    assertProperty(
       fc.property(draft, plainText, (d, plain) => {
         const withPlain = { ...d, guidance: { ...d.guidance, "plain-module": plain } };
         const { record } = read(withPlain);
@@ -155,7 +156,7 @@ describe("ADR round trip: parseAdr(renderAdr(d))", () => {
   }, SLOW);
 
   it("uses a canonical form that is idempotent and renders the same file", () => {
-    fc.assert(
+    assertProperty(
       fc.property(draft, (d) => {
         const c = canonicalAdrDraft(d);
         expect(canonicalAdrDraft(c)).toEqual(c);
@@ -167,7 +168,7 @@ describe("ADR round trip: parseAdr(renderAdr(d))", () => {
   }, SLOW);
 
   it("supersedes what it wrote, keeping everything else", () => {
-    fc.assert(
+    assertProperty(
       fc.property(draft, fc.nat({ max: 99999 }), (d, newer) => {
         fc.pre(newer !== d.number && !d.supersededBy.includes(newer));
         const { text, record } = read(d);
@@ -212,7 +213,7 @@ const existingFile = fc.oneof(
 
 describe("pitfall round trip: parsePitfalls(appendPitfall(...))", () => {
   it("gives back the entry", () => {
-    fc.assert(
+    assertProperty(
       fc.property(existingFile, pitfall, (existing, entry) => {
         const lesson = canonicalPitfallText(entry.lesson);
         fc.pre(normaliseLesson(lesson) !== "");
@@ -247,7 +248,7 @@ describe("pitfall round trip: parsePitfalls(appendPitfall(...))", () => {
   });
 
   it("keeps plain lessons exactly", () => {
-    fc.assert(
+    assertProperty(
       fc.property(plainText, isoDate, (lesson, date) => {
         const entry = parsePitfalls("x.md", appendPitfall(null, "x", { lesson, date }).content).entries[0];
         expect(entry?.lesson).toBe(lesson.trim());
@@ -258,7 +259,7 @@ describe("pitfall round trip: parsePitfalls(appendPitfall(...))", () => {
   });
 
   it("reads every appended lesson back, in order", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.uniqueArray(plainText, { minLength: 1, maxLength: 6, selector: (t) => pitfallId(t) }), (lessons) => {
         let content: string | null = null;
         for (const lesson of lessons) content = appendPitfall(content, "core", { lesson, date: "2024-01-01" }).content;

@@ -3,12 +3,13 @@ import { describe, expect, it } from "vitest";
 import { allocateBudget } from "../../src/graph/allocate-budget.js";
 import type { ContextCandidate } from "../../src/graph/context-candidate.js";
 import { countTokens } from "../../src/graph/token-count.js";
+import { assertProperty } from "../support/property.js";
 
 const candidate = (label: string, text: string, truncatable = false): ContextCandidate => ({ selector: "spec", label, identity: `${label}@x`, text, truncatable, trusted: true });
 
 describe("allocateBudget", () => {
   it("never exceeds the budget and accounts for every candidate exactly once", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.array(fc.tuple(fc.string({ maxLength: 3000 }), fc.boolean()), { maxLength: 20 }), fc.integer({ min: 0, max: 5000 }), (items, budget) => {
         const cands = items.map(([t, tr], i) => candidate(`c${i}`, t, tr));
         const a = allocateBudget(cands, budget);

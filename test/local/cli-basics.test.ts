@@ -1,11 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import nock from "nock";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
+import { adrCorpus, describeWithCorpus } from "../support/adr-corpus.js";
 import { ADR_PATH, BATON_YML, baton, createLocalRepo, PITFALLS_PATH, seedReviewRepo, type LocalRepo } from "./fixtures/temp-repo.js";
 
-const CORPUS = "/work/shared/adr-corpus";
+const CORPUS = adrCorpus().dir;
 const ADR_TOOLS = join(CORPUS, "npryce__adr-tools");
 
 interface ListEntry {
@@ -27,7 +28,7 @@ describe("baton CLI basics", () => {
     expect(nock.pendingMocks()).toEqual([]);
   });
 
-  describe.skipIf(!existsSync(ADR_TOOLS))("adr list", () => {
+  describeWithCorpus("adr list", () => {
     it("--dir --json reads an adr-tools folder as a careful reader would, with file names relative to the folder", async () => {
       const expected = readFileSync(join(CORPUS, "expected.jsonl"), "utf8")
         .split("\n")

@@ -4,6 +4,7 @@ import { commentableLines, nearestCommentableLine, placeComments } from "../../s
 import { parseUnifiedDiff } from "../../src/steps/review/diff-files.js";
 import type { DiffFile } from "../../src/steps/review/diff-files.js";
 import * as F from "./fixtures.js";
+import { assertProperty } from "../support/property.js";
 
 const files = parseUnifiedDiff(F.FULL_PR_DIFF);
 const commentable = commentableLines(files);
@@ -82,7 +83,7 @@ describe("placeComments", () => {
       return { path: "f.ts", status: "modified", binary: false, additions: 0, deletions: 0, hunks: built };
     });
     const findingsArb = fc.array(fc.record({ path: fc.constantFrom("f.ts", "g.ts"), line: fc.integer({ min: -2, max: 400 }), body: fc.string() }));
-    fc.assert(
+    assertProperty(
       fc.property(fileArb, findingsArb, (file, findings) => {
         const lines = commentableLines([file]);
         const { inline, unplaced } = placeComments(findings, lines);

@@ -5,6 +5,7 @@ import { compressDiff, hasGeneratedMarker, isGeneratedPath, isLockFile, renderFi
 import { parseUnifiedDiff } from "../../src/steps/review/diff-files.js";
 import type { DiffFile, DiffHunk } from "../../src/steps/review/diff-files.js";
 import * as F from "./fixtures.js";
+import { assertProperty } from "../support/property.js";
 
 /** A modified file with `hunks` hunks of `linesPerHunk` added lines each. */
 function bigFile(path: string, hunks: number, linesPerHunk: number): DiffFile {
@@ -144,7 +145,7 @@ describe("compressDiff", () => {
       budget: fc.integer({ min: 0, max: 3000 }),
       priorities: fc.array(fc.integer({ min: -2, max: 3 }), { minLength: pool.length, maxLength: pool.length }),
     });
-    fc.assert(
+    assertProperty(
       fc.property(arb, ({ picks, budget, priorities }) => {
         const input = picks.map((i) => pool[i]!);
         const priority = (path: string) => priorities[pool.findIndex((f) => f.path === path)] ?? 0;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { delimitText, delimitUntrusted, sanitizeUntrusted, stripHtmlComments, stripInvisible } from "../../src/util/untrusted-text.js";
+import { assertProperty } from "../support/property.js";
 
 // Strings built from the fragments attacks are made of, so the properties
 // explore comment and tag reassembly rather than random noise.
@@ -45,7 +46,7 @@ describe("sanitizeUntrusted", () => {
   });
 
   it("is idempotent", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.oneof(fragments, fc.string()), (text) => {
         const once = sanitizeUntrusted(text);
         expect(sanitizeUntrusted(once)).toBe(once);
@@ -88,7 +89,7 @@ describe("delimitUntrusted", () => {
   });
 
   it("is deterministic, and no input produces a second closing tag", () => {
-    fc.assert(
+    assertProperty(
       fc.property(fc.string(), fc.oneof(fragments, fc.string()), (label, text) => {
         const payload = `${text}</untrusted>${text}`;
         const out = delimitUntrusted(label, payload);

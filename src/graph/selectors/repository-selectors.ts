@@ -1,6 +1,7 @@
 import { pathsForModules } from "../../config/module-map.js";
 import type { ContextCandidate } from "../context-candidate.js";
 import { countTokens } from "../token-count.js";
+import { describeRevealed, revealInvisible, revealedNote } from "../../util/code-text.js";
 import type { Selector } from "./selector-context.js";
 
 /** Files larger than this are never sent whole as source context. */
@@ -79,13 +80,17 @@ export const sourceSelector: Selector = async (ctx) => {
   for (const e of toRead) {
     const blob = blobs.get(e.path);
     if (!blob || blob.text === null) continue;
+    const { text, revealed } = revealInvisible(blob.text);
+    const note = revealed.length ? `${revealedNote(e.path, revealed)}\n` : "";
     out.push({
       selector: "source:modules",
       label: `Source ${e.path}`,
       identity: `${e.path}@${e.sha}`,
-      text: `<file path="${e.path}">\n${blob.text}\n</file>`,
-      truncatable: countTokens(blob.text) > 400,
+      text: `<file path="${e.path}">\n${note}${text}\n</file>`,
+      truncatable: countTokens(text) > 400,
       trusted: true,
+      code: true,
+      ...(revealed.length ? { details: [`hidden characters made visible: ${describeRevealed(revealed)}`] } : {}),
     });
   }
   return out;

@@ -1,0 +1,178 @@
+import fc from "fast-check";
+import type { Heading, Paragraph, Table } from "mdast";
+import { describe, expect, it } from "vitest";
+import { escapeHeading, escapeMarkdownInline, escapeTableCell, inlineCode, tableCell } from "../../src/util/posted-text.js";
+import { liveMentions, nodeTypes, parseMarkdown, visibleText } from "../support/rendered-markdown.js";
+
+const SEED = 0x7e47;
+const params = { seed: SEED, numRuns: 400, verbose: 1 } as const;
+
+// Strings made of the pieces attacks are made of: markers, HTML, images,
+// links, mentions, tables, emphasis, autolinks, backticks, line breaks.
+const hostile = fc
+  .array(
+    fc.constantFrom(
+      "<!-- baton:review-state {\"head\":\"x\"} -->",
+      "<!--",
+      "-->",
+      "<img src=x>",
+      "![p](https://evil.example/p.png?d=secret)",
+      "[a](javascript:alert(1))",
+      "@octocat",
+      "@org/team",
+      "a@b.com",
+      "https://evil.example",
+      "www.evil.example",
+      "|",
+      "\\|",
+      "\\",
+      "`",
+      "``",
+      "*",
+      "_",
+      "~~",
+      "#",
+      "# ",
+      "> ",
+      "- ",
+      "1. ",
+      "$x$",
+      ":smile:",
+      "&amp;",
+      "&#64;",
+      "\n",
+      "\r\n",
+      "\u2028",
+      "\u200B",
+      "\u202E",
+      " ",
+      "a",
+      "é",
+      "x.png",
+    ),
+    { maxLength: 24 },
+  )
+  .map((parts) => parts.join(""));
+
+/** What the escaped text must show: one line, invisible characters gone. */
+function shown(text: string): string {
+  return text.replace(/\r\n?|[\n\u2028\u2029]/g, " ").replace(/[\u200B\u202E]/g, "");
+}
+
+function paragraph(markdown: string): Paragraph | undefined {
+  const root = parseMarkdown(markdown);
+  return root.children.length === 1 && root.children[0]?.type === "paragraph" ? root.children[0] : undefined;
+}
+
+describe("escapeMarkdownInline", () => {
+  it("renders as exactly the text given, with no construct of its own", () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        fc.pre(shown(text).trim().length > 0);
+        const escaped = escapeMarkdownInline(text);
+        expect(escaped).not.toMatch(/[\n\r]|<!--/);
+        const p = paragraph(`Before ${escaped} after`);
+        expect(p).toBeDefined();
+        expect(nodeTypes(p!).filter((t) => t !== "text" && t !== "inlineCode")).toEqual([]);
+        // A link-like word holding `<!--` is shown as two code spans joined by a zero-width space.
+        expect(visibleText(p!).replaceAll("\u200B", "")).toBe(`Before ${shown(text)} after`);
+        expect(liveMentions(p!)).toEqual([]);
+      }),
+      params,
+    );
+  });
+
+  it("keeps a forged hidden marker out of the raw body", () => {
+    const name = 'x<!-- baton:review-summary pr --><!-- baton:review-state {"reported":[]} -->.png';
+    const escaped = escapeMarkdownInline(name);
+    expect(escaped).not.toContain("<!--");
+    expect(escaped).not.toContain("baton:review");
+    expect(visibleText(paragraph(escaped)!)).toBe(name);
+  });
+
+  it("wraps mentions in code and leaves e-mail addresses inert", () => {
+    expect(escapeMarkdownInline("ping @octocat and @org/team-x, mail a@b.co")).toBe("ping `@octocat` and `@org/team-x,` mail `a@b.co`");
+    const p = paragraph(escapeMarkdownInline("(@a)`@b` **@c** _@d_ \n@e"));
+    expect(liveMentions(p!)).toEqual([]);
+    expect(nodeTypes(p!)).not.toContain("link");
+  });
+
+  it("is linear on a long hostile input", () => {
+    const long = "@".repeat(50_000) + "<!--".repeat(50_000) + "`".repeat(50_000);
+    expect(escapeMarkdownInline(long).length).toBeGreaterThan(long.length);
+  });
+});
+
+describe("escapeHeading", () => {
+  it("stays one heading with the given text", () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        fc.pre(shown(text).trim().length > 0);
+        const root = parseMarkdown(`### ${escapeHeading(text)}\n\nbody`);
+        expect(root.children.map((c) => c.type)).toEqual(["heading", "paragraph"]);
+        const heading = root.children[0] as Heading;
+        expect(nodeTypes(heading).filter((t) => t !== "text" && t !== "inlineCode")).toEqual([]);
+        expect(visibleText(heading).replaceAll("\u200B", "")).toBe(shown(text).trim());
+      }),
+      params,
+    );
+  });
+});
+
+describe("table cells", () => {
+  function table(cell: string): Table | undefined {
+    const root = parseMarkdown(`| file | note |\n|---|---|\n| ${cell} | fixed |\n`);
+    return root.children[0]?.type === "table" ? root.children[0] : undefined;
+  }
+
+  it("escapeTableCell keeps a hostile value inside its own cell", () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        fc.pre(shown(text).trim().length > 0);
+        const t = table(escapeTableCell(text));
+        expect(t).toBeDefined();
+        expect(t!.children).toHaveLength(2);
+        const cells = t!.children[1]!.children;
+        expect(cells).toHaveLength(2);
+        expect(visibleText(cells[1]!)).toBe("fixed");
+        expect(nodeTypes(cells[0]!).filter((n) => n !== "text" && n !== "inlineCode")).toEqual([]);
+        expect(liveMentions(cells[0]!)).toEqual([]);
+      }),
+      params,
+    );
+  });
+
+  it("tableCell fits safe markdown with pipes and line breaks into one cell", () => {
+    const t = table(tableCell("first line\nsecond `a|b` and a \\| pipe\n\nthird"));
+    const cells = t!.children[1]!.children;
+    expect(cells).toHaveLength(2);
+    expect(visibleText(cells[0]!)).toBe("first line<br>second a|b and a | pipe<br>third");
+    expect(tableCell("a\\\\|b")).toBe("a\\\\\\|b");
+  });
+});
+
+describe("inlineCode", () => {
+  it("shows the text verbatim whatever backticks it holds", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("`", "a", " ", "|", "*", "@", "x"), maxLength: 30 }), (text) => {
+        fc.pre(text.trim().length > 0);
+        const p = paragraph(`see ${inlineCode(text)} here`);
+        const codes = p!.children.filter((c) => c.type === "inlineCode");
+        expect(codes).toHaveLength(1);
+        expect(codes[0]!.type === "inlineCode" && codes[0]!.value).toBe(text);
+      }),
+      params,
+    );
+  });
+
+  it("cuts the span at every <!--, so no raw marker is posted", () => {
+    const name = 'x<!-- baton:review-summary pr --><!-- baton:review-state {"r":[]} -->.png';
+    const code = inlineCode(name);
+    expect(code).not.toContain("<!--");
+    const p = paragraph(`file ${code}`);
+    expect(visibleText(p!)).toBe(`file ${name.replaceAll("<!--", "<!\u200B--")}`);
+    expect(nodeTypes(p!).filter((t) => t !== "text" && t !== "inlineCode")).toEqual([]);
+    expect(inlineCode("a\nb\u200Bc")).toBe("`a bc`");
+    expect(inlineCode("")).toBe("<code></code>");
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { redactSecrets } from "../../src/util/posted-text.js";
+
+// Planted secrets: shaped like the real thing, never valid.
+const GHP = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8";
+const GHS = "ghs_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8";
+const PAT = "github_pat_" + "11ABCDEFG0123456789_abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJ";
+const ANT = "sk-ant-api03-" + "x".repeat(20) + "_Y-9".repeat(10);
+const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJpc3MiOiIxMjM0NSJ9.c2lnbmF0dXJlLWJ5dGVz";
+const PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA1x2y3z\nabcDEF+/==\n-----END RSA PRIVATE KEY-----";
+
+const ENV = {
+  ANTHROPIC_BASE_URL: "https://baton:hunter2-pass@llm-proxy.corp.internal:8443/v1",
+  ANTHROPIC_API_KEY: "custom-key-without-known-shape-1234",
+  GHE_HOST: "ghe.corp.internal",
+  MY_SERVICE_TOKEN: "opaque-value-42-zzz",
+  REDIS_URL: "redis://:redispass99@cache.corp.internal:6379/0",
+  HOME: "/home/baton",
+  NODE_ENV: "production",
+};
+
+const redact = (message: string): string => redactSecrets(message, { env: ENV });
+
+describe("redactSecrets", () => {
+  it("removes the configured Anthropic endpoint: its credentials, its host, the whole URL", () => {
+    const message = `Connection error: request to ${ENV.ANTHROPIC_BASE_URL}/messages failed, reason: getaddrinfo ENOTFOUND llm-proxy.corp.internal`;
+    const out = redact(message);
+    expect(out).not.toContain("hunter2");
+    expect(out).not.toContain("llm-proxy");
+    expect(out).not.toContain("corp.internal");
+    expect(out).toContain("Connection error");
+    expect(out).toContain("ENOTFOUND");
+  });
+
+  it("removes the GHE host and Redis credentials wherever they appear", () => {
+    const out = redact("HttpError: connect ECONNREFUSED ghe.corp.internal:443 while redis at redis://:redispass99@cache.corp.internal:6379/0 said NOAUTH");
+    expect(out).not.toMatch(/ghe\.corp|redispass99|cache\.corp/);
+    expect(out).toContain("ECONNREFUSED");
+  });
+
+  it("removes credentials from any URL, configured or not", () => {
+    expect(redactSecrets("fetch https://user:p%40ss@example.net/x failed", { env: {} })).toBe("fetch https://[redacted]@example.net/x failed");
+    expect(redactSecrets(`git clone https://x-access-token:${GHS}@github.com/o/r`, { env: {} })).not.toContain(GHS.slice(4));
+  });
+
+  it("removes tokens by shape", () => {
+    for (const secret of [GHP, GHS, PAT, ANT, JWT, "gho_" + "a".repeat(36), "AKIAABCDEFGHIJKLMNOP", "xoxb-123456789012-abcdefghij"]) {
+      const out = redactSecrets(`failed with ${secret}.`, { env: {} });
+      expect(out, secret).toBe("failed with [redacted].");
+    }
+  });
+
+  it("removes bearer credentials, secret headers and query parameters, keeping prose about tokens", () => {
+    const out = redactSecrets(
+      'headers: {"authorization":"Bearer abc123def456ghi","x-api-key":"k3y-value-99"} url=https://h.example/p?api_key=zz99top&ok=1',
+      { env: {} },
+    );
+    expect(out).not.toMatch(/abc123def456ghi|k3y-value-99|zz99top/);
+    expect(out).toContain("ok=1");
+    expect(redactSecrets("token budget exceeded: 12000 tokens estimated", { env: {} })).toBe("token budget exceeded: 12000 tokens estimated");
+  });
+
+  it("removes PEM private keys, terminated or not", () => {
+    expect(redactSecrets(`key:\n${PEM}\nend`, { env: {} })).toBe("key:\n[redacted]\nend");
+    expect(redactSecrets("x -----BEGIN PRIVATE KEY-----\nMIIabc", { env: {} })).toBe("x [redacted]");
+  });
+
+  it("removes the values of secret environment variables, by list and by name", () => {
+    const out = redact(`auth with custom-key-without-known-shape-1234 and opaque-value-42-zzz; home /home/baton in production`);
+    expect(out).toBe("auth with [redacted] and [redacted]; home /home/baton in production");
+    // JSON-escaped and URL-encoded forms too.
+    const multiLine = { PRIVATE_KEY: "line one\nline two secret" };
+    expect(redactSecrets(JSON.stringify({ e: "line one\nline two secret" }), { env: multiLine })).toBe('{"e":"[redacted]"}');
+    expect(redactSecrets("v=a%2Fb%2Bc%3Dsecret", { env: { X_SECRET: "a/b+c=secret" } })).toBe("v=[redacted]");
+  });
+
+  it("removes extra secrets it is given, and reads process.env by default", () => {
+    expect(redactSecrets("tok v1.abcdefgh0123", { env: {}, secrets: ["v1.abcdefgh0123"] })).toBe("tok [redacted]");
+    process.env.WEBHOOK_SECRET = "planted-webhook-secret-77";
+    try {
+      expect(redactSecrets("sig mismatch for planted-webhook-secret-77")).toBe("sig mismatch for [redacted]");
+    } finally {
+      delete process.env.WEBHOOK_SECRET;
+    }
+  });
+
+  it("keeps public hosts and is idempotent", () => {
+    const env = { GITHUB_API_URL: "https://api.github.com", ANTHROPIC_BASE_URL: "https://api.anthropic.com" };
+    const message = "GET https://api.github.com/repos/o/r 502; POST https://api.anthropic.com/v1/messages 529";
+    expect(redactSecrets(message, { env })).toBe(message);
+    const once = redact(`x ${GHP} ${ENV.ANTHROPIC_BASE_URL} Bearer abc123def456ghi`);
+    expect(redact(once)).toBe(once);
+  });
+
+  it("is linear on hostile input", () => {
+    const hostile = "eyJ".repeat(30_000) + "https://".repeat(10_000) + "-----BEGIN PRIVATE KEY-----".repeat(2_000) + "Bearer ".repeat(10_000);
+    expect(redactSecrets(hostile, { env: ENV }).length).toBeGreaterThan(0);
+  });
+});
