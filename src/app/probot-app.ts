@@ -1,5 +1,8 @@
 import type { ApplicationFunction, Probot } from "probot";
-import { createQueueFromEnv } from "../jobs/bullmq-queue.js";
+import { createQueueFromEnv } from "../jobs/queue-from-env.js";
+import { createSharedGroupPauses } from "../jobs/group-pauses.js";
+import { connectRedis, redisPrefix } from "../state/redis-connection.js";
+import { createRedisState } from "../state/redis-state.js";
 import { QueueClosedError, QueueFullError, type Job, type JobQueue } from "../jobs/job.js";
 import { defaultIsTransient } from "../jobs/retry-policy.js";
 import { createAnthropicModelClient } from "../model/anthropic-model-client.js";
@@ -45,6 +48,8 @@ export interface Baton {
    * the endpoint answers 503 and GitHub shows the delivery as failed.
    */
   accept(delivery: Delivery): Promise<Acceptance>;
+  /** Closes the queue (see JobQueue.close), the shared state and the Redis connection. */
+  close(): Promise<void>;
 }
 
 const EVENTS = ["issues.labeled", "push", "pull_request", "issue_comment.created", "check_run.rerequested"] as const;
@@ -59,7 +64,10 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
   const env = options.env ?? process.env;
   const model = options.model ?? createAnthropicModelClient();
   const now = options.now ?? (() => new Date());
-  const state = options.state ?? createMemoryState();
+  const redisUrl = env.REDIS_URL?.trim();
+  const redis = redisUrl ? connectRedis(redisUrl) : undefined;
+  const prefix = redisPrefix(env);
+  const state = options.state ?? (redis ? createRedisState(redis, prefix) : createMemoryState());
   const replies = createReplyLimiter(state, replyLimitFromEnv(env));
   const octokitFor = async (installationId: number) => (await app.auth(installationId)) as unknown as GitHubClient;
   const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now });
@@ -82,7 +90,9 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
   };
   const queue: JobQueue = options.queue
     ? await options.queue(handler, onFailure)
-    : await createQueueFromEnv(env, {
+    : await createQueueFromEnv(env, redis, {
+        prefix,
+        pauses: createSharedGroupPauses(state),
         handler: (job) => handler(job.payload as QueuedWork),
         onFailure: (job, err) => onFailure(job.payload as QueuedWork, err),
         isTransient: (err) => isTransientError(err) || defaultIsTransient(err),
@@ -100,6 +110,11 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
       if (result.reason === "full") throw new QueueFullError(queueLimitFromEnv(env));
       if (result.reason === "closed") throw new QueueClosedError("Baton is shutting down and takes no new events: redeliver this one once it is back");
       return result.accepted ? { accepted: true, job: made.job.id } : { accepted: false, reason: "already received (a redelivery of a delivery still queued, running or done)" };
+    },
+    async close() {
+      await queue.close();
+      await state.close();
+      await redis?.quit().catch(() => undefined);
     },
   };
   options.onReady?.(baton);

@@ -1,3 +1,4 @@
+import type { SharedState } from "../state/shared-state.js";
 import { retryAfterMs } from "./retry-policy.js";
 
 /**
@@ -24,6 +25,19 @@ export function createMemoryGroupPauses(now: () => number = Date.now): GroupPaus
     },
     async pause(group, untilMs) {
       if (untilMs > (pauses.get(group) ?? 0)) pauses.set(group, untilMs);
+    },
+  };
+}
+
+/** Pauses kept in SharedState: with Redis, every process honours the wait GitHub gave any of them. */
+export function createSharedGroupPauses(state: SharedState, now: () => number = Date.now): GroupPauses {
+  return {
+    async until(group) {
+      const [at = 0] = await state.read([`pause:${group}`]);
+      return at;
+    },
+    async pause(group, untilMs) {
+      await state.raise(`pause:${group}`, untilMs, Math.max(1000, untilMs - now() + 1000));
     },
   };
 }

@@ -63,7 +63,7 @@ export async function startBaton(config: ServerConfig, opts: StartOptions): Prom
         log.info({}, "stopping: no new webhooks; finishing this process's jobs");
         const closing = http?.close();
         await baton.queue.drain();
-        await baton.queue.close();
+        await baton.close();
         await closing;
         log.info({}, "stopped");
       })();

@@ -50,6 +50,10 @@ export function createMemoryState(options: MemoryStateOptions = {}): SharedState
       counters.set(key, c);
       return c.value;
     },
+    async raise(key, value, ttlMs) {
+      const c = live(key);
+      if (!c || c.value < value) counters.set(key, { value, expiresAt: now() + ttlMs });
+    },
     async read(keys) {
       return keys.map((k) => live(k)?.value ?? 0);
     },

@@ -11,6 +11,8 @@ export interface SharedState {
   increment(key: string, by: number, ttlMs: number): Promise<number>;
   /** Current values (0 for a missing or expired counter). */
   read(keys: string[]): Promise<number[]>;
+  /** Sets the counter to `value` unless it already holds more; it expires after `ttlMs`. */
+  raise(key: string, value: number, ttlMs: number): Promise<void>;
   /** Records: small JSON strings by field, in a named set. */
   put(set: string, field: string, value: string): Promise<void>;
   remove(set: string, field: string): Promise<void>;
