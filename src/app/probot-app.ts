@@ -16,6 +16,8 @@ import type { SharedState } from "../state/shared-state.js";
 import { deliveryJob, type Delivery, type RouteWork } from "./delivery-job.js";
 import { createReplyLimiter, replyLimitFromEnv } from "./reply-limit.js";
 import { routeEvent } from "./route-event.js";
+import { recoverCheckRuns } from "./recover-check-runs.js";
+import { createCheckRunJournal } from "../runner/check-run-journal.js";
 
 /** What the queue carries: a delivery to route, or a step request routing produced. */
 export type QueuedWork = RouteWork | JobRequest;
@@ -69,8 +71,9 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
   const prefix = redisPrefix(env);
   const state = options.state ?? (redis ? createRedisState(redis, prefix) : createMemoryState());
   const replies = createReplyLimiter(state, replyLimitFromEnv(env));
+  const journal = createCheckRunJournal(state);
   const octokitFor = async (installationId: number) => (await app.auth(installationId)) as unknown as GitHubClient;
-  const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now });
+  const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now, journal });
 
   const route = async (work: RouteWork) => {
     const { delivery, installationId } = work;
@@ -100,6 +103,16 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
         maxQueued: queueLimitFromEnv(env),
         concurrency: options.concurrency,
       });
+
+  const recovered = await recoverCheckRuns({
+    journal,
+    queue,
+    octokitFor,
+    shared: Boolean(redis) && !options.queue,
+    enqueue: async (req) => void (await queue.enqueue(jobFor(req), { fanOut: true })),
+    log: app.log,
+  });
+  if (recovered.requeued || recovered.cancelled) app.log.info({ ...recovered }, "check runs left open by a stopped process: recovered");
 
   const baton: Baton = {
     queue,

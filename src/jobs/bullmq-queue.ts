@@ -205,6 +205,11 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
 
     counts,
 
+    async isPending(id) {
+      const state = await (await queue.getJob(toBullmqJobId(id)))?.getState();
+      return state !== undefined && state !== "completed" && state !== "failed" && state !== "unknown";
+    },
+
     async onIdle(): Promise<void> {
       // Across processes there is no event for "nothing left"; poll the counts.
       for (;;) {

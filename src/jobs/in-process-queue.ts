@@ -187,6 +187,10 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
       return new Promise((resolve) => idleWaiters.push(resolve));
     },
 
+    async isPending(id) {
+      return inFlight.has(id);
+    },
+
     async counts() {
       return { waiting: inFlight.size - running, running };
     },

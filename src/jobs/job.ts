@@ -70,6 +70,8 @@ export interface JobQueue {
    * finishes its running jobs and leaves the rest in Redis for other workers.
    */
   drain(): Promise<void>;
+  /** Whether the job is queued, running or waiting to retry (somewhere, for a shared queue). */
+  isPending(id: string): Promise<boolean>;
   /** Jobs waiting (queued, delayed or waiting to retry) and running, for the metrics endpoint. */
   counts(): Promise<{ waiting: number; running: number }>;
   /** Stops accepting jobs, abandons queued ones (reported through the failure hook), waits for running handlers. */

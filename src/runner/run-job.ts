@@ -16,12 +16,15 @@ import { runRemember } from "./run-remember.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
+import type { CheckRunJournal } from "./check-run-journal.js";
 
 export interface RunnerDeps {
   octokit: GitHubClient;
   model: ModelClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void; error(obj: Record<string, unknown>, msg: string): void };
   now: () => Date;
+  /** Open check runs, written down for the next start after a crash (see check-run-journal.ts). */
+  journal?: CheckRunJournal;
 }
 
 /** Answers on issues and PRs that are not a step of the graph: may only comment. */

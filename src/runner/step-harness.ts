@@ -14,10 +14,13 @@ import { ConfigProblem, openRepository, type OpenRepository } from "./open-repos
 import { commentOnlyStep } from "../graph/default-steps.js";
 import type { StepId } from "../config/config-schema.js";
 import { hiddenMarker } from "../writer/intents.js";
+import type { CheckRunJournal } from "./check-run-journal.js";
 
 export interface HarnessDeps {
   octokit: GitHubClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
+  /** Where open check runs are written down, so a restart finds those a crash left open. */
+  journal?: CheckRunJournal;
 }
 
 export interface StepRunPlan {
@@ -34,7 +37,7 @@ export interface StepRunPlan {
 }
 
 /** Check runs still open per job, so a final failure reported by the queue can close them. */
-const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"] }>();
+const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"]; journal?: CheckRunJournal }>();
 
 /**
  * The stages every step run goes through, in order: open the check run,
@@ -52,7 +55,8 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     return [];
   }
   const checkRunId = existing?.id ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
-  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log });
+  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, journal: deps.journal });
+  await deps.journal?.opened({ target, checkRunId, stepId: plan.step.id, externalId: plan.externalId, cause: plan.cause, issueNumber: plan.issueNumber, openedAt: new Date().toISOString() });
   await checks.inProgress(checkRunId);
   try {
     const { outcome, manifest } = await plan.build();
@@ -60,12 +64,14 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
     await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results)}` });
     openCheckRuns.delete(plan.externalId);
+    await deps.journal?.closed(target, checkRunId);
     return results;
   } catch (err) {
     // Transient errors go back to the queue, which retries; the check run stays in progress.
     if (isTransientError(err) || defaultIsTransient(err)) throw err;
     openCheckRuns.delete(plan.externalId);
     await checks.complete(checkRunId, { conclusion: "failure", title: `${plan.step.id} failed`, summary: failureSummary(err) });
+    await deps.journal?.closed(target, checkRunId);
     await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps.octokit, deps.log);
     throw err;
   }
@@ -108,6 +114,7 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
   openCheckRuns.delete(externalId);
   const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo });
   await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
+  await open.journal?.closed(open.target, open.id);
   await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, octokit, open.log);
 }
 

@@ -1,4 +1,7 @@
-import { Probot } from "probot";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Probot, ProbotOctokit } from "probot";
+import { createMemoryState } from "../state/memory-state.js";
 import { createBaton, type Baton, type BatonAppOptions } from "../app/probot-app.js";
 import { listen, pingRoute, type HttpListener } from "./http-server.js";
 import type { ServerConfig } from "./server-config.js";
@@ -37,12 +40,15 @@ export async function startBaton(config: ServerConfig, opts: StartOptions): Prom
     redisConfig: config.redisUrl,
     logLevel: opts.logLevel ?? ((opts.env.LOG_LEVEL as "info" | undefined) || "info"),
     logFormat: opts.env.LOG_FORMAT === "pretty" || (!opts.env.LOG_FORMAT && config.development) ? "pretty" : "json",
-    ...(opts.Octokit ? { Octokit: opts.Octokit } : {}),
+    ...(opts.Octokit ? { Octokit: opts.Octokit } : opts.env.BATON_GITHUB_THROTTLE === "off" ? { Octokit: unthrottled() } : {}),
   });
   await probot.ready();
   const log = probot.log;
-  const baton = await createBaton(probot, { model: opts.model, now: opts.now, queue: opts.queue, state: opts.state, env: opts.env, concurrency: config.concurrency });
+  // One process: its open check runs are written to a file, so the next start finds those a crash left open.
+  const state = opts.state ?? (config.redisUrl ? undefined : createMemoryState({ recordsFile: join(stateDir(opts.env, config.appId), "open-check-runs.json") }));
+  const baton = await createBaton(probot, { model: opts.model, now: opts.now, queue: opts.queue, state, env: opts.env, concurrency: config.concurrency });
 
+  if (opts.role === "worker") log.info({ concurrency: config.concurrency }, "baton worker ready: taking jobs from Redis");
   let http: HttpListener | undefined;
   let proxy: { close(): void } | undefined;
   if (opts.role === "server") {
@@ -70,4 +76,19 @@ export async function startBaton(config: ServerConfig, opts: StartOptions): Prom
       return stopping;
     },
   };
+}
+
+/** BATON_STATE_DIR, else a folder per app under the system's temporary folder. */
+export function stateDir(env: Record<string, string | undefined>, appId: number): string {
+  return env.BATON_STATE_DIR?.trim() || join(tmpdir(), `baton-state-${appId}`);
+}
+
+/**
+ * BATON_GITHUB_THROTTLE=off: no write pacing (a GitHub Enterprise Server
+ * without secondary rate limits, or tests against a local fake). A function,
+ * not an object: Probot passes its own throttle options to every client it
+ * builds, which would replace an object default.
+ */
+function unthrottled() {
+  return ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({ ...options, throttle: { ...options.throttle, enabled: false } }));
 }

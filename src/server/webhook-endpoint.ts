@@ -62,7 +62,7 @@ export function webhookEndpoint(opts: WebhookEndpointOptions): Handler {
     }
     try {
       const result = await opts.accept({ id: id!, name: name!, payload });
-      answer(res, result.accepted ? 202 : 200, result.accepted ? `Accepted: ${result.job}` : `Nothing to do: ${result.reason}`);
+      answer(res, 200, result.accepted ? `Accepted: ${result.job}` : `Nothing to do: ${result.reason}`);
     } catch (err) {
       if (err instanceof QueueFullError || err instanceof QueueClosedError) {
         opts.log.warn({ delivery: id, event: name }, err.message);

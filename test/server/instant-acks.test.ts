@@ -51,7 +51,7 @@ describe("webhook answers", () => {
       const opened = pullRequestEvent("opened", { ...spec, baseSha: main });
 
       const first = await deliver(app.url, "pull_request", opened, "delivery-a");
-      expect(first).toEqual({ status: 202, text: "Accepted: route:delivery-a\n" });
+      expect(first).toEqual({ status: 200, text: "Accepted: route:delivery-a\n" });
       // Nothing for Baton, decided from the payload alone: no job at all.
       const chat = await deliver(app.url, "issue_comment", issueComment({ number: 12, body: "Looks good to me", commentId: 77 }), "delivery-b");
       expect(chat).toEqual({ status: 200, text: "Nothing to do: comment without a /baton command\n" });
