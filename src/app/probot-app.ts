@@ -18,6 +18,8 @@ import { createReplyLimiter, replyLimitFromEnv } from "./reply-limit.js";
 import { routeEvent } from "./route-event.js";
 import { recoverCheckRuns } from "./recover-check-runs.js";
 import { createCheckRunJournal } from "../runner/check-run-journal.js";
+import { createUsageLedger } from "../runner/token-allowance.js";
+import { createMetrics, type BatonMetrics } from "../server/metrics.js";
 
 /** What the queue carries: a delivery to route, or a step request routing produced. */
 export type QueuedWork = RouteWork | JobRequest;
@@ -32,6 +34,8 @@ export interface BatonAppOptions {
   /** Environment read for limits (BATON_REPLIES_PER_HOUR, BATON_QUEUE_LIMIT…); default: process.env. */
   env?: Record<string, string | undefined>;
   now?: () => Date;
+  /** Token use, job durations, queue depth… (default: a registry nobody serves). */
+  metrics?: BatonMetrics;
   /** Jobs this process runs at once (default 2; 0 with REDIS_URL: none, this process only takes webhooks). */
   concurrency?: number;
   /** Exposed for tests and the server: the queue and the edge's entry point. */
@@ -43,6 +47,7 @@ export type Acceptance = { accepted: true; job: string } | { accepted: false; re
 
 export interface Baton {
   queue: JobQueue;
+  metrics: BatonMetrics;
   /**
    * The webhook's whole work, after the signature check: turn the delivery
    * into a route job and enqueue it. No GitHub request, no model work.
@@ -72,8 +77,10 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
   const state = options.state ?? (redis ? createRedisState(redis, prefix) : createMemoryState());
   const replies = createReplyLimiter(state, replyLimitFromEnv(env));
   const journal = createCheckRunJournal(state);
+  const usage = createUsageLedger(state, now);
+  const metrics = options.metrics ?? createMetrics();
   const octokitFor = async (installationId: number) => (await app.auth(installationId)) as unknown as GitHubClient;
-  const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now, journal });
+  const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now, journal, usage, meter: metrics });
 
   const route = async (work: RouteWork) => {
     const { delivery, installationId } = work;
@@ -83,8 +90,18 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
       app.log.info({ delivery: delivery.id, job: jobId(req), accepted: result.accepted, reason: result.reason }, "baton job");
     }
   };
-  const handler = async (work: QueuedWork) => (work.kind === "route" ? route(work) : runJob(work, deps(await octokitFor(work.target.installationId))));
+  const handler = async (work: QueuedWork) => {
+    const started = performance.now();
+    let ok = false;
+    try {
+      await (work.kind === "route" ? route(work) : runJob(work, deps(await octokitFor(work.target.installationId))));
+      ok = true;
+    } finally {
+      metrics.jobAttempt(work.kind, (performance.now() - started) / 1000, ok);
+    }
+  };
   const onFailure = async (work: QueuedWork, err: unknown) => {
+    metrics.jobFailed(work.kind);
     if (work.kind === "route") {
       app.log.error({ delivery: work.delivery.id, event: work.delivery.name, err: err instanceof Error ? err.message : String(err) }, "could not route the delivery: redeliver it from the app's advanced settings once the cause is fixed");
       return;
@@ -104,6 +121,7 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
         concurrency: options.concurrency,
       });
 
+  metrics.watchQueue(queue);
   const recovered = await recoverCheckRuns({
     journal,
     queue,
@@ -116,10 +134,15 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
 
   const baton: Baton = {
     queue,
+    metrics,
     async accept(delivery) {
       const made = deliveryJob(delivery);
-      if ("skip" in made) return { accepted: false, reason: made.skip };
+      if ("skip" in made) {
+        metrics.delivery(delivery.name, "ignored");
+        return { accepted: false, reason: made.skip };
+      }
       const result = await queue.enqueue(made.job);
+      metrics.delivery(delivery.name, result.accepted ? "accepted" : result.reason === "duplicate" ? "duplicate" : "refused");
       if (result.reason === "full") throw new QueueFullError(queueLimitFromEnv(env));
       if (result.reason === "closed") throw new QueueClosedError("Baton is shutting down and takes no new events: redeliver this one once it is back");
       return result.accepted ? { accepted: true, job: made.job.id } : { accepted: false, reason: "already received (a redelivery of a delivery still queued, running or done)" };

@@ -31,6 +31,7 @@ export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
 const glob = z.string().min(1, "a glob cannot be empty");
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
+const dailyTokens = z.number().int().min(1000, "a daily cap below 1000 tokens would stop every step");
 
 const stepOverride = z
   .object({
@@ -75,10 +76,18 @@ export const batonConfigSchema = z
         dev: tokens.default(120_000),
         review: tokens.default(80_000),
         learning: tokens.default(20_000),
+        dailyTokens: dailyTokens
+          .optional()
+          .describe("Model tokens (sent and received) this repository may use per day (UTC), all steps together. A step that could take it past this does not call the model: its check run ends neutral and says so."),
+        dailyTokensPerStep: z
+          .object({ "architecture-review": dailyTokens.optional(), dev: dailyTokens.optional(), review: dailyTokens.optional() })
+          .strict()
+          .optional()
+          .describe("The same cap per step, per day (UTC), for this repository."),
       })
       .strict()
       .prefault({})
-      .describe("Token budget of each step's context (inputs are ranked and truncated to fit)."),
+      .describe("Token budget of each step's context (inputs are ranked and truncated to fit), and daily caps on the tokens the repository's steps use."),
     models: z
       .object({
         default: z.string().min(1).default(DEFAULT_MODEL).describe("Claude model for steps without their own."),

@@ -71,9 +71,16 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
       model: override.model ?? config.models[id] ?? config.models.default,
       writablePaths: writable,
       deniedPaths: denied,
+      ...dailyCaps(config, id),
     };
   }
   return out;
+}
+
+function dailyCaps(config: BatonConfig, id: StepId): Pick<StepDeclaration, "dailyTokens"> {
+  const repository = config.budgets.dailyTokens;
+  const step = id === "learning" ? undefined : config.budgets.dailyTokensPerStep?.[id];
+  return repository === undefined && step === undefined ? {} : { dailyTokens: { repository, step } };
 }
 
 /**

@@ -17,6 +17,8 @@ import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
 import type { CheckRunJournal } from "./check-run-journal.js";
+import type { UsageLedger } from "./token-allowance.js";
+import type { StepMeter } from "./step-harness.js";
 
 export interface RunnerDeps {
   octokit: GitHubClient;
@@ -25,6 +27,9 @@ export interface RunnerDeps {
   now: () => Date;
   /** Open check runs, written down for the next start after a crash (see check-run-journal.ts). */
   journal?: CheckRunJournal;
+  /** Token use per repository and step per day (budgets.dailyTokens). */
+  usage?: UsageLedger;
+  meter?: StepMeter;
 }
 
 /** Answers on issues and PRs that are not a step of the graph: may only comment. */

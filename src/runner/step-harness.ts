@@ -15,12 +15,24 @@ import { commentOnlyStep } from "../graph/default-steps.js";
 import type { StepId } from "../config/config-schema.js";
 import { hiddenMarker } from "../writer/intents.js";
 import type { CheckRunJournal } from "./check-run-journal.js";
+import type { Usage } from "../model/model-client.js";
+import { overDailyCap, usageTokens, type UsageLedger } from "./token-allowance.js";
 
 export interface HarnessDeps {
   octokit: GitHubClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
   /** Where open check runs are written down, so a restart finds those a crash left open. */
   journal?: CheckRunJournal;
+  /** Token use per repository and step per day, for the daily caps. */
+  usage?: UsageLedger;
+  /** Where token use and budget refusals are counted (the metrics endpoint). */
+  meter?: StepMeter;
+}
+
+/** What the harness reports for the metrics endpoint. */
+export interface StepMeter {
+  tokensUsed(target: RepoTarget, stepId: StepId, usage: Usage): void;
+  overBudget(target: RepoTarget, stepId: StepId): void;
 }
 
 export interface StepRunPlan {
@@ -58,8 +70,20 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
   openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, journal: deps.journal });
   await deps.journal?.opened({ target, checkRunId, stepId: plan.step.id, externalId: plan.externalId, cause: plan.cause, issueNumber: plan.issueNumber, openedAt: new Date().toISOString() });
   await checks.inProgress(checkRunId);
+  const overCap = plan.step.dailyTokens && deps.usage ? overDailyCap(plan.step, await deps.usage.used(target, plan.step.id)) : null;
+  if (overCap) {
+    // Before any model call: the run ends here, neutral, saying why and what to do.
+    deps.log.info({ step: plan.step.id, repository: `${target.owner}/${target.repo}` }, "daily token cap reached: step not run");
+    deps.meter?.overBudget(target, plan.step.id);
+    openCheckRuns.delete(plan.externalId);
+    await checks.complete(checkRunId, { conclusion: "neutral", title: "Daily token budget reached", summary: `${jobMarkers(existing?.summary ?? "", plan.cause)}\n${overCap}\n\nThe model was not called. The step can run again tomorrow (UTC), or after a maintainer raises the cap in \`.github/baton.yml\` on the default branch and presses **Re-run**.` });
+    await deps.journal?.closed(target, checkRunId);
+    return [];
+  }
   try {
     const { outcome, manifest } = await plan.build();
+    await deps.usage?.add(target, plan.step.id, usageTokens(outcome.usage));
+    deps.meter?.tokensUsed(target, plan.step.id, outcome.usage);
     const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
     await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results)}` });

@@ -31,6 +31,9 @@ export interface ServerConfig {
   /** Jobs this process runs at once (BATON_CONCURRENCY, default 2); 0 with REDIS_URL: this process only takes webhooks. */
   concurrency: number;
   development: boolean;
+  /** METRICS_PORT: Prometheus metrics served there (off when unset); METRICS_HOST, default 127.0.0.1. */
+  metricsPort?: number;
+  metricsHost: string;
 }
 
 export type StartupMode = { mode: "setup"; reason: string } | { mode: "run"; config: ServerConfig };
@@ -92,6 +95,8 @@ export function readStartupMode(env: Env, role: "server" | "worker" = "server"):
       redisUrl,
       concurrency,
       development,
+      metricsPort: env.METRICS_PORT?.trim() ? integer(env, "METRICS_PORT", 0, 0) : undefined,
+      metricsHost: env.METRICS_HOST?.trim() || "127.0.0.1",
     },
   };
 }

@@ -2,6 +2,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Probot, ProbotOctokit } from "probot";
 import { createMemoryState } from "../state/memory-state.js";
+import { createMetrics, metricsRoute } from "./metrics.js";
 import { createBaton, type Baton, type BatonAppOptions } from "../app/probot-app.js";
 import { listen, pingRoute, type HttpListener } from "./http-server.js";
 import type { ServerConfig } from "./server-config.js";
@@ -22,6 +23,8 @@ export interface RunningBaton {
   probot: Probot;
   /** The webhook server, for role "server". */
   http?: HttpListener;
+  /** The metrics server, when METRICS_PORT is set. */
+  metricsHttp?: HttpListener;
   /**
    * SIGTERM: stop taking webhooks, let this process's jobs finish (the
    * in-process queue runs everything it accepted; a BullMQ worker its
@@ -46,7 +49,10 @@ export async function startBaton(config: ServerConfig, opts: StartOptions): Prom
   const log = probot.log;
   // One process: its open check runs are written to a file, so the next start finds those a crash left open.
   const state = opts.state ?? (config.redisUrl ? undefined : createMemoryState({ recordsFile: join(stateDir(opts.env, config.appId), "open-check-runs.json") }));
-  const baton = await createBaton(probot, { model: opts.model, now: opts.now, queue: opts.queue, state, env: opts.env, concurrency: config.concurrency });
+  const metrics = createMetrics({ processMetrics: config.metricsPort !== undefined });
+  const baton = await createBaton(probot, { model: opts.model, now: opts.now, queue: opts.queue, state, env: opts.env, concurrency: config.concurrency, metrics });
+  const metricsServer = config.metricsPort === undefined ? undefined : await listen([metricsRoute(metrics)], config.metricsHost, config.metricsPort, log);
+  if (metricsServer) log.info({ host: config.metricsHost, port: metricsServer.port }, `metrics on http://${config.metricsHost}:${metricsServer.port}/metrics`);
 
   if (opts.role === "worker") log.info({ concurrency: config.concurrency }, "baton worker ready: taking jobs from Redis");
   let http: HttpListener | undefined;
@@ -63,6 +69,7 @@ export async function startBaton(config: ServerConfig, opts: StartOptions): Prom
     baton,
     probot,
     http,
+    metricsHttp: metricsServer,
     stop() {
       stopping ??= (async () => {
         proxy?.close();
@@ -71,6 +78,7 @@ export async function startBaton(config: ServerConfig, opts: StartOptions): Prom
         await baton.queue.drain();
         await baton.close();
         await closing;
+        await metricsServer?.close();
         log.info({}, "stopped");
       })();
       return stopping;

@@ -24,7 +24,9 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
  */
 export function webhookEndpoint(opts: WebhookEndpointOptions): Handler {
   return async (req, res) => {
-    if ((req.url ?? "").split("?")[0] !== opts.path) return false;
+    // "/" too: Probot's setup page registers the app with `<base URL>/` as its webhook URL.
+    const path = (req.url ?? "").split("?")[0];
+    if (path !== opts.path && !(path === "/" && req.method === "POST")) return false;
     if (req.method !== "POST") {
       answer(res, 405, "Webhooks are POSTed here.", { allow: "POST" });
       return true;

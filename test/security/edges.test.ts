@@ -70,6 +70,8 @@ describe("webhook bodies", () => {
       // Under the cap, the signature is what decides.
       expect((await postWebhook(app.url, "ping", JSON.stringify({ zen: "hi" }), { signWith: "not-the-secret" })).status).toBe(401);
       expect((await postWebhook(app.url, "ping", JSON.stringify({ zen: "hi" }))).status).toBe(200);
+      // Probot's setup page registers `<base URL>/` as the webhook URL: answered the same way.
+      expect((await postWebhook(app.url, "ping", JSON.stringify({ zen: "hi" }), { path: "/" })).status).toBe(200);
       expect(await app.baton.queue.counts()).toEqual({ waiting: 0, running: 0 });
       expect(github.requests).toEqual([]);
     } finally {

@@ -11,6 +11,9 @@ import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-t
 import { DEV_TOOLS, runDevTool } from "./dev-tools.js";
 import { DevWorkspace } from "./dev-workspace.js";
 
+/** The dev loop stops once it has used this many times its context budget in tokens. */
+export const DEV_LOOP_TOKEN_FACTOR = 4;
+
 export type DevWork = { kind: "issue"; number: number; title: string } | { kind: "local"; title: string };
 
 export interface DevInput {
@@ -41,7 +44,7 @@ export function devBranchName(work: DevWork): string {
 export async function runDevStep(input: DevInput, model: ModelClient): Promise<StepOutcome & { changedPaths: string[]; finished: boolean }> {
   const { context, config } = input;
   const ws = new DevWorkspace(input.snapshot, context.step, config.dev.maxFiles);
-  const tokenCap = context.step.budget * 4;
+  const tokenCap = context.step.budget * DEV_LOOP_TOKEN_FACTOR;
   let usage: Usage = { ...ZERO_USAGE };
   let usedModel = context.step.model;
   const turns: ConversationTurn[] = [];
