@@ -4,12 +4,13 @@ import type { Redis } from "ioredis";
  * Lanes: the jobs of one key (one PR or issue) in the order they were
  * enqueued, kept in Redis as a sorted set of job ids scored by enqueue time,
  * so that whichever workers pick them up, they run one at a time in that
- * order. Members are job ids, so adding a job twice (a race between two
- * webhook processes, or a worker healing a lane) changes nothing.
+ * order. A job joins its lane when it is enqueued (the claim script in
+ * bullmq-queue.ts). Members are job ids, so adding a job twice (a race
+ * between two webhook processes, or a worker healing a lane) changes nothing.
  */
 export interface Lanes {
-  /** Adds the job to its key's lane (no-op when it is there). */
-  join(key: string, jobId: string, enqueuedAt: number): Promise<void>;
+  /** The Redis key of a key's lane. */
+  key(key: string): string;
   /**
    * Whether the job may run now: it is the head of its lane. Heads whose
    * job no longer exists or has finished (removed by hand, lost with Redis
@@ -28,10 +29,7 @@ interface LaneJob {
 export function createLanes(redis: Redis, prefix: string, findJob: (id: string) => Promise<LaneJob | undefined>): Lanes {
   const laneKey = (key: string) => `${prefix}:lane:${key}`;
   return {
-    async join(key, jobId, enqueuedAt) {
-      await redis.zadd(laneKey(key), "NX", enqueuedAt, jobId);
-    },
-
+    key: laneKey,
     async isHead(key, jobId, enqueuedAt) {
       // Heals a lane that lost the job (a crash between the two writes of an enqueue).
       await redis.zadd(laneKey(key), "NX", enqueuedAt, jobId);

@@ -72,6 +72,21 @@ interface JobData {
   payload: unknown;
 }
 
+/**
+ * KEYS: BullMQ's hash of the job, the group's backlog set, the key's lane.
+ * ARGV: the job id, its enqueue time. Returns -1 when the job exists
+ * (queued, running, delayed, or completed and retained), else the group's
+ * backlog before this job.
+ */
+const CLAIM = `if redis.call("exists", KEYS[1]) == 1 then return -1 end
+local waiting = redis.call("scard", KEYS[2])
+redis.call("sadd", KEYS[2], ARGV[1])
+redis.call("zadd", KEYS[3], "NX", ARGV[2], ARGV[1])
+return waiting`;
+
+/** How long the queue's depth, read for the bound, is reused: a bound needs no exactness, an answer needs speed. */
+const DEPTH_TTL_MS = 250;
+
 /** BullMQ's highest priority number. */
 const LOWEST_PRIORITY = 2 ** 21 - 1;
 
@@ -170,28 +185,27 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
     const c = await queue.getJobCounts("waiting", "prioritized", "delayed", "paused", "waiting-children", "active");
     return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0) + (c["waiting-children"] ?? 0), running: c.active ?? 0 };
   }
+  const depth = cachedDepth(async () => {
+    const c = await counts();
+    return c.waiting + c.running;
+  }, now);
 
   return {
     async enqueue(job: Job, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
       assertValidJob(job);
       if (abort.signal.aborted || (draining && !opts.fanOut)) return { accepted: false, reason: "closed" };
-      const bullId = toBullmqJobId(job.id);
-      // The check is only for the answer; BullMQ ignores an add whose id exists, so a race cannot run a job twice.
-      const existing = await queue.getJob(bullId);
-      if (existing && (await existing.getState()) !== "unknown") return { accepted: false, reason: "duplicate" };
-      if (!opts.fanOut && Number.isFinite(maxQueued)) {
-        const c = await counts();
-        if (c.waiting + c.running >= maxQueued) {
-          logger?.warn({ jobId: job.id, kind: job.kind, limit: maxQueued }, "job queue full: job refused");
-          return { accepted: false, reason: "full" };
-        }
+      if (!opts.fanOut && Number.isFinite(maxQueued) && (await depth.get()) >= maxQueued) {
+        logger?.warn({ jobId: job.id, kind: job.kind, limit: maxQueued }, "job queue full: job refused");
+        return { accepted: false, reason: "full" };
       }
+      const bullId = toBullmqJobId(job.id);
       const group = job.group ?? "";
       const enqueuedAt = now();
-      const waitingInGroup = await redis.scard(pendingKey(group));
-      await redis.sadd(pendingKey(group), bullId);
-      await lanes.join(job.key, bullId, enqueuedAt);
+      // One round trip: refused if the job exists; otherwise its place in its group's backlog and in its lane.
+      const waitingInGroup = Number(await redis.eval(CLAIM, 3, `${prefix}:${queueName}:${bullId}`, pendingKey(group), lanes.key(job.key), bullId, enqueuedAt));
+      if (waitingInGroup < 0) return { accepted: false, reason: "duplicate" };
       const data: JobData = { id: job.id, key: job.key, kind: job.kind, group, enqueuedAt, payload: job.payload };
+      // Should two processes race past the claim, BullMQ keeps the first add of an id: the job runs once.
       await queue.add(job.kind, data, {
         jobId: bullId,
         priority: Math.min(LOWEST_PRIORITY, 1 + waitingInGroup),
@@ -200,6 +214,7 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
         removeOnComplete: { age: Math.ceil(retentionMs / 1000), count: maxRetainedIds },
         removeOnFail: true,
       });
+      depth.added();
       return { accepted: true };
     },
 
@@ -230,6 +245,26 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
       abort.abort();
       await worker?.close();
       await queue.close();
+    },
+  };
+}
+
+/** The queue's depth, read at most every DEPTH_TTL_MS, plus what this process added since. */
+function cachedDepth(read: () => Promise<number>, now: () => number) {
+  let value = 0;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<number> | undefined;
+  return {
+    async get(): Promise<number> {
+      if (now() - readAt > DEPTH_TTL_MS) {
+        reading ??= read().finally(() => (reading = undefined));
+        value = await reading;
+        readAt = now();
+      }
+      return value;
+    },
+    added(): void {
+      value++;
     },
   };
 }
