@@ -1,13 +1,20 @@
-import { createHash } from "node:crypto";
 import type { OctokitLike } from "../src/snapshot/github-blob-batch.js";
 import type { RepoSnapshot } from "../src/snapshot/repo-snapshot.js";
-import { gitBlobSha, type SyntheticRepo } from "./synthetic-repo.js";
+import { GitObjectStore, type FileEntry } from "../test/support/fake-github/git-object-store.js";
+import { blobPayload, treePayload } from "../test/support/fake-github/git-payloads.js";
+import { blobBatchAnswer } from "../test/support/fake-github/graphql-blob-batch.js";
+import type { GitHubSite } from "../test/support/fake-github/github-site.js";
+import type { SyntheticRepo } from "./synthetic-repo.js";
 
 /**
- * An in-memory GitHub for one repository: answers exactly the requests a
- * GitHub snapshot makes (recursive tree, GraphQL blob batches, REST blobs),
- * without network, and counts them by kind. Commits are immutable trees;
- * `commit()` makes a new one from the head with a few files changed.
+ * GitHub for one repository, in memory, for the benchmark: the shared fake
+ * GitHub core of the tests and the loopback run (test/support/fake-github:
+ * the git object store, with real blob, tree and commit ids, and the REST
+ * and GraphQL payloads), called in process as an Octokit would be, without
+ * HTTP. It answers exactly the requests a GitHub snapshot makes (recursive
+ * tree, GraphQL blob batches, REST blobs), only for objects it has (404
+ * otherwise, as GitHub does), and counts them by kind. `commit()` makes a
+ * new commit on top of the head with a few files changed.
  *
  * By default every response goes through JSON (stringify + parse), as it
  * would over HTTP, so the time measured includes decoding the payloads.
@@ -23,12 +30,6 @@ export interface RequestCounts {
   other: number;
 }
 
-interface TreeFile {
-  path: string;
-  sha: string;
-  size: number;
-}
-
 export interface FakeGitHubOptions {
   /** Round-trip latency added to every request, in ms (default 0). */
   latencyMs?: number;
@@ -36,12 +37,30 @@ export interface FakeGitHubOptions {
   wire?: boolean;
 }
 
+/** Every commit of the benchmark is dated the same, so its ids are the same on every run. */
+const COMMIT_DATE = "2026-11-25T12:00:00Z";
+
+function benchSite(owner: string, repo: string): GitHubSite {
+  return {
+    owner,
+    repo,
+    apiUrl: "https://api.github.com",
+    webUrl: "https://github.com",
+    rawUrl: "https://raw.githubusercontent.com",
+    app: { id: 1, slug: "baton-bench", name: "Baton" },
+    committer: { name: "Baton Bench", email: "bench@example.com" },
+    nodeId: (kind, key) => `${kind}_${String(key)}`,
+    userId: (login) => 1000 + login.length,
+    avatarUrl: (id) => `https://avatars.githubusercontent.com/u/${id}?v=4`,
+    labelId: (name) => 1000 + name.length,
+  };
+}
+
 export class FakeGitHub implements OctokitLike {
   readonly owner: string;
   readonly repo: string;
-  private readonly blobs = new Map<string, () => string>();
-  private readonly commits = new Map<string, TreeFile[]>();
-  private readonly parents = new Map<string, string>();
+  readonly git: GitObjectStore;
+  private readonly site: GitHubSite;
   private current: string;
   private tally: RequestCounts = emptyCounts();
   private served = 0;
@@ -51,11 +70,13 @@ export class FakeGitHub implements OctokitLike {
   constructor(synthetic: SyntheticRepo, options: FakeGitHubOptions = {}) {
     this.owner = synthetic.owner;
     this.repo = synthetic.name;
+    this.site = benchSite(this.owner, this.repo);
     this.latencyMs = options.latencyMs ?? 0;
     this.wire = options.wire ?? true;
-    for (const f of synthetic.files) this.blobs.set(f.sha, f.text);
-    this.current = commitSha("root", synthetic.files);
-    this.commits.set(this.current, synthetic.files.map(({ path, sha, size }) => ({ path, sha, size })));
+    this.git = new GitObjectStore({ author: this.site.committer, now: () => COMMIT_DATE });
+    const files = new Map<string, FileEntry>();
+    for (const f of synthetic.files) files.set(f.path, { sha: this.git.storeBlob(f.text()), mode: "100644" });
+    this.current = this.git.addCommit(this.git.storeTree(files), [], "Synthetic repository");
   }
 
   /** The latest commit. */
@@ -68,27 +89,14 @@ export class FakeGitHub implements OctokitLike {
    * content (a new path adds a file). Returns the new commit SHA.
    */
   commit(changes: Record<string, string>): string {
-    const files = (this.commits.get(this.current) ?? []).slice();
-    const index = new Map(files.map((f, i) => [f.path, i]));
-    for (const [path, text] of Object.entries(changes)) {
-      const sha = gitBlobSha(text);
-      this.blobs.set(sha, () => text);
-      const entry = { path, sha, size: Buffer.byteLength(text) };
-      const at = index.get(path);
-      if (at === undefined) files.push(entry);
-      else files[at] = entry;
-    }
-    const sha = commitSha(this.current, files);
-    this.commits.set(sha, files);
-    this.parents.set(sha, this.current);
-    this.current = sha;
-    return sha;
+    this.current = this.git.commitOnto(this.current, changes, "Change files");
+    return this.current;
   }
 
   /** Content of a file at a commit (head by default). */
   read(path: string, commit = this.current): string | undefined {
-    const entry = this.commits.get(commit)?.find((f) => f.path === path);
-    return entry ? this.blobs.get(entry.sha)?.() : undefined;
+    const entry = this.git.flatten(commit).get(path);
+    return entry ? this.git.text(entry.sha) : undefined;
   }
 
   counts(): RequestCounts {
@@ -129,17 +137,19 @@ export class FakeGitHub implements OctokitLike {
     this.checkRepo(params.owner, params.repo);
     if (route === "GET /repos/{owner}/{repo}/git/trees/{tree_sha}") {
       this.tally.tree++;
-      const files = this.commits.get(String(params.tree_sha));
-      if (!files) throw httpError(404, "Not Found");
+      const sha = String(params.tree_sha);
+      // GitHub takes a commit sha for its tree too.
+      const tree = this.git.commits.get(sha)?.tree ?? (this.git.trees.has(sha) ? sha : undefined);
+      if (!tree) throw httpError(404, "Not Found");
       if (params.recursive === undefined) throw httpError(501, "fake GitHub: only recursive tree listings are implemented");
-      return { data: this.send({ sha: params.tree_sha, tree: treeItems(files), truncated: false }) };
+      return { data: this.send(treePayload(this.site, this.git, tree, true)) };
     }
     if (route === "GET /repos/{owner}/{repo}/git/blobs/{file_sha}") {
       this.tally.restBlob++;
-      const text = this.blobs.get(String(params.file_sha))?.();
-      if (text === undefined) throw httpError(404, "Not Found");
-      const bytes = Buffer.from(text, "utf8");
-      return { data: this.send({ sha: params.file_sha, size: bytes.length, encoding: "base64", content: bytes.toString("base64") }) };
+      const sha = String(params.file_sha);
+      const bytes = this.git.blobs.get(sha);
+      if (bytes === undefined) throw httpError(404, "Not Found");
+      return { data: this.send(blobPayload(this.site, sha, bytes)) };
     }
     this.tally.other++;
     throw httpError(404, `fake GitHub: no route ${route}`);
@@ -149,15 +159,13 @@ export class FakeGitHub implements OctokitLike {
     this.tally.graphql++;
     this.checkRepo(variables.owner, variables.name);
     if (!query.startsWith("query BatonBlobs(")) throw httpError(400, "fake GitHub: unexpected GraphQL query");
-    const repository: Record<string, unknown> = {};
     for (let i = 0; `o${i}` in variables; i++) {
-      const sha = String(variables[`o${i}`]);
       if (!query.includes(`f${i}: object(oid: $o${i})`)) throw httpError(400, `fake GitHub: alias f${i} missing from the query`);
       this.tally.graphqlBlobs++;
-      const text = this.blobs.get(sha)?.();
-      repository[`f${i}`] = text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
     }
-    return this.send({ repository });
+    // Octokit's graphql() resolves to `data`.
+    const answer = blobBatchAnswer(query, variables, (oid) => this.git.blobs.get(oid) ?? (this.git.trees.has(oid) || this.git.commits.has(oid) ? "other" : undefined));
+    return this.send(answer.data);
   }
 
   private send<T>(data: T): T {
@@ -183,28 +191,6 @@ export function totalRequests(c: RequestCounts): number {
 
 function httpError(status: number, message: string): Error & { status: number } {
   return Object.assign(new Error(message), { status, name: "HttpError" });
-}
-
-function commitSha(parent: string, files: readonly TreeFile[]): string {
-  const hash = createHash("sha1").update(`commit ${parent}\n`);
-  for (const f of files) hash.update(`${f.path}\0${f.sha}\n`);
-  return hash.digest("hex");
-}
-
-/** GitHub's recursive listing: directories as "tree" items before their contents, blobs with sizes. */
-function treeItems(files: readonly TreeFile[]): object[] {
-  const items: object[] = [];
-  const dirs = new Set<string>();
-  for (const f of files) {
-    for (let slash = f.path.indexOf("/"); slash >= 0; slash = f.path.indexOf("/", slash + 1)) {
-      const dir = f.path.slice(0, slash);
-      if (dirs.has(dir)) continue;
-      dirs.add(dir);
-      items.push({ path: dir, mode: "040000", type: "tree", sha: createHash("sha1").update(`tree:${dir}`).digest("hex") });
-    }
-    items.push({ path: f.path, mode: "100644", type: "blob", sha: f.sha, size: f.size });
-  }
-  return items;
 }
 
 /**

@@ -4,9 +4,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { getPriority, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { childEnv } from "../../scripts/loopback/app-launcher.js";
-import { FakeAnthropicServer } from "../../scripts/loopback/fake-anthropic-server.js";
+import { FakeAnthropicServer } from "../../test/support/fake-anthropic/fake-anthropic-server.js";
 import { FakeGitHubServer, type PullRecord } from "../../scripts/loopback/fake-github-server.js";
-import { freePort } from "../../scripts/loopback/loopback-run.js";
+import { freePort } from "../../test/scale/fixtures/free-port.js";
 import { FILES, seedRepository } from "../../scripts/loopback/repo-fixture.js";
 import { pullOpenedEvent } from "../../scripts/loopback/webhook-events.js";
 import { ModelGate } from "../../test/scale/fixtures/model-gate.js";
@@ -137,7 +137,9 @@ export class Fleet {
       const main = fake.branchSha(fake.defaultBranch)!;
       for (let k = 0; k < n; k++) {
         const number = fake.nextIssueNumber();
-        const files = { ...FILES, "src/api/users.ts": `${FILES["src/api/users.ts"]}\nexport const LIMIT_${number} = ${number};\nexport const PAGE_${number} = 100;\n` };
+        // Past triggers.smallChangeLines (10): every pull request gets a review.
+        const added = Array.from({ length: 14 }, (_, line) => `export const LIMIT_${number}_${line} = ${number * 100 + line};`).join("\n");
+        const files = { ...FILES, "src/api/users.ts": `${FILES["src/api/users.ts"]}\n${added}\n` };
         const sha = fake.commitFiles(files, `Change ${number}`, [main]);
         const headRef = `feature/change-${number}`;
         fake.setBranch(headRef, sha);

@@ -1,4 +1,5 @@
 import { run, type Probot } from "probot";
+import { appIdentity } from "../../src/app/app-identity.js";
 import { jobFor } from "../../src/app/probot-app.js";
 import { routeEvent } from "../../src/app/route-event.js";
 import { createInProcessQueue } from "../../src/jobs/in-process-queue.js";
@@ -18,11 +19,12 @@ import { runJob, type RunnerDeps } from "../../src/runner/run-job.js";
  */
 await run(async (app: Probot) => {
   const model = createAnthropicModelClient();
-  const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now: () => new Date() });
+  const identity = appIdentity(app);
+  const deps = async (octokit: GitHubClient): Promise<RunnerDeps> => ({ octokit, bot: await identity(), model, log: app.log, now: () => new Date() });
   const queue = createInProcessQueue({
     handler: async (job) => {
       const req = job.payload as JobRequest;
-      await runJob(req, deps((await app.auth(req.target.installationId)) as unknown as GitHubClient));
+      await runJob(req, await deps((await app.auth(req.target.installationId)) as unknown as GitHubClient));
     },
     isTransient: (err) => isTransientError(err) || defaultIsTransient(err),
     logger: app.log,

@@ -12,6 +12,14 @@ import { fileURLToPath } from "node:url";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 export interface RunningApp {
+  /** The port it listens on (it is started with PORT=0 and picks a free one). */
+  port: number;
+  /**
+   * Resolves when its job queue has nothing queued, running or waiting to
+   * retry. Only an app in this process can tell; for a child process the
+   * driver falls back to waiting until the fakes have been quiet a while.
+   */
+  idle?: () => Promise<void>;
   /** What the app printed (stdout and stderr), for the report when something fails. */
   output(): string;
   /** Set when the app exited on its own. */
@@ -87,6 +95,7 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
           resolveExit();
         }),
       );
+      const port = await listeningPort(() => out, () => exited);
       const killGroup = async () => {
         try {
           process.kill(-pgid, "SIGKILL");
@@ -97,6 +106,7 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
         liveGroups.delete(pgid);
       };
       return {
+        port,
         output: () => out,
         exitedWith: () => exited,
         kill: killGroup,
@@ -128,6 +138,22 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
       };
     },
   };
+}
+
+/**
+ * The port Probot's server picked for PORT=0, from its "Listening on
+ * http://host:port" line (info level: the driver starts the app with
+ * LOG_LEVEL=info or lower). Bounded: 60 s, or until the process exits.
+ */
+async function listeningPort(output: () => string, exited: () => string | undefined): Promise<number> {
+  const deadline = performance.now() + 60_000;
+  while (performance.now() < deadline) {
+    const found = /Listening on http:\/\/\S*?:(\d+)/.exec(output());
+    if (found) return Number(found[1]);
+    if (exited()) throw new Error(`the app exited (${exited()}) before it listened:\n${output().slice(-2000)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`the app printed no "Listening on" line within 60 s (is LOG_LEVEL above info?):\n${output().slice(-2000)}`);
 }
 
 /** The app's environment: the variables given, on top of a copy of ours without anything that would send it elsewhere. */

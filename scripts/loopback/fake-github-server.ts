@@ -10,7 +10,7 @@ import { issueRoutes } from "./fake-github-server/issue-routes.js";
 import { pullRoutes } from "./fake-github-server/pull-routes.js";
 import type { FakeGitHubOptions } from "./fake-github-server/records.js";
 import { answerGraphql, repositoryRoutes } from "./fake-github-server/repository-routes.js";
-import { LoopbackListener } from "./loopback-listener.js";
+import { LoopbackListener } from "../../test/support/loopback-listener.js";
 
 /**
  * A small stateful GitHub (Enterprise) API on 127.0.0.1, for running the
@@ -88,7 +88,8 @@ export class FakeGitHubServer extends FakeGitHubState {
         this.log(`[fake-github] UNHANDLED ROUTE ${method} ${rawPath}${url.search} -> 404 (the fake does not cover this request)`);
         throw notFound();
       }
-      if (!(method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path))) this.auth.checkToken(req);
+      const appJwtRoute = (method === "POST" && /^\/app\/installations\/\d+\/access_tokens$/.test(path)) || (method === "GET" && path === "/app");
+      if (!appJwtRoute) this.auth.checkToken(req);
       const result = handler({ query: url.searchParams, body: (body ?? {}) as Json, req, path, rawPath, headers, host: this.host });
       status = result[0];
       payload = result[1];
@@ -124,6 +125,7 @@ export class FakeGitHubServer extends FakeGitHubState {
     if (method === "POST" && rawPath === "/api/graphql") return (ctx) => answerGraphql(this, ctx.body);
     const token = method === "POST" ? /^\/app\/installations\/(\d+)\/access_tokens$/.exec(path) : null;
     if (token) return (ctx) => this.auth.accessToken(ctx.req, Number(token[1]), () => ++this.tokensIssued);
+    if (method === "GET" && path === "/app") return (ctx) => this.auth.app(ctx.req, this.site);
     const prefix = `/repos/${this.owner}/${this.repo}`;
     if (!path.startsWith(prefix)) {
       if (/^\/repos\/[^/]+\/[^/]+(\/|$)/.test(path)) return () => [404, notFound().payload];

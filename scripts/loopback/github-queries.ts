@@ -1,4 +1,5 @@
 import type { CheckRunRecord, FakeGitHubServer } from "./fake-github-server.js";
+import type { Redone } from "./loopback-run.js";
 
 /** What the loopback run looks for in the fake GitHub's state, and how it recognises a job that ran again. */
 
@@ -28,21 +29,21 @@ export function reviewCompletions(github: FakeGitHubServer, headSha: string): nu
  * The job ran again: its check run was completed again, or (a redelivery of an event the run
  * already finished for) the app looked the check run up, found its job marker and stopped there.
  */
-export function checkRunRedone(github: FakeGitHubServer, id: number): (since: number, before: number) => boolean {
+export function checkRunRedone(github: FakeGitHubServer, id: number): Redone {
   const run = github.checkRuns.find((c) => c.id === id)!;
   const seen = run.history.length;
-  // When the job goes on, the run turns in_progress right after the lookup: wait long enough to see that.
+  // Without sight of the app's queue: when the job goes on, the run turns in_progress right after the lookup.
   const SETTLE_MS = 1500;
   const lookedUpAt = (since: number) => github.requests.slice(since).filter((r) => r.method === "GET" && r.path.endsWith(`/commits/${run.headSha}/check-runs`)).at(-1)?.at;
-  return (since) => {
+  return (since, _before, settled) => {
     if (run.history.length > seen) return run.status === "completed";
     const at = lookedUpAt(since);
-    return at !== undefined && performance.now() - at > SETTLE_MS;
+    return at !== undefined && (settled || performance.now() - at > SETTLE_MS);
   };
 }
 
 /** A comment command ran again: the app listed the issue's comments (to find its reply). */
-export function commentsListedAgain(github: FakeGitHubServer, issueNumber: number): (since: number, before: number) => boolean {
+export function commentsListedAgain(github: FakeGitHubServer, issueNumber: number): Redone {
   const path = `/repos/${github.owner}/${github.repo}/issues/${issueNumber}/comments`;
   return (since) => github.requests.slice(since).some((r) => r.method === "GET" && r.path === path);
 }

@@ -1,6 +1,8 @@
 import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createNodeMiddleware, Probot, ProbotOctokit } from "probot";
 import { createBatonApp } from "../../src/app/probot-app.js";
+import type { JobQueue } from "../../src/jobs/job.js";
 import { createAnthropicModelClient } from "../../src/model/anthropic-model-client.js";
 import type { AppLauncher, RunningApp } from "./app-launcher.js";
 
@@ -36,7 +38,9 @@ export function inProcessLauncher(): AppLauncher {
         })),
       });
       const model = createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
-      const middleware = await createNodeMiddleware(createBatonApp({ model }), { probot, webhooksPath: env.WEBHOOK_PATH ?? "/api/github/webhooks" });
+      let queue: JobQueue | undefined;
+      const app = createBatonApp({ model, onReady: (handle) => (queue = handle.queue) });
+      const middleware = await createNodeMiddleware(app, { probot, webhooksPath: env.WEBHOOK_PATH ?? "/api/github/webhooks" });
       const server: Server = createServer((req, res) => {
         if (req.method === "GET" && req.url === "/ping") {
           res.writeHead(200, { "content-type": "text/plain" }).end("PONG");
@@ -55,6 +59,7 @@ export function inProcessLauncher(): AppLauncher {
         server.once("error", reject);
         server.listen({ port: Number(env.PORT), host: env.HOST ?? "127.0.0.1" }, () => resolve());
       });
+      const port = (server.address() as AddressInfo).port;
       let stopped: string | undefined;
       const stop = async () => {
         if (stopped) return;
@@ -63,6 +68,10 @@ export function inProcessLauncher(): AppLauncher {
         await new Promise<void>((resolve) => server.close(() => resolve()));
       };
       return {
+        port,
+        idle: async () => {
+          await queue?.onIdle();
+        },
         output: () => lines.join("\n"),
         exitedWith: () => undefined,
         // In one process a crash cannot be simulated: jobs in flight finish in the background.

@@ -1,7 +1,6 @@
 import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
-import { createServer } from "node:net";
 import { childProcessLauncher, type AppLauncher, type RunningApp } from "./app-launcher.js";
-import { FakeAnthropicServer } from "./fake-anthropic-server.js";
+import { FakeAnthropicServer } from "../../test/support/fake-anthropic/fake-anthropic-server.js";
 import { FakeGitHubServer } from "./fake-github-server.js";
 import type { Check } from "./loopback-report.js";
 import type { FixtureVariant } from "./repo-fixture.js";
@@ -9,14 +8,15 @@ import type { FixtureVariant } from "./repo-fixture.js";
 /**
  * One loopback run's state and means, shared by its phases (phases/*.ts):
  * the fake GitHub and Anthropic servers, the app, the checks so far, and how
- * to wait for the app, start it and send it a signed webhook. Every wait
- * polls every 100 ms and is bounded; a `must` that fails ends the run.
+ * to wait for the app, start it and send it a signed webhook. Every wait is
+ * on state (the app's queue idle, the fakes' records), polled every 20 ms and
+ * bounded; a `must` that fails ends the run.
  */
 
 export const WEBHOOK_PATH = "/api/github/webhooks";
 export const APP_ID = 1;
 const WAIT_MS = 60_000;
-const POLL_MS = 100;
+const POLL_MS = 20;
 
 export interface LoopbackOptions {
   launcher?: AppLauncher;
@@ -43,21 +43,17 @@ export interface Delivery {
   body: string;
 }
 
+/**
+ * Whether a delivery's job ran again, judged from the requests since index
+ * `since`; `settled` when the app's queue is known to be idle (else the
+ * check allows for a job still on its way).
+ */
+export type Redone = (since: number, before: number, settled: boolean) => boolean;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function sign(secret: string, body: string): string {
   return `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen({ port: 0, host: "127.0.0.1" }, () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolvePort(port));
-    });
-  });
 }
 
 export class LoopbackRun {
@@ -85,7 +81,7 @@ export class LoopbackRun {
   /** Every webhook sent, in order (redelivered later). */
   readonly deliveries: Delivery[] = [];
   /** How a delivery's work is recognised as finished again after a restart. */
-  readonly redoneWhen = new Map<string, () => (since: number, before: number) => boolean>();
+  readonly redoneWhen = new Map<string, () => Redone>();
 
   constructor(options: LoopbackOptions = {}) {
     const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
@@ -135,8 +131,23 @@ export class LoopbackRun {
     throw new StepFailure(`timed out after ${Math.round(this.waitMs / 1000)} s waiting for ${what}`);
   }
 
-  /** Both fakes quiet (nothing in flight, nothing answered) for `quietMs`, counted from now at the earliest. */
-  async waitIdle(quietMs: number): Promise<void> {
+  /**
+   * The app has finished with everything it was sent: its job queue is idle
+   * (nothing queued, running or waiting to retry) and both fakes have answered
+   * every request. "Nothing happened" is asserted after this. A child process
+   * does not show its queue: there, both fakes quiet for `quietMs` stands in.
+   */
+  async waitIdle(quietMs: number, app: RunningApp | undefined = this.app): Promise<void> {
+    const idle = app?.idle;
+    if (idle) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<"timeout">((r) => (timer = setTimeout(() => r("timeout"), this.waitMs)));
+      const outcome = await Promise.race([idle().then(() => "idle" as const), timeout]);
+      clearTimeout(timer);
+      if (outcome === "timeout") throw new StepFailure(`timed out after ${Math.round(this.waitMs / 1000)} s waiting for the app's job queue to go idle`);
+      await this.waitFor("the fakes to answer every request", () => this.github.inFlight === 0 && this.claude.inFlight === 0);
+      return;
+    }
     const from = performance.now();
     await this.waitFor(`the app to go quiet for ${quietMs} ms`, () => {
       const last = Math.max(from, this.github.lastRequestAt(), this.claude.lastCallAt());
@@ -144,10 +155,22 @@ export class LoopbackRun {
     });
   }
 
+  /** After a delivery that runs a job again: waits until it is done and checks that it ran (`done`), then for the app to be idle. */
+  async waitRedone(label: string, done: Redone | undefined, since: number, before: number, quietMs: number): Promise<void> {
+    if (this.app?.idle) {
+      await this.waitIdle(quietMs);
+      if (done && !done(since, before, true)) throw new StepFailure(`${label} was not handled again`);
+      return;
+    }
+    if (done) await this.waitFor(`${label} to be handled again`, () => done(since, before, false));
+    await this.waitIdle(quietMs);
+  }
+
   /** Starts the app with `env` and waits until it answers /ping. */
   async startApp(why: string): Promise<void> {
     const app = await this.launcher.start(this.env);
     this.app = app;
+    this.appPort = app.port;
     this.appDown = false;
     const t0 = performance.now();
     let pinged = false;

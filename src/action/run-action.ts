@@ -9,6 +9,9 @@ import { isTransientError } from "../model/model-errors.js";
 import type { GitHubClient } from "../runner/github-port.js";
 import { jobId, jobKey, type JobRequest } from "../runner/job-request.js";
 import { reportJobFailure, runJob, type RunnerDeps } from "../runner/run-job.js";
+import { actionsDevHost, type DevHost } from "../runner/dev-host.js";
+import { redactSecrets } from "../util/posted-text.js";
+import { ACTIONS_BOT, botIdentityOfApp, type BotIdentity } from "../writer/bot-identity.js";
 
 export interface ActionOptions {
   env: NodeJS.ProcessEnv;
@@ -17,13 +20,30 @@ export interface ActionOptions {
   now?: () => Date;
   sleep?: (ms: number) => Promise<void>;
   log?: RunnerDeps["log"];
+  /** Where the dev session runs; default: the workspace (GITHUB_WORKSPACE). */
+  devHost?: DevHost;
+  /** Octokit's throttling (writes spaced about a second apart, as GitHub asks); default on. Tests turn it off. */
+  throttle?: boolean;
 }
 
+// A workflow's log is public on a public repository: what it prints is posted text, so secrets are redacted.
 const consoleLog: RunnerDeps["log"] = {
-  info: (obj, msg) => console.log(`${msg} ${JSON.stringify(obj)}`),
-  warn: (obj, msg) => console.warn(`warning: ${msg} ${JSON.stringify(obj)}`),
-  error: (obj, msg) => console.error(`error: ${msg} ${JSON.stringify(obj)}`),
+  info: (obj, msg) => console.log(redactSecrets(`${msg} ${JSON.stringify(obj)}`)),
+  warn: (obj, msg) => console.warn(redactSecrets(`warning: ${msg} ${JSON.stringify(obj)}`)),
+  error: (obj, msg) => console.error(redactSecrets(`error: ${msg} ${JSON.stringify(obj)}`)),
 };
+
+/**
+ * Whose comments are Baton's in a workflow: `github-actions[bot]` with the
+ * workflow's token; with another token (input `bot_login`), that account,
+ * e.g. `my-app[bot]` for a GitHub App's installation token.
+ */
+export function actionBotIdentity(env: NodeJS.ProcessEnv): BotIdentity {
+  const login = env.INPUT_BOT_LOGIN?.trim();
+  if (!login) return ACTIONS_BOT;
+  const app = /^(.+)\[bot\]$/.exec(login);
+  return app ? botIdentityOfApp(app[1]!) : { login, appSlug: ACTIONS_BOT.appSlug };
+}
 
 /**
  * Baton as a GitHub Action: the workflow's event goes through the same
@@ -51,10 +71,13 @@ export async function runAction(opts: ActionOptions): Promise<number> {
     (new ProbotOctokit({
       auth: { token },
       baseUrl: env.GITHUB_API_URL ?? "https://api.github.com",
-      throttle: { enabled: true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
+      throttle: { enabled: opts.throttle ?? true, onRateLimit: () => true, onSecondaryRateLimit: () => true },
     }) as unknown as GitHubClient);
   const model = opts.model ?? createAnthropicModelClient({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL });
-  const deps: RunnerDeps = { octokit, model, log, now: opts.now ?? (() => new Date()) };
+  // The Actions runner is where the repository's code may run: the dev step's Claude Code session works in the workspace.
+  const devHost = opts.devHost ?? actionsDevHost(env, token);
+  // A fork (dev.fork) is written with the same token: it must be one that may write there (a PAT or an app token), not the workflow's.
+  const deps: RunnerDeps = { octokit, bot: actionBotIdentity(env), forks: { clientFor: async () => octokit }, model, log, now: opts.now ?? (() => new Date()), ...(devHost ? { devHost } : {}) };
 
   const requests = await routeEvent({ name: eventName, id: `${env.GITHUB_RUN_ID ?? "local"}-${env.GITHUB_RUN_ATTEMPT ?? "1"}`, payload, octokit, installationId: 0, log });
   if (requests.length === 0) {

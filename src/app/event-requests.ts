@@ -1,5 +1,6 @@
 import type { BatonConfig } from "../config/config-schema.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
+import { inlineCode } from "../util/posted-text.js";
 import type { BatonCommand } from "./baton-command.js";
 
 /**
@@ -71,6 +72,6 @@ export function commandRequest(
       if (!command.lesson) return reply("Usage: `/baton remember [--module <name>] <lesson>`");
       return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause };
     case "unknown":
-      return reply(`Baton does not know \`/baton ${command.word.replace(/`/g, "")}\`. Comment \`/baton help\` for the list of commands.`);
+      return reply(`Baton does not know ${inlineCode(`/baton ${command.word}`)}. Comment \`/baton help\` for the list of commands.`);
   }
 }

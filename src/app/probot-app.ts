@@ -15,6 +15,8 @@ import { createMemoryState } from "../state/memory-state.js";
 import type { SharedState } from "../state/shared-state.js";
 import { deliveryJob, type Delivery, type RouteWork } from "./delivery-job.js";
 import { createReplyLimiter, replyLimitFromEnv } from "./reply-limit.js";
+import { appIdentity } from "./app-identity.js";
+import { appForkAccess } from "./fork-access.js";
 import { routeEvent } from "./route-event.js";
 import { recoverCheckRuns } from "./recover-check-runs.js";
 import { createCheckRunJournal } from "../runner/check-run-journal.js";
@@ -80,7 +82,19 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
   const usage = createUsageLedger(state, now);
   const metrics = options.metrics ?? createMetrics();
   const octokitFor = async (installationId: number) => (await app.auth(installationId)) as unknown as GitHubClient;
-  const deps = (octokit: GitHubClient): RunnerDeps => ({ octokit, model, log: app.log, now, journal, usage, meter: metrics });
+  const identity = appIdentity(app);
+  const forks = appForkAccess(app);
+  const deps = async (installationId: number): Promise<RunnerDeps> => ({
+    octokit: await octokitFor(installationId),
+    bot: await identity(),
+    forks,
+    model,
+    log: app.log,
+    now,
+    journal,
+    usage,
+    meter: metrics,
+  });
 
   const route = async (work: RouteWork) => {
     const { delivery, installationId } = work;
@@ -94,7 +108,7 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
     const started = performance.now();
     let ok = false;
     try {
-      await (work.kind === "route" ? route(work) : runJob(work, deps(await octokitFor(work.target.installationId))));
+      await (work.kind === "route" ? route(work) : runJob(work, await deps(work.target.installationId)));
       ok = true;
     } finally {
       metrics.jobAttempt(work.kind, (performance.now() - started) / 1000, ok);
@@ -106,7 +120,7 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
       app.log.error({ delivery: work.delivery.id, event: work.delivery.name, err: err instanceof Error ? err.message : String(err) }, "could not route the delivery: redeliver it from the app's advanced settings once the cause is fixed");
       return;
     }
-    await reportJobFailure(work, err, deps(await octokitFor(work.target.installationId)));
+    await reportJobFailure(work, err, await deps(work.target.installationId));
   };
   const queue: JobQueue = options.queue
     ? await options.queue(handler, onFailure)
@@ -126,6 +140,7 @@ export async function createBaton(app: Probot, options: BatonAppOptions = {}): P
     journal,
     queue,
     octokitFor,
+    bot: identity,
     shared: Boolean(redis) && !options.queue,
     enqueue: async (req) => void (await queue.enqueue(jobFor(req), { fanOut: true })),
     log: app.log,

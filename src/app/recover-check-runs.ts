@@ -4,11 +4,14 @@ import type { GitHubClient } from "../runner/github-port.js";
 import { jobId, type JobRequest } from "../runner/job-request.js";
 import type { JobQueue } from "../jobs/job.js";
 import { createCheckRunReporter } from "../writer/github-check-runs.js";
+import type { BotIdentity } from "../writer/bot-identity.js";
 
 export interface RecoveryOptions {
   journal: CheckRunJournal;
   queue: JobQueue;
   octokitFor(installationId: number): Promise<GitHubClient>;
+  /** Baton's own account (check runs are found and closed as its own). */
+  bot(): Promise<BotIdentity>;
   /**
    * Shared (Redis): jobs outlive the process, so an orphan is run again.
    * Not shared (in-process): the jobs died with the process; its check runs
@@ -62,7 +65,7 @@ export async function recoverCheckRuns(opts: RecoveryOptions): Promise<RecoveryR
         report.requeued++;
         continue;
       }
-      await cancel(octokit, run, opts.shared ? TWICE_NOTE : RESTART_NOTE);
+      await cancel(octokit, await opts.bot(), run, opts.shared ? TWICE_NOTE : RESTART_NOTE);
       await opts.journal.closed(run.target, run.checkRunId);
       opts.log.warn({ checkRun: run.checkRunId, repository: `${run.target.owner}/${run.target.repo}`, step: run.stepId }, "check run left in progress by a stopped process: cancelled");
       report.cancelled++;
@@ -74,7 +77,7 @@ export async function recoverCheckRuns(opts: RecoveryOptions): Promise<RecoveryR
   return report;
 }
 
-async function cancel(octokit: GitHubClient, run: OpenCheckRun, note: string): Promise<void> {
-  const checks = createCheckRunReporter({ octokit, owner: run.target.owner, repo: run.target.repo });
+async function cancel(octokit: GitHubClient, bot: BotIdentity, run: OpenCheckRun, note: string): Promise<void> {
+  const checks = createCheckRunReporter({ octokit, owner: run.target.owner, repo: run.target.repo, bot });
   await checks.complete(run.checkRunId, { conclusion: "cancelled", title: `${run.stepId} was interrupted`, summary: note });
 }

@@ -6,6 +6,7 @@ import { readEdgeConfig } from "./edge-config.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
 import type { ReplyLimiter } from "./reply-limit.js";
 import { hasWriteAccess, mayHaveWriteAccess } from "./write-access.js";
+import { DEV_DISPATCH_TYPE } from "../runner/baton-workflow.js";
 
 /** A webhook event as both the app and the Action receive it. */
 export interface IncomingEvent {
@@ -112,6 +113,18 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
       headSha = data.head.sha;
     }
     return [commandRequest(target, command, { number: issue.number, isPullRequest: Boolean(issue.pull_request), headSha, commentUrl: comment.html_url, author }, cause)];
+  }
+
+  if (name === "repository_dispatch" && action === DEV_DISPATCH_TYPE) {
+    // Sent by the hosted app (or anyone with write access: only they can dispatch) to run the dev step here, at the pinned commit.
+    const p = payload.client_payload ?? {};
+    const issue = Number(p.issue);
+    if (!Number.isInteger(issue) || issue < 1) {
+      event.log.info({ payload: p }, "baton-dev dispatch without an issue number: ignored");
+      return [];
+    }
+    const commit = typeof p.commit === "string" && /^[0-9a-f]{40}$/.test(p.commit) ? p.commit : undefined;
+    return [{ kind: "dev", target, issueNumber: issue, cause: `dispatch-${event.id}`, ...(commit ? { commit } : {}) }];
   }
 
   if (name === "check_run" && action === "rerequested") {

@@ -3,8 +3,13 @@ import type { BatonConfig } from "../config/config-schema.js";
 import type { ConfigError } from "../config/config-errors.js";
 import { parseConfig } from "../config/load-config.js";
 import { CONFIG_PATHS } from "../config/read-repo-config.js";
-import type { AdrRecord } from "../context-store/adr/adr-record.js";
-import { discoverAdrFolder, isAdrFileName, parseAdr } from "../context-store/adr/parse-adr.js";
+import type { AdrMetadata } from "../context-store/adr/adr-record.js";
+import { discoverAdrFolder } from "../context-store/adr/adr-folder.js";
+import { adrFileVerdict } from "../context-store/adr/adr-file-names.js";
+import { cachedAdrMetadata, storeAdrMetadata } from "../context-store/adr/adr-parse-cache.js";
+import { readAdrMetadata } from "../context-store/adr/read-adr-metadata.js";
+import { MARKDOWN_LIMITS, overSizeLimit } from "../markdown/bounded-markdown.js";
+import { gitBlobSha } from "../writer/github-commit.js";
 import { gitRoot, listWorkingTreeFiles, readTextIfExists } from "./working-tree.js";
 
 export interface WorkingTreeStore {
@@ -16,7 +21,40 @@ export interface WorkingTreeStore {
   paths: string[];
   adrFolder: string | null;
   adrFolderReason: string;
-  adrs: { path: string; text: string; record: AdrRecord }[];
+  adrs: WorkingTreeAdr[];
+  /** Files in the ADR folder that were not read, with the reason (said on stderr). */
+  skipped: { path: string; reason: string }[];
+}
+
+/** An ADR in the working tree: its text, the blob SHA that text would have, and its metadata (the fast tier). */
+export interface WorkingTreeAdr {
+  path: string;
+  /** Path relative to the ADR folder. */
+  file: string;
+  text: string;
+  sha: string;
+  record: AdrMetadata;
+}
+
+/** Markdown files that are not ADRs are worth a word, except the index that sits in every ADR folder. */
+export function isReportedSkip(file: string): boolean {
+  return /\.(md|markdown|mdx)$/i.test(file) && !/^readme\.md$/i.test(file);
+}
+
+/**
+ * The metadata of one ADR file, from the record cache when this text was read
+ * before (BATON_CACHE_DIR serves the CLI as it serves the app), else the fast tier.
+ */
+export function readWorkingTreeAdr(path: string, file: string, text: string): WorkingTreeAdr | { path: string; reason: string } {
+  const over = overSizeLimit(path, text, MARKDOWN_LIMITS.adr);
+  if (over) return { path, reason: over };
+  const sha = gitBlobSha(text);
+  let record = cachedAdrMetadata(file, sha);
+  if (!record) {
+    record = readAdrMetadata(file, text).metadata;
+    storeAdrMetadata(file, sha, record);
+  }
+  return { path, file, text, sha, record };
 }
 
 /** Config and ADRs as they are in the working tree (for commands that author files). */
@@ -31,15 +69,22 @@ export function loadWorkingTreeStore(cwd: string, opts: { adrDir?: string } = {}
   const found = opts.adrDir
     ? { folder: opts.adrDir.replace(/\/+$/, ""), reason: "given with --dir" }
     : discoverAdrFolder({ configured: config.folders.adr, paths, adrDirFile: paths.includes(".adr-dir") ? readTextIfExists(join(root, ".adr-dir")) : null });
-  const adrs: WorkingTreeStore["adrs"] = [];
-  if (found.folder) {
-    const prefix = `${found.folder}/`;
+  const adrs: WorkingTreeAdr[] = [];
+  const skipped: WorkingTreeStore["skipped"] = [];
+  if (found.folder !== null) {
+    const prefix = found.folder === "" ? "" : `${found.folder}/`;
     for (const p of paths) {
       if (!p.startsWith(prefix)) continue;
       const file = p.slice(prefix.length);
-      if (file.includes("/") || !isAdrFileName(file)) continue;
-      const text = readTextIfExists(join(root, p)) ?? "";
-      adrs.push({ path: p, text, record: parseAdr(file, text) });
+      if (file.includes("/")) continue;
+      const verdict = adrFileVerdict(file);
+      if (!verdict.adr) {
+        if (isReportedSkip(file)) skipped.push({ path: p, reason: verdict.reason });
+        continue;
+      }
+      const read = readWorkingTreeAdr(p, file, readTextIfExists(join(root, p)) ?? "");
+      if ("record" in read) adrs.push(read);
+      else skipped.push(read);
     }
   }
   return {
@@ -52,6 +97,7 @@ export function loadWorkingTreeStore(cwd: string, opts: { adrDir?: string } = {}
     adrFolder: found.folder,
     adrFolderReason: found.reason,
     adrs,
+    skipped,
   };
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { codeBlock } from "../util/posted-text.js";
 import { DEFAULT_MODEL, batonConfigSchema, defaultConfig, type BatonConfig } from "./config-schema.js";
 
 /**
@@ -62,10 +63,7 @@ export function formatConfigErrors(errors: readonly ConfigError[], fileName = ".
   });
   const text = lines.join("\n");
   if (!options.markdown) return text;
-  // A fence longer than any backtick run in the text cannot be closed early by it.
-  const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(Math.max(3, longestRun + 1));
-  return `${fence}text\n${text}\n${fence}`;
+  return codeBlock(text, "text");
 }
 
 // ------------------------------------------------------------ suggestions
@@ -375,6 +373,12 @@ export function explainIssue(issue: z.core.$ZodIssue, data: unknown): ExplainedI
     }
     case "invalid_format":
       return [{ path, at: "value", message: `${describeValue(value)} is not valid: ${issue.message}`, fix: `e.g. ${exampleLine(path)}` }];
+    case "custom": {
+      // A refinement that knows the fix passes it in params (glob limits).
+      const fix = (issue.params as { fix?: string } | undefined)?.fix;
+      if (fix) return [{ path, at: "value", message: `${describeValue(value)}: ${issue.message}`, fix }];
+      return [{ path, at: "value", message: issue.message, fix: "see baton.schema.json for what this key accepts" }];
+    }
     default:
       return [{ path, at: "value", message: issue.message, fix: "see baton.schema.json for what this key accepts" }];
   }

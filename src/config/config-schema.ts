@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { CONFIG_GLOB_MAX_LENGTH, configGlobProblem } from "../policy/glob-limits.js";
+import { DEFAULT_PROTECTED_PATHS } from "../policy/protected-paths.js";
 
 /**
  * The one schema for `.github/baton.yml`. Everything Baton reads from a
@@ -29,7 +31,29 @@ export type InputSelector = (typeof INPUT_SELECTORS)[number];
 export const OUTPUT_KINDS = ["adr", "guidance", "branch", "commit", "pull-request", "review", "comment", "pitfalls", "check-run"] as const;
 export type OutputKind = (typeof OUTPUT_KINDS)[number];
 
-const glob = z.string().min(1, "a glob cannot be empty");
+/** Who does the dev step's work: a Claude Code session or Baton's built-in tool loop. */
+export const DEV_RUNNERS = ["claude-code", "builtin"] as const;
+export type DevRunner = (typeof DEV_RUNNERS)[number];
+
+/**
+ * The runner a dev step uses: the configured one, else a Claude Code session
+ * where Baton has a checkout of the repository (the CLI, the Action), and the
+ * built-in runner on the hosted app, which never runs a repository's code.
+ */
+export function devRunnerFor(config: { dev: { runner?: DevRunner } }, hasCheckout: boolean): DevRunner {
+  return config.dev.runner ?? (hasCheckout ? "claude-code" : "builtin");
+}
+
+// Globs are matched on the main thread against paths a committer chooses: shapes that backtrack badly are refused here.
+const glob = z
+  .string()
+  .min(1, "a glob cannot be empty")
+  .max(CONFIG_GLOB_MAX_LENGTH)
+  .superRefine((value, ctx) => {
+    // Over the length limit: .max() above says so already.
+    const problem = value.length <= CONFIG_GLOB_MAX_LENGTH ? configGlobProblem(value) : undefined;
+    if (problem) ctx.addIssue({ code: "custom", message: `the glob ${problem.message}`, params: { fix: problem.fix } });
+  });
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
 const dailyTokens = z.number().int().min(1000, "a daily cap below 1000 tokens would stop every step");
 
@@ -104,6 +128,16 @@ export const batonConfigSchema = z
         maxInlineComments: z.number().int().min(0).max(100).default(20).describe("At most this many inline comments per review."),
         ignore: z.array(glob).default([]).describe("Paths never sent to the model (still listed in the manifest)."),
         failOn: z.enum(["none", "low", "medium", "high", "critical"]).default("none").describe("Conclusion of the check run: failure when a finding at or above this severity is found."),
+        minConfidence: z.number().min(0).max(1).default(0.5).describe("Findings the model is less confident of than this (0–1) are dropped; the summary says how many."),
+        wholeFileLines: z.number().int().min(0).max(5000).default(200).describe("A changed file of at most this many lines is sent whole, so the model sees all of it (0: never)."),
+        enclosingBlockLines: z
+          .number()
+          .int()
+          .min(0)
+          .max(5000)
+          .default(300)
+          .describe("Each hunk is extended to its enclosing function or class when that block has at most this many lines (0: GitHub's 3 lines of context only)."),
+        verify: z.boolean().default(true).describe("Re-check each high or critical finding against the code in a second model call before posting it."),
       })
       .strict()
       .prefault({}),
@@ -112,9 +146,41 @@ export const batonConfigSchema = z
         maxTurns: z.number().int().min(1).max(200).default(30).describe("Model turns the dev step may take."),
         maxFiles: z.number().int().min(1).max(500).default(40).describe("Files the dev step may change."),
         allowPaths: z.array(glob).default(["**"]).describe("Where the dev step may write."),
-        denyPaths: z.array(glob).default([".github/workflows/**", "docs/adr/**"]).describe("Where the dev step may never write (wins over allowPaths)."),
+        denyPaths: z.array(glob).default([]).describe("More globs the dev step may never write, added to protectedPaths (wins over allowPaths)."),
+        protectedPaths: z
+          .array(glob)
+          .default([...DEFAULT_PROTECTED_PATHS])
+          .describe("Files that CI, git or developer tools run or obey, which the dev step may not write (default: .github/**, CI configs, .gitmodules, .gitattributes, hooks…). Setting it replaces the list: use it to narrow; use denyPaths to add."),
+        runner: z
+          .enum(DEV_RUNNERS)
+          .optional()
+          .describe(
+            "Who does the dev work: `claude-code`, a Claude Code session in a checkout (the hosted app hands it to the repository's Baton workflow), or `builtin`, Baton's own tool loop over the API (cannot run commands). Unset: claude-code where Baton has a checkout (the CLI, the Action), builtin on the hosted app.",
+          ),
+        commands: z
+          .record(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "command names are letters, digits, '.', '_' or '-'"), z.string().trim().min(1, "a command line cannot be empty").max(500))
+          .optional()
+          .describe(
+            "Commands a Claude Code session may run, by name (`test`, `lint`, `build`…), each an exact command line; any other command is refused. `test` also gives the final test result. Default: the package.json scripts test, lint, typecheck and build that exist (`npm test`, `npm run lint`…).",
+          ),
+        pushTo: z
+          .enum(["branch", "fork"])
+          .optional()
+          .describe(
+            "Where the dev commit goes. `branch`: a branch of this repository; its CI runs the model's code with this repository's secrets. `fork`: a branch of `dev.fork`; the pull request comes from the fork, whose workflows GitHub runs without secrets (and holds for a maintainer's approval when the repository requires it). Default: `fork` when `dev.fork` is set, else `branch`.",
+          ),
+        fork: z
+          .string()
+          .regex(/^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})\/[A-Za-z0-9._-]{1,100}$/, "write the fork as owner/repository, e.g. baton-bot/widgets")
+          .optional()
+          .describe("The fork the dev step pushes to (owner/repository): a fork of this repository where Baton is also installed."),
       })
       .strict()
+      .superRefine((dev, ctx) => {
+        if (dev.pushTo === "fork" && !dev.fork) {
+          ctx.addIssue({ code: "custom", path: ["fork"], message: "dev.pushTo is fork, but no fork is named: set dev.fork to owner/repository (a fork of this repository where Baton is installed), or set dev.pushTo to branch" });
+        }
+      })
       .prefault({}),
     steps: z.partialRecord(z.enum(STEP_IDS), stepOverride).default({}).describe("Adjust the declared steps."),
   })

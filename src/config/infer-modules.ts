@@ -1,3 +1,4 @@
+import { escapeGlob } from "../policy/glob-limits.js";
 import type { ModuleDefinition, ModuleMap } from "./module-map.js";
 
 /**
@@ -51,7 +52,8 @@ function nameModules(folders: readonly { root: string; folder: string }[]): Modu
     for (let i = 2; used.has(unique); i++) unique = `${base}-${i}`;
     used.add(unique);
     const dir = root === "" ? folder : `${root}/${folder}`;
-    return { name: unique, globs: [`${dir}/**`] };
+    // Folder names come from the tree: escaped, a folder named `*a*a*a*b` is a literal, not a costly glob.
+    return { name: unique, globs: [`${escapeGlob(dir)}/**`] };
   });
 }
 

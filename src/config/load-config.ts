@@ -15,9 +15,17 @@ export type ParseConfigResult = { ok: true; config: BatonConfig; notes: string[]
 
 // Billion-laughs guard: the config has no business expanding many aliases.
 const MAX_ALIAS_COUNT = 100;
+/** A configuration is a few hundred lines; parsing a much larger file is main-thread work a committer could inflate. */
+export const MAX_CONFIG_CHARS = 32 * 1024;
+// Explaining an error costs a document walk: a file with hundreds of bad values (a hostile one) is explained in part.
+const MAX_EXPLAINED_ISSUES = 20;
 
 export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseConfigResult {
   if (text === null) return { ok: true, config: defaultConfig(), notes: [`no ${fileName}: using defaults`] };
+  if (text.length > MAX_CONFIG_CHARS) {
+    const size = `${Math.ceil(text.length / 1024)} KB`;
+    return { ok: false, errors: [{ message: `the file is ${size}, over the limit of ${MAX_CONFIG_CHARS / 1024} KB`, line: null, column: null, path: "", fix: "keep the configuration short: list folders with /** rather than every file" }] };
+  }
 
   // A byte order mark is invisible in editors: drop it so that columns on line 1 match what people see.
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
@@ -55,10 +63,16 @@ export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseC
   const result = batonConfigSchema.safeParse(data);
   if (result.success && aliasErrors.length === 0) return { ok: true, config: result.data, notes };
 
-  const schemaErrors = (result.error?.issues ?? [])
+  const issues = result.error?.issues ?? [];
+  const schemaErrors = issues
+    .slice(0, MAX_EXPLAINED_ISSUES)
     .flatMap((issue) => explainIssue(issue, data))
     .map((explained) => locate(doc, explained, position));
-  return { ok: false, errors: sortErrors([...aliasErrors, ...schemaErrors]) };
+  const more: ConfigError[] =
+    issues.length > MAX_EXPLAINED_ISSUES
+      ? [{ message: `${issues.length - MAX_EXPLAINED_ISSUES} more problems not shown (the first ${MAX_EXPLAINED_ISSUES} are)`, line: null, column: null, path: "", fix: "fix the problems above, then check the file again" }]
+      : [];
+  return { ok: false, errors: [...sortErrors([...aliasErrors, ...schemaErrors]), ...more] };
 }
 
 // ------------------------------------------------------------------ helpers

@@ -1,16 +1,22 @@
 import type { BatonConfig } from "../config/config-schema.js";
+import { MARKDOWN_LIMITS, overSizeLimit, parseAdrBounded, parsePitfallsBounded } from "../markdown/bounded-markdown.js";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.js";
-import type { AdrRecord } from "./adr/adr-record.js";
-import { discoverAdrFolder, isAdrFileName } from "./adr/parse-adr.js";
-import { parseAdrCached } from "./adr/adr-parse-cache.js";
-import { parsePitfalls } from "./pitfalls/parse-pitfalls.js";
+import type { AdrMetadata, AdrRecord } from "./adr/adr-record.js";
+import { discoverAdrFolder } from "./adr/adr-folder.js";
+import { isAdrFileName } from "./adr/adr-file-names.js";
+import { cachedAdrMetadata, cachedFullAdr, storeAdrMetadata, storeFullAdr } from "./adr/adr-parse-cache.js";
+import { readAdrMetadata } from "./adr/read-adr-metadata.js";
 import type { PitfallFile } from "./pitfalls/pitfall-entry.js";
 
-/** An ADR as stored at a commit: where it is, its blob identity, and what it says. */
+/**
+ * An ADR as stored at a commit: where it is, its blob identity, and its
+ * metadata (the fast tier). Sections and guidance come from `readFullAdrs`,
+ * for the few ADRs that enter a context.
+ */
 export interface StoredAdr {
   path: string;
   sha: string;
-  record: AdrRecord;
+  record: AdrMetadata;
 }
 
 export interface StoredPitfalls {
@@ -33,11 +39,11 @@ export interface ContextStore {
 }
 
 /**
- * Parsing is synchronous and a cold load parses every ADR (seconds for
- * thousands): give the event loop a turn this often, so webhook requests
- * served by the same process are not held up meanwhile.
+ * The fast tier is linear, but thousands of ADRs still add up: give the
+ * event loop a turn this often, so webhook requests served by the same
+ * process are not held up meanwhile.
  */
-const YIELD_EVERY_MS = 50;
+const YIELD_EVERY_MS = 20;
 
 export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConfig): Promise<ContextStore> {
   const files = await snapshot.listFiles();
@@ -61,21 +67,35 @@ export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConf
   }
 
   const adrs: StoredAdr[] = [];
-  const prefix = folder ? `${folder}/` : null;
+  const prefix = folder === null ? null : folder === "" ? "" : `${folder}/`;
   const adrFiles = prefix === null ? [] : files.filter((f) => f.path.startsWith(prefix) && !f.path.slice(prefix.length).includes("/") && isAdrFileName(f.path.slice(prefix.length)));
-  // One read for the whole store: the pitfall files come with the ADRs (and
+  const fileOf = (path: string) => path.slice(prefix?.length ?? 0);
+  // A known ADR version costs nothing: its blob is not even fetched.
+  const missing = adrFiles.filter((f) => !cachedAdrMetadata(fileOf(f.path), f.sha));
+  // The pitfall files come with the ADRs when ADRs must be read anyway (and
   // stay in the snapshot's blob cache for readPitfalls), so a commit that
   // changes ADRs and pitfalls together costs one blob batch, not two.
-  const blobs = await snapshot.readFiles([...adrFiles.map((f) => f.path), ...[...pitfallPaths.values()].map((p) => p.path)]);
+  const withPitfalls = missing.length > 0 ? [...pitfallPaths.values()].map((p) => p.path) : [];
+  const blobs = missing.length + withPitfalls.length > 0 ? await snapshot.readFiles([...missing.map((f) => f.path), ...withPitfalls]) : new Map();
   let lastYield = performance.now();
   for (const entry of adrFiles) {
-    const blob = blobs.get(entry.path);
-    const file = entry.path.slice(prefix?.length ?? 0);
-    if (!blob || blob.text === null) {
-      warnings.push(`${entry.path}: not readable as text (binary or too large); left out`);
-      continue;
+    const file = fileOf(entry.path);
+    let record = cachedAdrMetadata(file, entry.sha);
+    if (!record) {
+      const blob = blobs.get(entry.path);
+      if (!blob || blob.text === null) {
+        warnings.push(`${entry.path}: not readable as text (binary or too large); left out`);
+        continue;
+      }
+      const over = overSizeLimit(entry.path, blob.text, MARKDOWN_LIMITS.adr);
+      if (over) {
+        warnings.push(over);
+        continue;
+      }
+      record = readAdrMetadata(file, blob.text).metadata;
+      storeAdrMetadata(file, entry.sha, record);
     }
-    adrs.push({ path: entry.path, sha: entry.sha, record: parseAdrCached(file, entry.sha, blob.text) });
+    adrs.push({ path: entry.path, sha: entry.sha, record });
     if (performance.now() - lastYield > YIELD_EVERY_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       lastYield = performance.now();
@@ -86,8 +106,43 @@ export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConf
   return { commit: snapshot.commit, adrFolder: folder, adrFolderReason: found.reason, adrs, pitfallPaths, warnings };
 }
 
+/**
+ * The full records of some ADRs (sections, guidance), read in the bounded
+ * worker: from the cache, else from their blobs (one batched read). An ADR
+ * that cannot be read within the limits is left out, and `notes` says which
+ * and why.
+ */
+export async function readFullAdrs(snapshot: RepoSnapshot, adrs: readonly StoredAdr[], notes: string[]): Promise<Map<StoredAdr, AdrRecord>> {
+  const out = new Map<StoredAdr, AdrRecord>();
+  const fileOf = (adr: StoredAdr) => adr.record.file;
+  const missing = adrs.filter((adr) => {
+    const hit = cachedFullAdr(fileOf(adr), adr.sha);
+    if (hit) out.set(adr, hit);
+    return !hit;
+  });
+  if (missing.length === 0) return out;
+  const blobs = await snapshot.readFiles(missing.map((a) => a.path));
+  await Promise.all(
+    missing.map(async (adr) => {
+      const text = blobs.get(adr.path)?.text;
+      if (text == null) {
+        notes.push(`${adr.path}: not readable as text; left out`);
+        return;
+      }
+      const read = await parseAdrBounded(adr.path, fileOf(adr), text);
+      if (!read.ok) {
+        notes.push(read.reason);
+        return;
+      }
+      storeFullAdr(fileOf(adr), adr.sha, read.value);
+      out.set(adr, read.value);
+    }),
+  );
+  return out;
+}
+
 /** Reads the pitfall files of the given modules (one batched read). */
-export async function readPitfalls(snapshot: RepoSnapshot, store: ContextStore, modules: string[]): Promise<StoredPitfalls[]> {
+export async function readPitfalls(snapshot: RepoSnapshot, store: ContextStore, modules: string[], notes?: string[]): Promise<StoredPitfalls[]> {
   const wanted = modules.flatMap((m) => {
     const at = store.pitfallPaths.get(m);
     return at ? [{ module: m, ...at }] : [];
@@ -97,7 +152,12 @@ export async function readPitfalls(snapshot: RepoSnapshot, store: ContextStore, 
   for (const w of wanted) {
     const text = blobs.get(w.path)?.text;
     if (text == null) continue;
-    out.push({ path: w.path, sha: w.sha, module: w.module, text, file: parsePitfalls(w.path, text) });
+    const file = await parsePitfallsBounded(w.path, text);
+    if (!file.ok) {
+      notes?.push(file.reason);
+      continue;
+    }
+    out.push({ path: w.path, sha: w.sha, module: w.module, text, file: file.value });
   }
   return out;
 }

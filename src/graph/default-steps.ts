@@ -1,4 +1,6 @@
-import { defaultConfig, type BatonConfig, type StepId } from "../config/config-schema.js";
+import { defaultConfig, devRunnerFor, type BatonConfig, type DevRunner, type StepId } from "../config/config-schema.js";
+import { escapeGlob } from "../policy/glob-limits.js";
+import { devAlwaysDenied } from "../policy/path-policy.js";
 import type { StepDeclaration } from "./step-declaration.js";
 
 /**
@@ -17,6 +19,7 @@ const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPat
     id: "dev",
     version: "1.0.0",
     description: "Implements the spec under the accepted ADR, as a branch, a commit and a pull request.",
+    // A Claude Code session reads the code itself: its declaration drops source:modules (declareSteps).
     inputs: ["spec", "adr:linked", "guidance:modules", "pitfalls:modules", "module-map", "source:modules", "tree-outline"],
     outputs: ["branch", "commit", "pull-request", "comment", "check-run"],
   },
@@ -39,38 +42,43 @@ const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPat
 };
 
 /** Where each step may write files, before configuration. */
-function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writable: string[]; denied: string[] } {
+function writableFor(id: StepId, config: BatonConfig, adrFolder: string): { writable: string[]; denied: string[]; alwaysDenied?: string[] } {
   switch (id) {
     case "architecture-review":
       // An architecture review writes only ADRs (and the index) under the ADR folder.
-      return { writable: [`${adrFolder}/**`], denied: [] };
+      return { writable: [`${escapeGlob(adrFolder)}/**`], denied: [] };
     case "dev":
       // Decisions and Baton's own rules are changed by people (or the architecture step), never by dev.
-      return { writable: config.dev.allowPaths, denied: [...new Set([...config.dev.denyPaths, `${adrFolder}/**`, ".github/baton.yml", ".github/baton.yaml"])] };
+      return { writable: config.dev.allowPaths, denied: [...new Set([...config.dev.protectedPaths, ...config.dev.denyPaths])], alwaysDenied: devAlwaysDenied(adrFolder) };
     case "learning":
-      return { writable: [`${config.folders.pitfalls}/**`], denied: [] };
+      return { writable: [`${escapeGlob(config.folders.pitfalls)}/**`], denied: [] };
     case "review":
       return { writable: [], denied: ["**"] };
   }
 }
 
-/** The declared steps of a repository: the defaults adjusted by `.github/baton.yml`. */
-export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr ?? "docs/adr"): Record<StepId, StepDeclaration> {
+/**
+ * The declared steps of a repository: the defaults adjusted by `.github/baton.yml`.
+ * `devRunner`: the runner the dev step will use (a Claude Code session reads
+ * the code itself, so its declaration has no `source:modules`).
+ */
+export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr ?? "docs/adr", devRunner: DevRunner = devRunnerFor(config, false)): Record<StepId, StepDeclaration> {
   const out = {} as Record<StepId, StepDeclaration>;
   for (const id of Object.keys(BASE) as StepId[]) {
     const base = BASE[id];
     const override = config.steps[id] ?? {};
-    const { writable, denied } = writableFor(id, config, adrFolder);
+    const { writable, denied, alwaysDenied } = writableFor(id, config, adrFolder);
     out[id] = {
       id,
       version: base.version,
       description: base.description,
-      inputs: override.inputs ?? base.inputs,
+      inputs: override.inputs ?? (id === "dev" && devRunner === "claude-code" ? base.inputs.filter((i) => i !== "source:modules") : base.inputs),
       outputs: base.outputs,
       budget: override.budget ?? config.budgets[id],
       model: override.model ?? config.models[id] ?? config.models.default,
       writablePaths: writable,
       deniedPaths: denied,
+      ...(alwaysDenied ? { alwaysDeniedPaths: alwaysDenied } : {}),
       ...dailyCaps(config, id),
     };
   }

@@ -19,5 +19,10 @@ export interface StepTrigger {
   changedPaths?: string[];
   /** Modules named explicitly (e.g. the ADR's modules for dev). */
   modules?: string[];
-  diff?: { base: string; head: string; files: DiffFile[] };
+  /**
+   * The change under review. `headFiles`: the new side's text of changed
+   * files (path → text), read at the head; with it, hunks are extended to
+   * their enclosing function or class, and small files are sent whole.
+   */
+  diff?: { base: string; head: string; files: DiffFile[]; headFiles?: Record<string, string> };
 }

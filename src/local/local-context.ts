@@ -10,9 +10,10 @@ import { createLocalGitSnapshot, diffBetween, mergeBase, resolveCommit } from ".
 import { runGit } from "../snapshot/git-process.js";
 import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
+import { readHeadFiles } from "../steps/review/extend-hunks.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
-import type { BatonConfig } from "../config/config-schema.js";
+import { devRunnerFor, type BatonConfig, type DevRunner } from "../config/config-schema.js";
 import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
@@ -26,6 +27,8 @@ export interface LocalContextOptions {
   issueText?: string;
   /** ADRs to link, by path or number. */
   adrs?: (string | number)[];
+  /** Dev: the runner chosen on the command line, over `dev.runner` (it decides the declared inputs). */
+  devRunner?: DevRunner;
 }
 
 /**
@@ -57,6 +60,12 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     trusted = await mergeBase(opts.cwd, base, head);
     const files = parseUnifiedDiff(await diffBetween(opts.cwd, trusted, head));
     trigger.diff = { base: trusted, head, files };
+    const headSnapshot = await createLocalGitSnapshot({ cwd: opts.cwd, commit: head });
+    try {
+      trigger.diff.headFiles = await readHeadFiles(headSnapshot, files);
+    } finally {
+      headSnapshot.close();
+    }
     trigger.changedPaths = files.map((f) => f.path);
     // Like a PR body on GitHub: the commits under review name their ADR (`Baton-ADR:` trailers, "ADR 12").
     if (!opts.adrs?.length) trigger.linkedAdrs = adrLinksFromText(await runGit(opts.cwd, ["log", "--format=%B", `${trusted}..${head}`]));
@@ -69,7 +78,8 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     const repoConfig = await readRepoConfig(snapshot);
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
     const store = await loadContextStore(snapshot, repoConfig.config);
-    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined)[opts.step];
+    // Local mode has a checkout: the dev step runs as a Claude Code session unless told otherwise.
+    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined, opts.devRunner ?? devRunnerFor(repoConfig.config, true))[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
       // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));

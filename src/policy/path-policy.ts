@@ -2,6 +2,7 @@ import { lstat, realpath } from "node:fs/promises";
 import { isAbsolute, join, relative, sep } from "node:path";
 import picomatch from "picomatch";
 import type { StepDeclaration } from "../graph/step-declaration.js";
+import { configGlobProblem, escapeGlob } from "./glob-limits.js";
 
 /**
  * The one path policy every writer asks before it writes a file: the
@@ -78,8 +79,12 @@ export function normaliseRepoPath(p: string): NormalisedPath {
  * and what NTFS ignores: an alternate data stream (`.git::$INDEX_ALLOCATION`)
  * and trailing dots and spaces (`.git. `).
  */
+function foldCase(text: string): string {
+  return text.toUpperCase().toLowerCase().normalize("NFC");
+}
+
 function foldSegment(segment: string): string {
-  let key = segment.toUpperCase().toLowerCase().normalize("NFC");
+  let key = foldCase(segment);
   const colon = key.indexOf(":");
   if (colon >= 0) key = key.slice(0, colon);
   let end = key.length;
@@ -104,7 +109,11 @@ interface Rule {
 
 function compileRules(globs: readonly string[], fold: boolean): Rule[] {
   return globs.map((glob) => {
-    const source = fold ? foldRepoPath(glob) : glob;
+    // Configuration globs are refused at load; this keeps any other source to the same bounded shapes.
+    const problem = configGlobProblem(glob);
+    if (problem) throw new Error(`path policy: the glob ${JSON.stringify(glob.slice(0, 80))} ${problem.message} (${problem.fix})`);
+    // Globs are case-folded only: cutting at ":" or trailing dots would break [[:alpha:]] and the like.
+    const source = fold ? foldCase(glob) : glob;
     return { glob, test: picomatch(source, { dot: true, nocase: fold }) };
   });
 }
@@ -161,7 +170,8 @@ export function stepPathPolicy(step: StepDeclaration): PathPolicy {
  */
 export function devAlwaysDenied(adrFolder: string): string[] {
   const folder = normaliseRepoPath(adrFolder);
-  const adr = folder.ok ? folder.path : adrFolder.replace(/^\.?\/+|\/+$/g, "");
+  // The folder is a literal (it may come from `.adr-dir`, written by a committer): escaped, it cannot be a costly glob.
+  const adr = escapeGlob(folder.ok ? folder.path : adrFolder.replace(/^\.?\/+|\/+$/g, ""));
   return [`${adr}/**`, ".adr-dir", ".github/baton.yml", ".github/baton.yaml"];
 }
 

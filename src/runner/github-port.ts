@@ -1,4 +1,5 @@
 import type { ProbotOctokit } from "probot";
+import type { BotIdentity } from "../writer/bot-identity.js";
 import { isBatonAuthored } from "../writer/github-writer.js";
 
 /**
@@ -77,10 +78,10 @@ export async function compareCommits(octokit: GitHubClient, owner: string, repo:
   return data.files ?? [];
 }
 
-/** The body of Baton's own comment holding `marker`, if there is one. */
-export async function findCommentByMarker(octokit: GitHubClient, owner: string, repo: string, number: number, marker: string): Promise<string | null> {
+/** The body of Baton's own comment holding `marker` in its header (written by `bot`), if there is one. */
+export async function findCommentByMarker(octokit: GitHubClient, owner: string, repo: string, number: number, marker: string, bot: BotIdentity): Promise<string | null> {
   const comments = await octokit.paginate(octokit.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
-  return comments.find((c) => isBatonAuthored(c, marker))?.body ?? null;
+  return comments.find((c) => isBatonAuthored(c, marker, bot))?.body ?? null;
 }
 
 /**

@@ -12,7 +12,8 @@ export interface RepoTarget {
 
 export type JobRequest =
   | { kind: "architecture-review"; target: RepoTarget; spec: { kind: "issue"; number: number } | { kind: "file"; path: string; commit: string }; cause: string }
-  | { kind: "dev"; target: RepoTarget; issueNumber: number; cause: string }
+  /** `commit`: pinned by the hosted app when it hands the job to the repository's workflow; otherwise the default branch head. */
+  | { kind: "dev"; target: RepoTarget; issueNumber: number; cause: string; commit?: string }
   | { kind: "review"; target: RepoTarget; pullNumber: number; headSha: string; cause: string; force?: boolean }
   | { kind: "context"; target: RepoTarget; number: number; step: "architecture-review" | "dev" | "review"; cause: string }
   | { kind: "remember"; target: RepoTarget; number: number; lesson: string; module?: string; commentUrl: string; author: string; cause: string }

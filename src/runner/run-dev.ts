@@ -2,14 +2,20 @@ import { findLinkedAdrs, resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
 import type { SpecRef } from "../graph/step-trigger.js";
 import { runDevStep } from "../steps/dev/dev-step.js";
+import { devPushTarget } from "../steps/dev/dev-push-target.js";
+import { forkTarget } from "../writer/fork-push.js";
+import { runClaudeCodeDevStep } from "../steps/dev/claude-code/claude-code-dev-step.js";
+import { dispatchDevToWorkflow } from "./dev-dispatch.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
+import { inlineCode } from "../util/posted-text.js";
 import { checkRunExternalId } from "./check-run-id.js";
 import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
-import { commentOnlyStep, isStepEnabled } from "../graph/default-steps.js";
+import { commentOnlyStep, declareSteps, isStepEnabled } from "../graph/default-steps.js";
+import { devRunnerFor } from "../config/config-schema.js";
 
 type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 
@@ -20,7 +26,9 @@ type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
   const { owner, repo } = req.target;
   const head = await getDefaultBranchHead(deps.octokit, owner, repo);
-  const repoState = await openRepositoryForStep(req.target, { stepId: "dev", headSha: head.sha, externalId: checkRunExternalId(req), issueNumber: req.issueNumber }, head.sha, deps);
+  // A job the hosted app handed over runs at the commit it pinned.
+  const commit = req.commit ?? head.sha;
+  const repoState = await openRepositoryForStep(req.target, { stepId: "dev", headSha: commit, externalId: checkRunExternalId(req), issueNumber: req.issueNumber }, commit, deps);
   if (!isStepEnabled(repoState.config, "dev")) {
     deps.log.info({ repo: `${owner}/${repo}` }, "dev step disabled by configuration");
     return;
@@ -32,24 +40,38 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
   if (!adr) {
     const proposed = linked.find((a) => a.record.status === "proposed");
     const why = proposed
-      ? `ADR \`${proposed.path}\` answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
-      : `No ADR on \`${head.branch}\` answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue \`${repoState.config.triggers.architectureLabel}\` or comment \`/baton architect\` to propose one.`;
-    const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, log: deps.log });
+      ? `ADR ${inlineCode(proposed.path)} answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
+      : `No ADR on ${inlineCode(head.branch)} answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue ${inlineCode(repoState.config.triggers.architectureLabel)} or comment \`/baton architect\` to propose one.`;
+    const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, bot: deps.bot, log: deps.log });
     await writer.apply(commentOnlyStep("dev"), [
       { kind: "comment", issueNumber: issue.number, marker: hiddenMarker("dev-blocked", `issue-${issue.number}`), mode: "upsert", body: `Baton cannot start the dev step yet. ${why}` },
     ]);
     return;
   }
-  const step = repoState.steps.dev;
+  const host = deps.devHost;
+  const runner = devRunnerFor(repoState.config, Boolean(host));
+  const step = runner === "claude-code" ? declareSteps(repoState.config, repoState.store.adrFolder ?? undefined, runner).dev : repoState.steps.dev;
+  if (runner === "claude-code" && !host) {
+    // A job this app already handed over, come back here (it needs a checkout): never hand it over twice.
+    if (req.commit) {
+      deps.log.warn({ issue: req.issueNumber }, "a dispatched dev job reached the app, which runs no Claude Code session: ignored");
+      return;
+    }
+    await dispatchDevToWorkflow(req, deps, { commit, repoState, adr, htmlUrl: head.htmlUrl, defaultBranch: head.branch });
+    return;
+  }
+  const pushTarget = devPushTarget(repoState.config.dev);
   await runStepWithCheckRun(
     req.target,
     {
       step,
-      headSha: head.sha,
+      headSha: commit,
       externalId: checkRunExternalId(req),
       cause: req.cause,
       issueNumber: req.issueNumber,
       build: async () => {
+        // A fork that cannot take the commit fails the run before the model is paid for.
+        if (pushTarget.kind === "fork") await forkTarget(deps.forks, pushTarget.repository, { owner, repo }, deps.log);
         const context = await resolveContext({
           step,
           snapshot: repoState.snapshot,
@@ -59,18 +81,23 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
           store: repoState.store,
         });
         context.manifest.notes.push(...repoState.configNotes);
-        const outcome = await runDevStep(
-          {
-            context,
-            snapshot: repoState.snapshot,
-            repo: { owner, repo, defaultBranch: head.branch },
-            work: { kind: "issue", number: issue.number, title: issue.title },
-            adr,
-            config: repoState.config,
-            manifestMarkdown: manifestToMarkdown(context.manifest),
-          },
-          deps.model,
-        );
+        const input = {
+          context,
+          snapshot: repoState.snapshot,
+          repo: { owner, repo, defaultBranch: head.branch },
+          work: { kind: "issue" as const, number: issue.number, title: issue.title },
+          adr,
+          config: repoState.config,
+          manifestMarkdown: manifestToMarkdown(context.manifest),
+          pushTarget,
+        };
+        let outcome;
+        if (runner === "claude-code" && host) {
+          await host.ensureCommit(commit);
+          outcome = await runClaudeCodeDevStep({ ...input, root: host.root, env: host.env, say: (line) => deps.log.info({ issue: issue.number }, line) });
+        } else {
+          outcome = await runDevStep(input, deps.model);
+        }
         return { outcome, manifest: context.manifest };
       },
     },

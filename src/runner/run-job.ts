@@ -7,6 +7,8 @@ import type { ModelClient } from "../model/model-client.js";
 import { fromGitHubFiles } from "../steps/review/diff-files.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
+import type { BotIdentity } from "../writer/bot-identity.js";
+import type { ForkAccess } from "../writer/fork-push.js";
 import { getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
@@ -19,9 +21,16 @@ import { checkRunExternalId } from "./check-run-id.js";
 import type { CheckRunJournal } from "./check-run-journal.js";
 import type { UsageLedger } from "./token-allowance.js";
 import type { StepMeter } from "./step-harness.js";
+import type { DevHost } from "./dev-host.js";
 
 export interface RunnerDeps {
   octokit: GitHubClient;
+  /** Where a Claude Code dev session may run (the Action's workspace); the hosted app has none and dispatches it. */
+  devHost?: DevHost;
+  /** Baton's own account on GitHub: hidden state is read only from what it wrote. */
+  bot: BotIdentity;
+  /** Access to the fork the dev step pushes to (`dev.pushTo: fork`). */
+  forks?: ForkAccess;
   model: ModelClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void; error(obj: Record<string, unknown>, msg: string): void };
   now: () => Date;
@@ -56,7 +65,7 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
 }
 
 async function reply(deps: RunnerDeps, target: JobRequest["target"], number: number, marker: string, body: string): Promise<void> {
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
   await writer.apply(REPLY_STEP, [{ kind: "comment", issueNumber: number, marker, body, mode: "once" }]);
 }
 
@@ -85,7 +94,7 @@ async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: 
 export async function reportJobFailure(req: JobRequest, err: unknown, deps: RunnerDeps): Promise<void> {
   deps.log.error({ kind: req.kind, err: err instanceof Error ? err.message : String(err) }, "baton job failed");
   if (req.kind === "architecture-review" || req.kind === "dev" || req.kind === "review") {
-    await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit);
+    await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit, deps.bot);
     return;
   }
   if (req.kind === "remember" || req.kind === "context") {

@@ -12,6 +12,10 @@ import type { ContextStore } from "../context-store/load-context-store.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
 import { isStepEnabled } from "../graph/default-steps.js";
+import { createGitHubSnapshot } from "../snapshot/github-snapshot.js";
+import { readHeadFiles } from "../steps/review/extend-hunks.js";
+import { isTransientError } from "../model/model-errors.js";
+import { defaultIsTransient } from "../jobs/retry-policy.js";
 
 type ReviewRequest = Extract<JobRequest, { kind: "review" }>;
 
@@ -41,7 +45,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
       externalId: checkRunExternalId({ ...req, headSha: pr.headSha }),
       cause: req.cause,
       build: async () => {
-        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER)) ?? "");
+        const previous = parseReviewState((await findCommentByMarker(deps.octokit, owner, repo, pr.number, SUMMARY_MARKER, deps.bot)) ?? "");
         let files = null;
         let base = pr.baseSha;
         if (previous?.lastReviewedSha && previous.lastReviewedSha !== pr.headSha && !req.force) {
@@ -79,8 +83,15 @@ export async function reviewTrigger(
   const linkedAdrs = adrLinksFromText(pr.body);
   // The spec: the issue the PR closes, else the spec its linked ADR answers.
   const adrSpec = findLinkedAdrs(store, { linkedAdrs }).map((a) => a.record.spec).find((s): s is string => Boolean(s));
+  // The new side of the changed files, so hunks show their enclosing function; a failure costs only that context.
+  const headSnapshot = createGitHubSnapshot({ octokit: deps.octokit, owner: target.owner, repo: target.repo, commit: pr.head });
+  const headFiles = await readHeadFiles(headSnapshot, pr.files).catch((err: unknown) => {
+    if (isTransientError(err) || defaultIsTransient(err)) throw err;
+    deps.log.warn({ head: pr.head, err: String(err) }, "head files not readable: hunks not extended");
+    return undefined;
+  });
   return {
-    diff: { base: pr.base, head: pr.head, files: pr.files },
+    diff: { base: pr.base, head: pr.head, files: pr.files, ...(headFiles ? { headFiles } : {}) },
     changedPaths: pr.files.map((f) => f.path),
     linkedAdrs,
     spec: await specOfPullRequest(deps, target, pr.body, adrSpec),

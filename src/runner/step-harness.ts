@@ -17,9 +17,15 @@ import { hiddenMarker } from "../writer/intents.js";
 import type { CheckRunJournal } from "./check-run-journal.js";
 import type { Usage } from "../model/model-client.js";
 import { overDailyCap, usageTokens, type UsageLedger } from "./token-allowance.js";
+import type { BotIdentity } from "../writer/bot-identity.js";
+import type { ForkAccess } from "../writer/fork-push.js";
+import { headerMarkers } from "../writer/outgoing-text.js";
+import { codeBlock, inlineCode } from "../util/posted-text.js";
 
 export interface HarnessDeps {
   octokit: GitHubClient;
+  bot: BotIdentity;
+  forks?: ForkAccess;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
   /** Where open check runs are written down, so a restart finds those a crash left open. */
   journal?: CheckRunJournal;
@@ -49,7 +55,7 @@ export interface StepRunPlan {
 }
 
 /** Check runs still open per job, so a final failure reported by the queue can close them. */
-const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"]; journal?: CheckRunJournal }>();
+const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"]; bot: BotIdentity; journal?: CheckRunJournal }>();
 
 /**
  * The stages every step run goes through, in order: open the check run,
@@ -57,17 +63,17 @@ const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: 
  * the follow-ups, close the check run with the manifest, usage and cost.
  */
 export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan, deps: HarnessDeps): Promise<WriteResult[]> {
-  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+  const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot });
   const name = `Baton: ${plan.step.id}`;
   const existing = await checks.findRun(plan.headSha, name, plan.externalId);
   // The check run remembers which event it finished for, so a webhook redelivered after a restart
   // (when the queue's memory is gone) does not pay for the model a second time.
-  if (existing?.status === "completed" && existing.summary.includes(jobMarker(plan.cause))) {
+  if (existing?.status === "completed" && headerMarkers(existing.summary).includes(jobMarker(plan.cause))) {
     deps.log.info({ step: plan.step.id, cause: plan.cause }, "already done for this event: skipped");
     return [];
   }
   const checkRunId = existing?.id ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
-  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, journal: deps.journal });
+  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, bot: deps.bot, journal: deps.journal });
   await deps.journal?.opened({ target, checkRunId, stepId: plan.step.id, externalId: plan.externalId, cause: plan.cause, issueNumber: plan.issueNumber, openedAt: new Date().toISOString() });
   await checks.inProgress(checkRunId);
   const overCap = plan.step.dailyTokens && deps.usage ? overDailyCap(plan.step, await deps.usage.used(target, plan.step.id)) : null;
@@ -86,7 +92,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     deps.meter?.tokensUsed(target, plan.step.id, outcome.usage);
     const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
-    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results)}` });
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results, target)}` });
     openCheckRuns.delete(plan.externalId);
     await deps.journal?.closed(target, checkRunId);
     return results;
@@ -96,7 +102,7 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     openCheckRuns.delete(plan.externalId);
     await checks.complete(checkRunId, { conclusion: "failure", title: `${plan.step.id} failed`, summary: failureSummary(err) });
     await deps.journal?.closed(target, checkRunId);
-    await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps.octokit, deps.log);
+    await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps);
     throw err;
   }
 }
@@ -117,14 +123,14 @@ export async function openRepositoryForStep(
     return await openRepository(deps.octokit, target, commit);
   } catch (err) {
     if (!(err instanceof ConfigProblem)) throw err;
-    const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo });
+    const checks = createCheckRunReporter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot });
     const name = `Baton: ${plan.stepId}`;
     const id = (await checks.findExisting(plan.headSha, name, plan.externalId)) ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
     await checks.complete(id, { conclusion: "failure", title: ".github/baton.yml is not valid", summary: err.message });
     if (plan.issueNumber !== undefined) {
       // The config is broken, so the step's own declaration is unknown: the default one, allowed to comment only.
       const step = commentOnlyStep(plan.stepId);
-      const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+      const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log: deps.log });
       await writer.apply(step, [{ kind: "comment", issueNumber: plan.issueNumber, marker: hiddenMarker("config-problem", `issue-${plan.issueNumber}`), mode: "upsert", body: err.message }]);
     }
     throw err;
@@ -132,14 +138,14 @@ export async function openRepositoryForStep(
 }
 
 /** Called by the queue after the last retry: closes the check run the job left open. */
-export async function closeCheckRunAfterFailure(externalId: string, err: unknown, octokit: GitHubClient): Promise<void> {
+export async function closeCheckRunAfterFailure(externalId: string, err: unknown, octokit: GitHubClient, bot: BotIdentity): Promise<void> {
   const open = openCheckRuns.get(externalId);
   if (!open) return;
   openCheckRuns.delete(externalId);
-  const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo });
+  const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo, bot });
   await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
   await open.journal?.closed(open.target, open.id);
-  await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, octokit, open.log);
+  await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, { octokit, log: open.log, bot });
 }
 
 /**
@@ -147,10 +153,11 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
  * head, which nobody watching the issue sees: say it on the issue too, once
  * per step and issue (updated in place).
  */
-async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber: number | undefined, err: unknown, octokit: GitHubClient, log: HarnessDeps["log"]): Promise<void> {
+async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber: number | undefined, err: unknown, deps: HarnessDeps): Promise<void> {
   if (issueNumber === undefined) return;
+  const { log } = deps;
   const step = commentOnlyStep(stepId);
-  const writer = createGitHubWriter({ octokit, owner: target.owner, repo: target.repo, log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, log });
   await writer
     .apply(step, [{ kind: "comment", issueNumber, marker: hiddenMarker("step-failed", `${stepId}-issue-${issueNumber}`), mode: "upsert", body: `The **${stepId}** step failed.\n\n${failureSummary(err)}` }])
     .catch((e: unknown) => log.warn({ err: e instanceof Error ? e.message : String(e) }, "could not report the failure on the issue"));
@@ -158,7 +165,7 @@ async function sayFailureOnIssue(target: RepoTarget, stepId: StepId, issueNumber
 
 /** Writes a step's intents, then the follow-ups that need what was written (the comment linking the PR). */
 export async function writeOutcome(target: RepoTarget, step: StepDeclaration, outcome: StepOutcome, deps: HarnessDeps): Promise<WriteResult[]> {
-  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, log: deps.log });
+  const writer = createGitHubWriter({ octokit: deps.octokit, owner: target.owner, repo: target.repo, bot: deps.bot, forks: deps.forks, log: deps.log });
   const results = await writer.apply(step, outcome.intents);
   const followUps = outcome.followUp?.(results) ?? [];
   if (followUps.length) results.push(...(await writer.apply(step, followUps)));
@@ -170,10 +177,14 @@ export function jobMarker(cause: string): string {
   return `<!-- baton:job ${cause.replace(/--/g, "")} -->`;
 }
 
-/** Events a check run has finished for: the earlier ones (the newest 20) and this one. */
+/**
+ * Events a check run has finished for: the earlier ones (the newest 20) and
+ * this one. Read from the summary's header only: a job marker quoted in the
+ * summary's text (a file name in the manifest) is not one.
+ */
 export function jobMarkers(previousSummary: string, cause: string): string {
-  const earlier = previousSummary.match(/<!-- baton:job [^>]*? -->/g) ?? [];
-  return [...new Set([...earlier, jobMarker(cause)])].slice(-20).join("");
+  const earlier = headerMarkers(previousSummary).filter((m) => m.startsWith("<!-- baton:job "));
+  return [...new Set([...earlier, jobMarker(cause)])].slice(-20).join("\n");
 }
 
 export function failureSummary(err: unknown): string {
@@ -183,21 +194,19 @@ export function failureSummary(err: unknown): string {
   return [
     `Baton could not finish this step.`,
     "",
-    "```",
-    message.slice(0, 4000),
-    "```",
+    codeBlock(message.slice(0, 4000)),
     "",
     "What to do: fix what the message names (configuration, permissions, API key), then press **Re-run** on this check, or comment the `/baton` command again.",
   ].join("\n");
 }
 
-export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, results: WriteResult[]): string {
+export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, results: WriteResult[], target: { owner: string; repo: string }): string {
   const u = outcome.usage;
   const cost = estimateCostUsd(outcome.model, u);
   const done = results.map((r) => {
     switch (r.kind) {
       case "commit":
-        return `- commit on \`${r.branch}\`: ${r.action}${r.created ? ` (${r.url})` : ""}`;
+        return `- commit on ${inlineCode(r.branch)}${r.repository && r.repository.toLowerCase() !== `${target.owner}/${target.repo}`.toLowerCase() ? ` of the fork ${inlineCode(r.repository)}` : ""}: ${r.action}${r.created ? ` (${r.url})` : ""}`;
       case "pull-request":
         return `- pull request #${r.number}: ${r.action} (${r.url})`;
       case "comment":
@@ -211,7 +220,7 @@ export function checkRunSummary(outcome: StepOutcome, manifest: Manifest, result
     "",
     done.length ? `**Written**\n${done.join("\n")}` : "_Nothing written._",
     "",
-    `**Usage:** model \`${outcome.model}\`, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
+    `**Usage:** model ${inlineCode(outcome.model)}, ${u.inputTokens.toLocaleString("en-US")} input tokens (${u.cacheReadTokens.toLocaleString("en-US")} from cache, ${u.cacheWriteTokens.toLocaleString("en-US")} written to cache), ${u.outputTokens.toLocaleString("en-US")} output tokens, about $${cost.toFixed(4)}.`,
     "",
     manifestToMarkdown(manifest),
   ].join("\n");

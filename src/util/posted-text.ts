@@ -28,12 +28,12 @@ import { stripInvisible } from "./untrusted-text.js";
 
 export { redactSecrets, type RedactionOptions } from "./redact-secrets.js";
 
-// CommonMark lets any ASCII punctuation be backslash-escaped. These are the
-// ones that start or end a construct somewhere in GitHub's markdown:
-// emphasis, code, links, images, headings, lists, block quotes, tables,
-// strikethrough, math (`$`), emoji shortcodes and URL autolinks (`:`), setext
-// underlines (`=`, `-`), footnotes (`^`), and the escape itself.
-const ESCAPED = new Set([..."\\`*_{}[]()#+-.!|~$:=^"]);
+// CommonMark lets any ASCII punctuation be backslash-escaped. These start or
+// end an inline construct anywhere in a line: emphasis, code, links and
+// images (`[`), tables, strikethrough, math (`$`), and the escape itself.
+// Block markers (`#`, `-`, `+`, `=`, `1.`) only matter at the start, and a
+// run of `#` only at the end (a heading's closing sequence): escaped there.
+const ESCAPED = new Set([..."\\`*_[]|~$"]);
 
 const ENTITIES: Readonly<Record<string, string>> = { "<": "&lt;", ">": "&gt;", "&": "&amp;" };
 
@@ -52,12 +52,24 @@ function escapeWord(word: string): string {
 }
 
 /**
+ * The first word of the text may land at the start of a line or a list
+ * item, where `-`, `+`, `=`, `>` or `1.` / `1)` would open a list, a quote
+ * or an underline: its first such character is escaped.
+ */
+function escapeStart(escaped: string): string {
+  const ordered = /^(\d{1,9})([.)])/.exec(escaped);
+  if (ordered) return `${ordered[1]}\\${ordered[2]}${escaped.slice(ordered[0].length)}`;
+  return /^[-+=#]/.test(escaped) ? `\\${escaped}` : escaped;
+}
+
+/**
  * Escape repository-controlled text for any inline markdown context: running
  * text, a heading, a list item or a table cell. The result is one line that
  * GitHub renders as exactly the characters given (invisible and control
  * characters removed, line breaks turned into spaces), with:
- * - every markdown punctuation character backslash-escaped (pipes included,
- *   so a table cell cannot be split);
+ * - every character that opens or closes inline markdown backslash-escaped
+ *   (pipes included, so a table cell cannot be split), and a list, quote or
+ *   underline marker at the start;
  * - `<`, `>`, `&` as entities (no HTML, no comment, no hidden marker);
  * - each word that GitHub could link or notify from (a URL, `www.…`, an
  *   e-mail address, `@name`, `@org/team`) shown as a code span: GitHub's
@@ -68,11 +80,17 @@ function escapeWord(word: string): string {
  * One linear pass over the text.
  */
 export function escapeMarkdownInline(text: string): string {
-  return oneLine(text)
-    .split(/( +|\|)/)
+  const parts = oneLine(text).split(/( +|\|)/);
+  // Words sit at even indexes; the first and last non-empty ones are where block markers and a closing `#` run count.
+  const words = parts.flatMap((part, i) => (i % 2 === 0 && part !== "" ? [i] : []));
+  const [first, last] = [words[0], words[words.length - 1]];
+  return parts
     .map((part, i) => {
       if (i % 2 === 1) return part === "|" ? "\\|" : part;
-      return LINKABLE.test(part) ? inlineCode(part) : escapeWord(part);
+      if (LINKABLE.test(part)) return inlineCode(part);
+      if (i === last && /^#+$/.test(part)) return part.replace(/#/g, "\\#");
+      const escaped = escapeWord(part);
+      return i === first ? escapeStart(escaped) : escaped;
     })
     .join("");
 }
@@ -98,13 +116,13 @@ export function escapeTableCell(text: string): string {
 /**
  * Fit markdown that is already safe (Baton's own, {@link inlineCode}
  * output, or model prose after `neutraliseModelText`) into one table cell:
- * line breaks become `<br>`, and every pipe not already escaped gets a
+ * line breaks become spaces, and every pipe not already escaped gets a
  * backslash. GFM splits cells on `|` even inside code spans, and removes the
  * backslash of `\|` there, so a code span with a pipe still shows it.
  */
 export function tableCell(markdown: string): string {
   const lines = markdown.replace(/\r\n?|[\u2028\u2029]/g, "\n").split("\n");
-  const joined = lines.map((l) => l.trim()).filter((l) => l.length > 0).join("<br>");
+  const joined = lines.map((l) => l.trim()).filter((l) => l.length > 0).join(" ");
   let out = "";
   let backslashes = 0;
   for (const ch of joined) {
@@ -150,4 +168,29 @@ export function inlineCode(text: string): string {
   if (line.length === 0) return "<code></code>";
   const pieces = line.split("<!--");
   return pieces.map((piece, i) => codeSpan((i > 0 ? "--" : "") + piece + (i < pieces.length - 1 ? "<!" : ""))).join("&#8203;");
+}
+
+/**
+ * A markdown link to a repository path relative to the page it is posted on
+ * (`../blob/main/docs/adr/0001-x.md`): the text escaped, every path segment
+ * percent-encoded, so a folder or file name cannot end the link, add a
+ * title, or point somewhere else.
+ */
+export function relativeLink(text: string, path: string): string {
+  const target = path
+    .split("/")
+    .map((segment) => (segment === ".." || segment === "." ? segment : encodeURIComponent(segment)))
+    .join("/");
+  return `[${escapeMarkdownInline(text)}](${target})`;
+}
+
+/**
+ * A fenced code block showing `text` as is: the fence is longer than any
+ * run of backticks inside, so the text cannot close it early.
+ */
+export function codeBlock(text: string, info = ""): string {
+  let longest = 0;
+  for (const run of text.match(/`+/g) ?? []) longest = Math.max(longest, run.length);
+  const fence = "`".repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${text.replace(/\n$/, "")}\n${fence}`;
 }

@@ -1,6 +1,6 @@
-import picomatch from "picomatch";
 import type { OutputKind } from "../config/config-schema.js";
 import type { StepDeclaration } from "../graph/step-declaration.js";
+import { stepPathPolicy } from "../policy/path-policy.js";
 import type { Intent } from "./intents.js";
 
 /** Which declared output an intent needs. */
@@ -22,21 +22,21 @@ export class CapabilityError extends Error {
 
 /**
  * The declaration is the capability boundary. Returns the violations (empty
- * when every intent is allowed); `assertCapabilities` throws them.
+ * when every intent is allowed); `assertCapabilities` throws them. Paths are
+ * decided by the one path policy (`src/policy/path-policy.ts`), and must
+ * already be in its canonical form: a writer writes the path it was given.
  */
 export function capabilityViolations(step: StepDeclaration, intents: Intent[]): string[] {
   const violations: string[] = [];
-  const writable = step.writablePaths.length ? picomatch(step.writablePaths, { dot: true }) : () => false;
-  const denied = step.deniedPaths.length ? picomatch(step.deniedPaths, { dot: true }) : () => false;
+  const policy = stepPathPolicy(step);
   for (const intent of intents) {
     const needed = NEEDS[intent.kind];
     if (!step.outputs.includes(needed)) violations.push(`${intent.kind}: the step does not declare the output "${needed}"`);
     if (intent.kind === "commit") {
       for (const file of intent.files) {
-        const path = file.path;
-        if (path.startsWith("/") || path.split("/").includes("..") || path.includes("\0")) violations.push(`${path}: not a repository-relative path`);
-        else if (denied(path)) violations.push(`${path}: the step may never write here (denied by ${step.deniedPaths.join(", ")})`);
-        else if (!writable(path)) violations.push(`${path}: outside what the step may write (${step.writablePaths.join(", ") || "nothing"})`);
+        const decision = policy.check(file.path);
+        if (!decision.allowed) violations.push(decision.reason);
+        else if (decision.path !== file.path) violations.push(`${JSON.stringify(file.path)}: not in canonical form (write it as ${decision.path})`);
       }
     }
   }

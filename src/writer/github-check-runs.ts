@@ -1,4 +1,6 @@
+import { ownedBy, type BotIdentity } from "./bot-identity.js";
 import { findInPages, githubRequest, truncateMarkdown, type OctokitLike } from "./github-request.js";
+import { outgoingBody, outgoingPlain, splitHeader } from "./outgoing-text.js";
 
 /**
  * The check run is how a job reports: queued when the webhook is
@@ -51,6 +53,7 @@ interface CheckRunPayload {
   status: string;
   conclusion: string | null;
   output?: { summary?: string | null } | null;
+  app?: { slug?: string | null } | null;
 }
 
 export interface ExistingCheckRun {
@@ -76,12 +79,23 @@ export function stepOfCheckRunName(name: string): string | undefined {
 }
 
 function oneLine(text: string): string {
-  const line = text.replace(/\s+/g, " ").trim();
+  const line = outgoingPlain(text).replace(/\s+/g, " ").trim();
   return line.length > TITLE_LIMIT ? `${line.slice(0, TITLE_LIMIT - 1)}…` : line;
 }
 
-export function createCheckRunReporter(options: { octokit: OctokitLike; owner: string; repo: string }): CheckRunReporter {
-  const { octokit, owner, repo } = options;
+/**
+ * A summary or text ready for a check run: secrets redacted, hidden markers
+ * only at the top, cut to GitHub's limit below them (the markers survive).
+ */
+function outgoingSummary(text: string): string {
+  const { markers, rest } = splitHeader(outgoingBody(text));
+  const header = markers.length ? `${markers.join("\n")}\n` : "";
+  return `${header}${truncateMarkdown(rest, CHECK_RUN_TEXT_LIMIT_BYTES - Buffer.byteLength(header, "utf8"))}`;
+}
+
+/** `bot`: only check runs of Baton's own app are found again (another app could name one "Baton: review"). */
+export function createCheckRunReporter(options: { octokit: OctokitLike; owner: string; repo: string; bot: BotIdentity }): CheckRunReporter {
+  const { octokit, owner, repo, bot } = options;
 
   async function findRun(headSha: string, name: string, externalId: string): Promise<ExistingCheckRun | undefined> {
     const run = await lookup(headSha, name, externalId);
@@ -102,7 +116,7 @@ export function createCheckRunReporter(options: { octokit: OctokitLike; owner: s
         const runs = (data as { check_runs?: unknown } | null)?.check_runs;
         return Array.isArray(runs) ? (runs as CheckRunPayload[]) : [];
       },
-      (r) => r.external_id === externalId && r.name === name,
+      (r) => r.external_id === externalId && r.name === name && ownedBy(bot, r),
     );
     return run;
   }
@@ -128,7 +142,7 @@ export function createCheckRunReporter(options: { octokit: OctokitLike; owner: s
       check_run_id: id,
       status: "in_progress",
       started_at: new Date().toISOString(),
-      ...(progress ? { output: { title: oneLine(progress.title), summary: truncateMarkdown(progress.summary, CHECK_RUN_TEXT_LIMIT_BYTES) } } : {}),
+      ...(progress ? { output: { title: oneLine(progress.title), summary: outgoingSummary(progress.summary) } } : {}),
     });
   }
 
@@ -146,9 +160,9 @@ export function createCheckRunReporter(options: { octokit: OctokitLike; owner: s
     async complete(id, completion) {
       const output: Record<string, string> = {
         title: oneLine(completion.title),
-        summary: truncateMarkdown(completion.summary, CHECK_RUN_TEXT_LIMIT_BYTES),
+        summary: outgoingSummary(completion.summary),
       };
-      if (completion.text) output.text = truncateMarkdown(completion.text, CHECK_RUN_TEXT_LIMIT_BYTES);
+      if (completion.text) output.text = outgoingSummary(completion.text);
       // Setting a conclusion makes GitHub mark the run completed; status and completed_at say so explicitly.
       await githubRequest(octokit, "PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", {
         owner,

@@ -1,5 +1,7 @@
 import { createHash } from "node:crypto";
+import { foldRepoPath, normaliseRepoPath } from "../policy/path-policy.js";
 import type { CommitIntent } from "./intents.js";
+import { outgoingPlain } from "./outgoing-text.js";
 import { GitHubWriteError, githubRequest, type OctokitLike } from "./github-request.js";
 import type { CommitResult, WriterLogger } from "./write-result.js";
 
@@ -69,10 +71,20 @@ export function commitIntentProblems(intent: CommitIntent): string[] {
   if (branch) problems.push(branch);
   if (!FULL_SHA.test(intent.baseSha)) problems.push(`baseSha must be a full commit SHA, not "${intent.baseSha}" (a ref name could move)`);
   if (!intent.message.trim()) problems.push("the commit message is empty");
-  const seen = new Set<string>();
+  if (intent.repository !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(intent.repository)) problems.push(`"${intent.repository}" is not a repository (owner/repo)`);
+  // Keyed as a case-insensitive disk sees them: `README.md` and `readme.md` would overwrite each other on checkout.
+  const seen = new Map<string, string>();
   for (const file of intent.files) {
-    if (seen.has(file.path)) problems.push(`${file.path} appears twice in one commit`);
-    seen.add(file.path);
+    const normal = normaliseRepoPath(file.path);
+    if (!normal.ok) {
+      problems.push(`${JSON.stringify(file.path)} is not a repository-relative path (${normal.reason})`);
+      continue;
+    }
+    const key = foldRepoPath(normal.path);
+    const first = seen.get(key);
+    if (first === file.path) problems.push(`${file.path} appears twice in one commit`);
+    else if (first !== undefined) problems.push(`${first} and ${file.path} name the same file on a case-insensitive disk`);
+    else seen.set(key, file.path);
   }
   return problems.map((p) => `commit to ${intent.branch}: ${p}`);
 }
@@ -103,7 +115,12 @@ async function lookUp(target: CommitTarget, rootTree: string, paths: string[]): 
       const slash = dir.lastIndexOf("/");
       const parent = await listing(slash < 0 ? "" : dir.slice(0, slash));
       const entry = parent?.entries.get(dir.slice(slash + 1));
-      sha = entry?.type === "tree" ? entry.sha : undefined;
+      if (entry && entry.type !== "tree") {
+        // A symlink, file or submodule on the way: writing below it would go through a link or into another repository.
+        const what = entry.type === "commit" ? "a submodule" : entry.mode === "120000" ? "a symbolic link" : "a file";
+        throw new GitHubWriteError(`${dir} is ${what}, not a folder: Baton never writes through it`, { transient: false });
+      }
+      sha = entry?.sha;
     }
     let result: { entries: Map<string, GitTreeEntry>; truncated: boolean } | null = null;
     if (sha) {
@@ -172,7 +189,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
 
   if (changes.length === 0) {
     log?.info({ owner, repo, branch: intent.branch, sha: parentSha, branchExists: tip !== undefined }, "commit: every file already as intended, nothing written");
-    return { kind: "commit", branch: intent.branch, sha: parentSha, url: parent.html_url, created: false, action: "unchanged", changedPaths: [] };
+    return { kind: "commit", branch: intent.branch, sha: parentSha, url: parent.html_url, created: false, action: "unchanged", changedPaths: [], repository: `${owner}/${repo}` };
   }
 
   // Blobs one after another: GitHub asks integrations not to send mutating requests concurrently.
@@ -201,7 +218,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
   const { data: commit } = await githubRequest<GitCommit>(octokit, "POST /repos/{owner}/{repo}/git/commits", {
     owner,
     repo,
-    message: intent.message,
+    message: outgoingPlain(intent.message),
     tree: tree.sha,
     parents: [parentSha],
   });
@@ -219,5 +236,5 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
   const changedPaths = changes.map((c) => c.path);
   const action = tip === undefined ? "branch-created" : "branch-updated";
   log?.info({ owner, repo, branch: intent.branch, sha: commit.sha, parent: parentSha, changedPaths, action }, "commit written");
-  return { kind: "commit", branch: intent.branch, sha: commit.sha, url: commit.html_url, created: true, action, changedPaths };
+  return { kind: "commit", branch: intent.branch, sha: commit.sha, url: commit.html_url, created: true, action, changedPaths, repository: `${owner}/${repo}` };
 }

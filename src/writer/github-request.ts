@@ -1,4 +1,5 @@
 import { defaultIsTransient, retryAfterMs } from "../jobs/retry-policy.js";
+import { outgoingBody, splitHeader } from "./outgoing-text.js";
 import type { WriteResult } from "./write-result.js";
 
 /**
@@ -236,15 +237,18 @@ export function truncateMarkdown(text: string, maxBytes: number): string {
 }
 
 /**
- * The body with Baton's hidden marker, within `maxBytes`. Deterministic, so
- * the same intent always yields the same body and an upsert of an unchanged
- * comment writes nothing.
+ * The body ready to post, within `maxBytes`: secrets redacted, Baton's
+ * hidden marker first (where truncation cannot cut it and where readers look
+ * for it), every other `<!--` defused (see outgoing-text.ts). Deterministic,
+ * so the same intent always yields the same body and an upsert of an
+ * unchanged comment writes nothing.
  */
 export function bodyWithMarker(body: string, marker: string, maxBytes: number): string {
-  if (body.includes(marker) && Buffer.byteLength(body, "utf8") <= maxBytes) return body;
-  const without = body.split(marker).join("").trimEnd();
-  const suffix = `\n\n${marker}`;
-  return `${truncateMarkdown(without, maxBytes - Buffer.byteLength(suffix, "utf8"))}${suffix}`;
+  const full = outgoingBody(body, marker);
+  if (Buffer.byteLength(full, "utf8") <= maxBytes) return full;
+  const { markers, rest } = splitHeader(full);
+  const header = `${markers.join("\n")}\n`;
+  return `${header}${truncateMarkdown(rest, maxBytes - Buffer.byteLength(header, "utf8"))}`;
 }
 
 /** GitHub stores what it is sent, but browsers and older clients may have saved CRLF: compare without it. */

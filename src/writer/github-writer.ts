@@ -2,7 +2,11 @@ import type { StepDeclaration } from "../graph/step-declaration.js";
 import { assertCapabilities, CapabilityError } from "./check-capabilities.js";
 import { commitIntentProblems, writeCommit } from "./github-commit.js";
 import { bodyWithMarker, findInPages, GitHubWriteError, githubRequest, sameText, type OctokitLike } from "./github-request.js";
-import type { CommentIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
+import type { CommentIntent, CommitIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
+import { writtenBy, type BotIdentity } from "./bot-identity.js";
+import { forkTarget, type ForkAccess } from "./fork-push.js";
+import { outgoingBody, outgoingPlain, headerMarkers } from "./outgoing-text.js";
+import { inlineCode } from "../util/posted-text.js";
 import type { CommentResult, GitHubWriter, PullRequestResult, ReviewResult, WriteResult, WriterLogger } from "./write-result.js";
 
 export { describeGitHubError, GitHubWriteError, type OctokitLike } from "./github-request.js";
@@ -18,6 +22,10 @@ export interface GitHubWriterOptions {
   octokit: OctokitLike;
   owner: string;
   repo: string;
+  /** Baton's own account: only its comments and reviews are found again by marker. */
+  bot: BotIdentity;
+  /** Access to a fork, for commits whose `repository` is one (`dev.pushTo: fork`). */
+  forks?: ForkAccess;
   log?: WriterLogger;
 }
 
@@ -36,20 +44,20 @@ interface CommentPayload {
   id: number;
   html_url: string;
   body?: string | null;
-  user?: { type?: string } | null;
+  user?: { login?: string; type?: string } | null;
 }
 interface ReviewPayload {
   id: number;
   html_url: string;
   body?: string | null;
-  user?: { type?: string } | null;
+  user?: { login?: string; type?: string } | null;
   commit_id?: string | null;
 }
 
 const asArray = <T>(data: unknown): T[] => (Array.isArray(data) ? (data as T[]) : []);
 
 export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
-  const { octokit, owner, repo, log } = options;
+  const { octokit, owner, repo, log, bot } = options;
   const target = { octokit, owner, repo, log };
 
   async function pullRequest(intent: PullRequestIntent): Promise<PullRequestResult> {
@@ -58,6 +66,8 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
     const branch = head.slice(head.indexOf(":") + 1);
     const { data } = await githubRequest<PullPayload[]>(octokit, "GET /repos/{owner}/{repo}/pulls", { owner, repo, head, state: "open", per_page: 100 });
     const open = asArray<PullPayload>(data).find((pr) => pr.head.ref === branch);
+    const title = outgoingPlain(intent.title);
+    const body = outgoingBody(intent.body);
 
     let pr: PullPayload;
     let action: PullRequestResult["action"];
@@ -67,19 +77,19 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
         repo,
         head: intent.head,
         base: intent.base,
-        title: intent.title,
-        body: intent.body,
+        title,
+        body,
         draft: intent.draft ?? false,
       });
       pr = created.data;
       action = "created";
-    } else if (open.title !== intent.title || !sameText(open.body, intent.body)) {
+    } else if (open.title !== title || !sameText(open.body, body)) {
       const updated = await githubRequest<PullPayload>(octokit, "PATCH /repos/{owner}/{repo}/pulls/{pull_number}", {
         owner,
         repo,
         pull_number: open.number,
-        title: intent.title,
-        body: intent.body,
+        title,
+        body,
       });
       pr = updated.data;
       action = "updated";
@@ -105,7 +115,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
       "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
       { owner, repo, issue_number: intent.issueNumber },
       asArray,
-      (c) => isBatonAuthored(c, intent.marker),
+      (c) => isBatonAuthored(c, intent.marker, bot),
     );
     let result: CommentResult;
     if (!existing) {
@@ -138,7 +148,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
       "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
       { owner, repo, pull_number: intent.pullNumber },
       asArray,
-      (r) => isBatonAuthored(r, intent.marker),
+      (r) => isBatonAuthored(r, intent.marker, bot),
     );
     if (existing) {
       log?.info({ owner, repo, pullNumber: intent.pullNumber, reviewId: existing.id }, "review already posted, skipped");
@@ -154,7 +164,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
         body: bodyWithMarker(body, intent.marker, BODY_LIMIT_BYTES),
         event,
         // One request: summary and inline comments arrive together, as one notification.
-        comments: comments.map((c) => ({ path: c.path, line: c.line, side: c.side, body: c.body })),
+        comments: comments.map((c) => ({ path: c.path, line: c.line, side: c.side, body: outgoingBody(c.body) })),
       });
 
     // A 422 means GitHub refused part of the review: a line outside the diff ("Line could
@@ -185,6 +195,12 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
     }
   }
 
+  /** This repository, or the fork the commit names (checked to be a fork of this one, and synced). */
+  async function commitTarget(intent: CommitIntent) {
+    if (!intent.repository || intent.repository.toLowerCase() === `${owner}/${repo}`.toLowerCase()) return target;
+    return forkTarget(options.forks, intent.repository, { owner, repo }, log);
+  }
+
   return {
     async apply(step: StepDeclaration, intents: Intent[]): Promise<WriteResult[]> {
       // Everything is checked before the first request: a refused intent means nothing is written.
@@ -197,7 +213,7 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
         try {
           switch (intent.kind) {
             case "commit":
-              results.push(await writeCommit(target, intent));
+              results.push(await writeCommit(await commitTarget(intent), intent));
               break;
             case "pull-request":
               results.push(await pullRequest(intent));
@@ -224,16 +240,17 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
 export function withUnplacedComments(body: string, comments: InlineComment[]): string {
   const items = comments.map((c) => {
     const text = c.body.trim().replace(/\n/g, "\n  ");
-    return `- \`${c.path}\` line ${c.line}:\n  ${text}`;
+    return `- ${inlineCode(c.path)} line ${c.line}:\n  ${text}`;
   });
   return `${body.trimEnd()}\n\n### Comments that could not be placed inline\n\n${items.join("\n")}`;
 }
 
 /**
- * Baton's own comment or review: it carries the marker and was written by a
- * bot (the app, or github-actions in the Action). A person pasting the
- * marker into a comment cannot make Baton adopt (and trust) it.
+ * Baton's own comment or review: written by Baton's own account, with the
+ * marker in its header (the first lines, where Baton puts it). A person, a
+ * bot or another app pasting the marker cannot make Baton adopt (and trust)
+ * it, and neither can text quoted further down in one of Baton's own comments.
  */
-export function isBatonAuthored(item: { body?: string | null; user?: { type?: string } | null }, marker: string): boolean {
-  return (item.body ?? "").includes(marker) && item.user?.type !== "User";
+export function isBatonAuthored(item: { body?: string | null; user?: { login?: string | null } | null }, marker: string, bot: BotIdentity): boolean {
+  return writtenBy(bot, item) && headerMarkers(item.body).includes(marker);
 }

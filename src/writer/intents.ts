@@ -13,6 +13,12 @@ export interface FileChange {
 /** One commit on a branch created from `baseSha`. Deterministic branch names make redelivery harmless. */
 export interface CommitIntent {
   kind: "commit";
+  /**
+   * Where the branch is: a fork of the writer's repository (`owner/repo`),
+   * so that the repository's CI does not run the commit with its secrets
+   * (see `dev.pushTo`). Absent: the writer's own repository.
+   */
+  repository?: string;
   branch: string;
   baseSha: string;
   message: string;

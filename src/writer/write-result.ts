@@ -27,6 +27,8 @@ export interface CommitResult {
   action: "branch-created" | "branch-updated" | "unchanged";
   /** Paths whose content actually changed (created, modified or deleted) in the new commit. */
   changedPaths: string[];
+  /** The repository the branch is in (`owner/repo`): the writer's own, or a fork. */
+  repository?: string;
 }
 
 export interface PullRequestResult {

@@ -52,11 +52,14 @@ describe("event triggers", () => {
     expect(pullRequestRequest(target, noPush, pr, "c", "opened")).toHaveProperty("request");
   });
 
-  it("trusts a hidden marker only in a comment a bot wrote", () => {
+  it("trusts a hidden marker only at the top of a comment Baton's own account wrote", () => {
     const marker = "<!-- baton:review-summary pr -->";
-    expect(isBatonAuthored({ body: `state ${marker}`, user: { type: "Bot" } }, marker)).toBe(true);
-    expect(isBatonAuthored({ body: `forged ${marker}`, user: { type: "User" } }, marker)).toBe(false);
-    expect(isBatonAuthored({ body: "no marker", user: { type: "Bot" } }, marker)).toBe(false);
+    const bot = { login: "baton[bot]", appSlug: "baton" };
+    expect(isBatonAuthored({ body: `${marker}\nstate`, user: { login: "baton[bot]" } }, marker, bot)).toBe(true);
+    expect(isBatonAuthored({ body: `${marker}\nforged`, user: { login: "octocat" } }, marker, bot)).toBe(false);
+    expect(isBatonAuthored({ body: `${marker}\nforged`, user: { login: "other-app[bot]" } }, marker, bot)).toBe(false);
+    expect(isBatonAuthored({ body: `quoted ${marker}`, user: { login: "baton[bot]" } }, marker, bot)).toBe(false);
+    expect(isBatonAuthored({ body: "no marker", user: { login: "baton[bot]" } }, marker, bot)).toBe(false);
   });
 
   it("gives a redelivered event the same job id, and serialises per issue or PR", () => {

@@ -3,10 +3,11 @@ import { HELP_TEXT } from "../../src/app/baton-command.js";
 import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp } from "./fixtures/harness.js";
-import { ADR_PATH, ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { ADR_PATH, ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "./fixtures/repo-state.js";
 import { issueComment, pullRequestEvent } from "./fixtures/webhooks.js";
 
-const HEAD = "3333333333333333333333333333333333333333";
+/** The pull request's head: a real commit of the fake (set in beforeEach). */
+let HEAD = "";
 const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
 
 describe("/baton commands, end to end", () => {
@@ -18,6 +19,7 @@ describe("/baton commands, end to end", () => {
     github = new FakeGitHub().start();
     claude = new FakeClaude();
     main = seedRepository(github, repositoryFiles());
+    HEAD = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add PAGE");
     github.addIssue(ISSUE_12);
     github.addPull({ number: 15, title: "Add user search", body: "Closes #12", headRef: "feature/search", headSha: HEAD, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH }] });
   });

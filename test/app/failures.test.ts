@@ -2,10 +2,11 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp } from "./fixtures/harness.js";
-import { BATON_YML, ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { BATON_YML, ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "./fixtures/repo-state.js";
 import { checkRunRerequested, issueLabeled, pullRequestEvent } from "./fixtures/webhooks.js";
 
-const HEAD = "4444444444444444444444444444444444444444";
+/** The pull request's head: a real commit on top of the test's main (set by openPull). */
+let HEAD = "";
 const PATCH = ["@@ -3,3 +3,6 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;", "+export const MAX = 1000;"].join("\n");
 
 const REVIEW = {
@@ -27,6 +28,7 @@ describe("failures, end to end", () => {
   afterEach(() => github.stop());
 
   function openPull(main: string, additions = 3) {
+    HEAD = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\nexport const MAX = 1000;\n` }, "Add constants");
     const spec = { number: 15, title: "Add constants", body: "Closes #12", headRef: "feature/constants", headSha: HEAD, additions, deletions: 0 };
     github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH }] });
     return pullRequestEvent("opened", { ...spec, baseSha: main });

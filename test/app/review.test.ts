@@ -2,11 +2,14 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub, rightSideLines, type PullFile } from "./fixtures/fake-github.js";
 import { startApp } from "./fixtures/harness.js";
-import { ADR_PATH, ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { ADR_PATH, ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "./fixtures/repo-state.js";
 import { pullRequestEvent } from "./fixtures/webhooks.js";
 
-const HEAD_1 = "1111111111111111111111111111111111111111";
-const HEAD_2 = "2222222222222222222222222222222222222222";
+/** The pull request's head, then the push after the first review: real commits of the fake (set in beforeEach). */
+let HEAD_1 = "";
+let HEAD_2 = "";
+const USERS_AT_HEAD_1 = `${USERS_TS}\nexport async function searchUsers(query: string, limit: number) {\n  // TODO: clamp\n  return db.users.search(query, limit);\n}\n\nexport const PAGE = 100;\n`;
+const USERS_AT_HEAD_2 = USERS_AT_HEAD_1.replace("db.users.search(query, limit)", "db.users.search(query, Math.min(limit, 50))");
 const SUMMARY_MARKER = "<!-- baton:review-summary pr -->";
 
 const USERS_PATCH = [
@@ -71,6 +74,8 @@ describe("review, end to end", () => {
     github = new FakeGitHub().start();
     claude = new FakeClaude();
     main = seedRepository(github, repositoryFiles({ adr: { status: "accepted", spec: "#12" } }));
+    HEAD_1 = github.commitOnto(main, { "src/api/users.ts": USERS_AT_HEAD_1 }, "Add searchUsers");
+    HEAD_2 = github.commitOnto(HEAD_1, { "src/api/users.ts": USERS_AT_HEAD_2 }, "Clamp the search limit");
     github.addIssue({ ...ISSUE_12, labels: ["ready-for-dev"] });
   });
   afterEach(() => github.stop());

@@ -77,7 +77,9 @@ describe("isAdrFileName", () => {
     ["0000-index.md", false],
     ["template.md", false],
     ["adr-template.md", false],
-    ["0000-adr-template.md", false],
+    // A numbered file is an ADR whatever its slug says.
+    ["0000-adr-template.md", true],
+    ["0012-template-engine-choice.md", true],
     ["template-short.md", false],
     ["_sidebar.md", false],
     [".hidden.md", false],

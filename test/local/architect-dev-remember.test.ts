@@ -108,7 +108,7 @@ describe("baton architect, dev and remember (local mode)", () => {
       repo.write("src/api/users.ts", `${USERS_TS}// work in progress\n`);
       const before = claude.requests.length;
 
-      const run = await baton(repo.dir, ["dev", "--adr", NEW_ADR]);
+      const run = await baton(repo.dir, ["dev", "--adr", NEW_ADR, "--runner", "builtin"]);
 
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("the working tree has uncommitted changes");
@@ -126,7 +126,7 @@ describe("baton architect, dev and remember (local mode)", () => {
         )
         .answers({ name: "finish", input: { summary: "Added `exportUsers`, streaming rows with a cursor as ADR 2 requires." } });
 
-      const run = await baton(repo.dir, ["dev", "--adr", NEW_ADR]);
+      const run = await baton(repo.dir, ["dev", "--adr", NEW_ADR, "--runner", "builtin"]);
 
       expect(run.stderr).not.toMatch(/baton: (?!dev:|model:|note:)/);
       expect(run.code).toBe(0);
@@ -148,7 +148,7 @@ describe("baton architect, dev and remember (local mode)", () => {
       expect(results).toHaveLength(2);
       expect(results[0]).toMatchObject({ type: "tool_result", content: `wrote src/api/export.ts (${EXPORT_TS.length} characters)` });
       expect(results[0]!.is_error).toBeFalsy();
-      expect(results[1]).toMatchObject({ type: "tool_result", is_error: true, content: expect.stringContaining(".github/workflows/x.yml: the dev step may not write here") });
+      expect(results[1]).toMatchObject({ type: "tool_result", is_error: true, content: expect.stringContaining(".github/workflows/x.yml: the step may never write here") });
 
       // One commit on the new branch, on top of main, with the file and nothing else.
       const branch = "baton/dev/stream-csv-exports";
@@ -168,7 +168,7 @@ describe("baton architect, dev and remember (local mode)", () => {
     });
 
     it("names an ADR that is not committed", async () => {
-      const run = await baton(repo.dir, ["dev", "--adr", "docs/adr/0009-nope.md"]);
+      const run = await baton(repo.dir, ["dev", "--adr", "docs/adr/0009-nope.md", "--runner", "builtin"]);
 
       expect(run.code).toBe(1);
       expect(run.stderr).toContain("docs/adr/0009-nope.md is not an ADR committed at HEAD");

@@ -139,7 +139,7 @@ describe("baton CLI basics", () => {
 
       expect(run.code).toBe(0);
       expect(run.out).toEqual([]);
-      expect(run.stderr).toContain("1 ADRs in docs/adr; 0 errors, 0 warnings");
+      expect(run.stderr).toContain("1 ADR in docs/adr; 0 errors, 0 warnings");
     });
 
     it("exits 1 on a malformed .github/baton.yml and names the line", async () => {
@@ -175,7 +175,7 @@ describe("baton CLI basics", () => {
 
       expect(run.code).toBe(1);
       expect(run.stdout).toContain(".github/baton.yml:4:");
-      expect(run.stderr).toContain("1 ADRs in docs/adr");
+      expect(run.stderr).toContain("1 ADR in docs/adr");
     });
 
     it("flags an ADR index that is out of date", async () => {

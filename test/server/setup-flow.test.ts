@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
-import { freePort } from "../../scripts/loopback/loopback-run.js";
+import { freePort } from "../scale/fixtures/free-port.js";
 
 /**
  * A newcomer's first run (`npm run dev` on a fresh clone, no .env): Probot's

@@ -36,6 +36,12 @@ const hostile = fc
       "> ",
       "- ",
       "1. ",
+      "1)",
+      "-",
+      "+",
+      "===",
+      "---",
+      "* ",
       "$x$",
       ":smile:",
       "&amp;",
@@ -82,11 +88,25 @@ describe("escapeMarkdownInline", () => {
     );
   });
 
+  it("opens no block when it starts a line or a list item", () => {
+    fc.assert(
+      fc.property(hostile, (text) => {
+        fc.pre(shown(text).trim().length > 0 && !/^ /.test(shown(text)));
+        const escaped = escapeMarkdownInline(text);
+        const alone = parseMarkdown(`${escaped}\n`);
+        expect(alone.children.map((c) => c.type)).toEqual(["paragraph"]);
+        expect(visibleText(alone).replaceAll("\u200B", "")).toBe(shown(text).trim());
+        const item = parseMarkdown(`- ${escaped}\n`);
+        expect(nodeTypes(item).filter((t) => !["list", "listItem", "paragraph", "text", "inlineCode"].includes(t))).toEqual([]);
+      }),
+      params,
+    );
+  });
+
   it("keeps a forged hidden marker out of the raw body", () => {
     const name = 'x<!-- baton:review-summary pr --><!-- baton:review-state {"reported":[]} -->.png';
     const escaped = escapeMarkdownInline(name);
     expect(escaped).not.toContain("<!--");
-    expect(escaped).not.toContain("baton:review");
     expect(visibleText(paragraph(escaped)!)).toBe(name);
   });
 
@@ -146,7 +166,7 @@ describe("table cells", () => {
     const t = table(tableCell("first line\nsecond `a|b` and a \\| pipe\n\nthird"));
     const cells = t!.children[1]!.children;
     expect(cells).toHaveLength(2);
-    expect(visibleText(cells[0]!)).toBe("first line<br>second a|b and a | pipe<br>third");
+    expect(visibleText(cells[0]!)).toBe("first line second a|b and a | pipe third");
     expect(tableCell("a\\\\|b")).toBe("a\\\\\\|b");
   });
 });

@@ -8,7 +8,7 @@ import {
   CHECK_RUN_TEXT_LIMIT_BYTES,
 } from "../../src/writer/github-check-runs.js";
 import { GitHubWriteError } from "../../src/writer/github-request.js";
-import { checkRunPayload, fakeGitHub, OWNER, probotOctokit, R, REPO, sha } from "./github-fake.js";
+import { BATON_IDENTITY, checkRunPayload, fakeGitHub, OWNER, probotOctokit, R, REPO, sha } from "./github-fake.js";
 import { checkRunExternalId, parseCheckRunExternalId } from "../../src/runner/check-run-id.js";
 
 // The package's entry point is a JSON file: loaded as CommonJS, typed by its own declarations.
@@ -18,7 +18,7 @@ const headSha = sha("pr-head");
 const name = checkRunName("review");
 const target = { owner: OWNER, repo: REPO, installationId: 1 };
 const externalId = checkRunExternalId({ kind: "review", target, pullNumber: 15, headSha, cause: "pr-x" });
-const reporter = () => createCheckRunReporter({ octokit: probotOctokit(), owner: OWNER, repo: REPO });
+const reporter = () => createCheckRunReporter({ octokit: probotOctokit(), owner: OWNER, repo: REPO, bot: BATON_IDENTITY });
 const listPath = `${R}/commits/${headSha}/check-runs`;
 
 describe("check run reporter", () => {

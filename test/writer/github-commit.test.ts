@@ -17,6 +17,7 @@ import {
   sha,
   step,
   treePayload,
+  BATON_IDENTITY,
 } from "./github-fake.js";
 
 // The repository at the base commit:
@@ -61,7 +62,7 @@ function intent(overrides: Partial<CommitIntent> = {}): CommitIntent {
   };
 }
 
-const writer = () => createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO });
+const writer = () => createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO, bot: BATON_IDENTITY });
 const decode = (body: unknown) => Buffer.from((body as { content: string }).content, "base64").toString("utf8");
 
 describe("commit intents", () => {
@@ -96,6 +97,7 @@ describe("commit intents", () => {
         created: true,
         action: "branch-created",
         changedPaths: ["docs/adr/0012-cache.md", "docs/adr/0001-record.md", "docs/old.md"],
+        repository: `${OWNER}/${REPO}`,
       },
     ]);
     const writes = gh.writes();

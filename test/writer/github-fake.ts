@@ -62,6 +62,8 @@ const user = (login: string, id: number, type: "User" | "Bot" = "User") => ({
   site_admin: false,
 });
 export const BATON_BOT = user("baton-app[bot]", 9001, "Bot");
+/** Baton's identity as the writers are given it: the account above, the app of the check runs below. */
+export const BATON_IDENTITY = { login: "baton-app[bot]", appSlug: "baton-app" };
 export const HUMAN = user("octocat", 583231);
 
 /** GET /git/ref/{ref}, POST /git/refs, PATCH /git/refs/{ref}. */
@@ -93,7 +95,7 @@ export function commitPayload(commitSha: string, treeSha: string, parents: strin
   };
 }
 
-export type Entry = { name: string; blob: string } | { name: string; tree: string } | { name: string; exec: string };
+export type Entry = { name: string; blob: string } | { name: string; tree: string } | { name: string; exec: string } | { name: string; link: string };
 
 /** GET /git/trees/{sha} (not recursive): one directory, names only, directories as "tree" entries. */
 export function treePayload(treeSha: string, entries: Entry[], truncated = false) {
@@ -102,9 +104,11 @@ export function treePayload(treeSha: string, entries: Entry[], truncated = false
     url: `${API}${R}/git/trees/${treeSha}`,
     tree: entries.map((e) => {
       if ("tree" in e) return { path: e.name, mode: "040000", type: "tree", sha: e.tree, url: `${API}${R}/git/trees/${e.tree}` };
-      const content = "blob" in e ? e.blob : e.exec;
+      // A symbolic link is a blob holding its target, with mode 120000.
+      const content = "blob" in e ? e.blob : "exec" in e ? e.exec : e.link;
+      const mode = "blob" in e ? "100644" : "exec" in e ? "100755" : "120000";
       const id = blobSha(content);
-      return { path: e.name, mode: "blob" in e ? "100644" : "100755", type: "blob", sha: id, size: Buffer.byteLength(content), url: `${API}${R}/git/blobs/${id}` };
+      return { path: e.name, mode, type: "blob", sha: id, size: Buffer.byteLength(content), url: `${API}${R}/git/blobs/${id}` };
     }),
     truncated,
   };

@@ -84,12 +84,15 @@ describe("Markdown limits", () => {
     expect(cut.startsWith(`${"€".repeat(266)}\n\n_…truncated: 2202 of 3000 bytes left out`)).toBe(true);
   });
 
-  it("keeps the marker at the end of a body that had to be cut", () => {
+  it("puts the marker first, where a cut cannot reach it and readers look for it", () => {
     const marker = "<!-- baton:review pr-1@abc -->";
     const body = bodyWithMarker("x".repeat(5000), marker, 1000);
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(1000);
-    expect(body.endsWith(`\n\n${marker}`)).toBe(true);
-    expect(bodyWithMarker(`hello\n${marker}`, marker, 1000)).toBe(`hello\n${marker}`);
+    expect(body.startsWith(`${marker}\nxxx`)).toBe(true);
+    expect(body).toContain("_…truncated:");
+    expect(bodyWithMarker(`${marker}\nhello`, marker, 1000)).toBe(`${marker}\nhello`);
+    // A marker quoted further down is text, not a marker: defused, and the real one goes first.
+    expect(bodyWithMarker(`hello\n${marker}`, marker, 1000)).toBe(`${marker}\nhello\n&lt;!-- baton:review pr-1@abc -->`);
   });
 
   it("reads the next page from a Link header", () => {

@@ -16,9 +16,10 @@ import {
   reviewPayload,
   sha,
   step,
+  BATON_IDENTITY,
 } from "./github-fake.js";
 
-const writer = () => createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO });
+const writer = () => createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO, bot: BATON_IDENTITY });
 
 describe("pull-request intents", () => {
   const pr: PullRequestIntent = {
@@ -101,19 +102,19 @@ describe("comment intents", () => {
 
   it("upsert edits Baton's comment in place, found by its marker on the second page", async () => {
     const gh = fakeGitHub();
-    twoPages(gh, `Baton proposed an ADR: #15\n\n${marker}`);
-    gh.scope.patch(`${R}/issues/comments/6002`).reply(200, commentPayload(6002, 12, `Baton proposed an ADR: #16\n\n${marker}`));
+    twoPages(gh, `${marker}\nBaton proposed an ADR: #15`);
+    gh.scope.patch(`${R}/issues/comments/6002`).reply(200, commentPayload(6002, 12, `${marker}\nBaton proposed an ADR: #16`));
 
     const [result] = await writer().apply(step(), [comment("upsert")]);
 
     gh.scope.done();
     expect(result).toEqual({ kind: "comment", issueNumber: 12, id: 6002, url: `https://github.com/${OWNER}/${REPO}/issues/12#issuecomment-6002`, action: "updated" });
-    expect(gh.writes()).toEqual([{ method: "PATCH", path: `${R}/issues/comments/6002`, body: { body: `Baton proposed an ADR: #16\n\n${marker}` } }]);
+    expect(gh.writes()).toEqual([{ method: "PATCH", path: `${R}/issues/comments/6002`, body: { body: `${marker}\nBaton proposed an ADR: #16` } }]);
   });
 
   it("upsert writes nothing when the comment already says the same", async () => {
     const gh = fakeGitHub();
-    twoPages(gh, `Baton proposed an ADR: #16\n\n${marker}`);
+    twoPages(gh, `${marker}\nBaton proposed an ADR: #16`);
 
     const [result] = await writer().apply(step(), [comment("upsert")]);
 
@@ -124,7 +125,7 @@ describe("comment intents", () => {
 
   it("once leaves an existing comment alone, even with a different body", async () => {
     const gh = fakeGitHub();
-    gh.scope.get(path).query(true).reply(200, [commentPayload(7001, 12, `An older wording\n${marker}`)]);
+    gh.scope.get(path).query(true).reply(200, [commentPayload(7001, 12, `${marker}\nAn older wording`)]);
 
     const [result] = await writer().apply(step(), [comment("once")]);
 
@@ -133,20 +134,20 @@ describe("comment intents", () => {
     expect(result).toMatchObject({ id: 7001, action: "unchanged" });
   });
 
-  it("creates the comment with the marker appended when none carries it", async () => {
+  it("creates the comment with the marker first when none carries it", async () => {
     const gh = fakeGitHub();
     gh.scope
       .get(path)
       .query(true)
       .reply(200, [commentPayload(7001, 12, "a comment that mentions baton:adr-proposed but has no marker", HUMAN)])
       .post(path)
-      .reply(201, commentPayload(7002, 12, `Baton proposed an ADR: #16\n\n${marker}`));
+      .reply(201, commentPayload(7002, 12, `${marker}\nBaton proposed an ADR: #16`));
 
     const [result] = await writer().apply(step(), [comment("once")]);
 
     gh.scope.done();
     expect(result).toMatchObject({ id: 7002, action: "created" });
-    expect(gh.writes()).toEqual([{ method: "POST", path, body: { body: `Baton proposed an ADR: #16\n\n${marker}` } }]);
+    expect(gh.writes()).toEqual([{ method: "POST", path, body: { body: `${marker}\nBaton proposed an ADR: #16` } }]);
   });
 });
 
@@ -175,7 +176,7 @@ describe("review intents", () => {
       .query(true)
       .reply(200, [reviewPayload(80, 15, "LGTM", sha("older-head"), "APPROVED", HUMAN)])
       .post(reviews)
-      .reply(200, reviewPayload(81, 15, `${review.body}\n\n${marker}`, headSha, "CHANGES_REQUESTED"));
+      .reply(200, reviewPayload(81, 15, `${marker}\n${review.body}`, headSha, "CHANGES_REQUESTED"));
 
     const [result] = await writer().apply(reviewStep, [review]);
 
@@ -185,14 +186,14 @@ describe("review intents", () => {
       {
         method: "POST",
         path: reviews,
-        body: { commit_id: headSha, body: `${review.body}\n\n${marker}`, event: "REQUEST_CHANGES", comments: review.comments },
+        body: { commit_id: headSha, body: `${marker}\n${review.body}`, event: "REQUEST_CHANGES", comments: review.comments },
       },
     ]);
   });
 
   it("skips the review when one with the same marker exists", async () => {
     const gh = fakeGitHub();
-    gh.scope.get(reviews).query(true).reply(200, [reviewPayload(81, 15, `${review.body}\n\n${marker}`, headSha, "CHANGES_REQUESTED")]);
+    gh.scope.get(reviews).query(true).reply(200, [reviewPayload(81, 15, `${marker}\n${review.body}`, headSha, "CHANGES_REQUESTED")]);
 
     const [result] = await writer().apply(reviewStep, [review]);
 
@@ -230,7 +231,7 @@ describe("review intents", () => {
     expect(body.body).toContain("### Comments that could not be placed inline");
     expect(body.body).toContain("- `src/cache/store.ts` line 42:\n  This bypasses the TTL the ADR requires.");
     expect(body.body).toContain("- `src/cache/keys.ts` line 7:\n  Keys must include the tenant.\n  See docs/pitfalls/cache.md.");
-    expect(body.body.endsWith(marker)).toBe(true); // still found on redelivery
+    expect(body.body.startsWith(marker)).toBe(true); // still found on redelivery
   });
 
   it("falls back to a COMMENT review when GitHub refuses a verdict on the app's own PR", async () => {
@@ -306,7 +307,7 @@ describe("capabilities and failures", () => {
       .query(true)
       .reply(200, [])
       .post(`${R}/issues/12/comments`)
-      .reply(201, commentPayload(1, 12, `hi\n\n${marker}`))
+      .reply(201, commentPayload(1, 12, `${marker}\nhi`))
       .get(`${R}/issues/13/comments`)
       .query(true)
       .reply(502, { message: "Server Error" });

@@ -1,7 +1,7 @@
 import { randomBytes, verify as verifySignature } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import { installationTokenPayload } from "../../../test/support/fake-github/account-payloads.js";
-import { githubTimestamp } from "../../../test/support/fake-github/github-site.js";
+import { appPayload, installationTokenPayload } from "../../../test/support/fake-github/account-payloads.js";
+import { githubTimestamp, type GitHubSite } from "../../../test/support/fake-github/github-site.js";
 import { HttpError, notFound, type Result } from "./http-route.js";
 
 /**
@@ -26,6 +26,12 @@ export class AppAuth {
     const token = `ghs_loopback${serial()}${randomBytes(12).toString("hex")}`;
     this.tokens.add(token);
     return [201, installationTokenPayload(token, githubTimestamp(Date.now() + 3600_000))];
+  }
+
+  /** `GET /app`: the app's own record, for the app's JWT only. */
+  app(req: IncomingMessage, site: GitHubSite): Result {
+    this.checkAppJwt(req);
+    return [200, appPayload(site)];
   }
 
   /** Throws 401 unless the request carries an installation token this fake issued. */

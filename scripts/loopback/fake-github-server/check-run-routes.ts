@@ -1,6 +1,7 @@
 import type { FakeGitHubState } from "./github-state.js";
 import { now } from "./github-state.js";
-import { page, unprocessable, type Handlers, type Json } from "./http-route.js";
+import { checkRunCommitRefusal } from "../../../test/support/fake-github/commit-refusals.js";
+import { page, refuse, unprocessable, type Handlers, type Json } from "./http-route.js";
 import type { CheckRunRecord } from "./records.js";
 
 /** Check runs: created on a known commit, moved through their statuses (output checked as GitHub does), listed by ref (latest per name by default). */
@@ -8,8 +9,8 @@ import type { CheckRunRecord } from "./records.js";
 export function checkRunRoutes(gh: FakeGitHubState): Handlers {
   return {
     listCheckRuns(ctx, [ref]) {
+      refuse(checkRunCommitRefusal(gh.git, ref));
       const sha = gh.git.resolve(ref);
-      if (!sha) throw unprocessable(`No commit found for SHA: ${ref}`);
       const name = ctx.query.get("check_name");
       const filter = ctx.query.get("filter") ?? "latest";
       let runs = gh.checkRuns.filter((c) => c.headSha === sha && (!name || c.name === name));
@@ -25,7 +26,7 @@ export function checkRunRoutes(gh: FakeGitHubState): Handlers {
     createCheckRun({ body }) {
       if (typeof body.name !== "string" || !body.name) throw unprocessable("Invalid request.", ["name is missing"]);
       const headSha = String(body.head_sha ?? "");
-      if (!gh.commits.has(headSha)) throw unprocessable(`No commit found for SHA: ${headSha}`);
+      refuse(checkRunCommitRefusal(gh.git, headSha));
       const c: CheckRunRecord = { id: gh.nextObjectId(), name: body.name, headSha, externalId: null, status: "queued", conclusion: null, startedAt: null, completedAt: null, output: null, history: [] };
       applyCheckRunFields(c, { status: "queued", ...body });
       gh.checkRuns.push(c);

@@ -33,6 +33,11 @@ export class HttpError extends Error {
   }
 }
 
+/** A refusal of the shared core (test/support/fake-github/commit-refusals.ts), thrown. */
+export function refuse(refusal: [number, Json] | undefined): void {
+  if (refusal) throw new HttpError(refusal[0], refusal[1]);
+}
+
 export const notFound = () => new HttpError(404, notFoundPayload());
 export const unprocessable = (message: string, errors?: unknown[]) =>
   new HttpError(422, { message, ...(errors ? { errors } : {}), documentation_url: "https://docs.github.com/rest", status: "422" });

@@ -2,7 +2,8 @@ import { comparePayload, filePayload } from "../../../test/support/fake-github/p
 import { rightSideLines } from "../../../test/support/fake-github/unified-diff.js";
 import type { FakeGitHubState } from "./github-state.js";
 import { now } from "./github-state.js";
-import { notFound, page, unprocessable, type Handlers, type Json } from "./http-route.js";
+import { reviewCommitRefusal } from "../../../test/support/fake-github/commit-refusals.js";
+import { notFound, page, refuse, unprocessable, type Handlers, type Json } from "./http-route.js";
 import type { PullRecord, ReviewRecord } from "./records.js";
 
 /**
@@ -70,7 +71,7 @@ export function pullRoutes(gh: FakeGitHubState): Handlers {
       const p = gh.pullOr404(Number(n));
       const issue = gh.issues.get(p.number)!;
       const commitId = typeof body.commit_id === "string" ? body.commit_id : gh.pullHeadSha(p);
-      if (!gh.commits.has(commitId)) throw unprocessable("Unprocessable Entity", ["commit_id is not part of the pull request"]);
+      refuse(reviewCommitRefusal(gh.git, commitId));
       const event = typeof body.event === "string" ? body.event : "PENDING";
       if ((event === "REQUEST_CHANGES" || event === "APPROVE") && issue.user.login === gh.bot.login) {
         throw unprocessable("Unprocessable Entity", [`Can not ${event === "APPROVE" ? "approve" : "request changes on"} your own pull request`]);

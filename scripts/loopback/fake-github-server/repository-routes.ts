@@ -2,7 +2,8 @@ import { permissionPayload } from "../../../test/support/fake-github/account-pay
 import { contentsPayload } from "../../../test/support/fake-github/git-payloads.js";
 import { blobBatchAnswer, isRepositoryQuery, repositoryNotFoundAnswer } from "../../../test/support/fake-github/graphql-blob-batch.js";
 import type { FakeGitHubState } from "./github-state.js";
-import { notFound, type Handlers, type Json, type Result } from "./http-route.js";
+import { contentsRefRefusal } from "../../../test/support/fake-github/commit-refusals.js";
+import { notFound, refuse, type Handlers, type Json, type Result } from "./http-route.js";
 
 /** The repository itself, file contents by ref, collaborator permissions, and the GraphQL blob batches. */
 
@@ -12,6 +13,7 @@ export function repositoryRoutes(gh: FakeGitHubState): Handlers {
 
     getContents({ query }, [path]) {
       const ref = query.get("ref") ?? gh.defaultBranch;
+      refuse(contentsRefRefusal(gh.git, ref));
       const commit = gh.git.resolve(ref);
       const file = commit ? gh.flatten(commit).get(path) : undefined;
       if (!file) throw notFound();

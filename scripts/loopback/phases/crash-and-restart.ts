@@ -28,7 +28,7 @@ export async function crashMidJob(run: LoopbackRun): Promise<InterruptedJob> {
   run.appDown = true;
   await app.kill();
   // (In one process the job cannot die with the app: let it finish before the "restart".)
-  await run.waitIdle(1000);
+  await run.waitIdle(1000, app);
   run.check("app killed mid-job", true, `${app.exitedWith() ?? "killed"}; ${prBeforeKill ? "the pull request was already open (the kill landed late)" : "branch written, pull request not yet opened"}`);
   run.firstOutput = app.output();
   return { issueNumber: issue.number, branch, delivery };
@@ -51,8 +51,7 @@ export async function restart(run: LoopbackRun, interrupted: InterruptedJob): Pr
     const t0 = performance.now();
     const done = run.redoneWhen.get(d.id)?.();
     await run.send(d);
-    if (done) await run.waitFor(`${d.label} to be handled again`, () => done(since, t0));
-    await run.waitIdle(400);
+    await run.waitRedone(d.label, done, since, t0, 400);
     const newRequests = github.requests.slice(since);
     const posts = newRequests.filter((r) => r.method === "POST" && !r.path.endsWith("/access_tokens") && r.path !== "/api/graphql");
     const patches = newRequests.filter((r) => r.method === "PATCH");

@@ -1,4 +1,4 @@
-import { DEV_FILE_CONTENT, DEV_FILE_PATH } from "../fake-anthropic-server.js";
+import { DEV_FILE_CONTENT, DEV_FILE_PATH } from "../../../test/support/fake-anthropic/fake-anthropic-server.js";
 import type { CheckRunRecord, PullRecord } from "../fake-github-server.js";
 import { checkRun, checkRunRedone, commentWith, completed, pullByHead } from "../github-queries.js";
 import type { Delivery, LoopbackRun } from "../loopback-run.js";

@@ -38,8 +38,7 @@ export async function redeliverWithNewIds(run: LoopbackRun): Promise<void> {
     const done = run.redoneWhen.get(d.id)?.();
     await run.send(fresh);
     // Label events carry their delivery in the job id, so they run again; the others are the same job.
-    if (done && d.name === "issues") await run.waitFor(`${d.label} to be handled again`, () => done(since, performance.now()));
-    await run.waitIdle(400);
+    await run.waitRedone(d.label, d.name === "issues" ? done : undefined, since, performance.now(), 400);
     const created = github.requests.slice(since).filter((r) => r.method === "POST" && isWrite(r));
     run.check(`${d.label}: nothing created`, created.length === 0, created.map((r) => `POST ${r.path}`).join(", ") || `${github.requests.length - since} requests, ${claude.calls.length - sinceCalls} model calls`);
   }

@@ -1,5 +1,5 @@
 import { childEnv } from "../app-launcher.js";
-import { APP_ID, freePort, type LoopbackRun } from "../loopback-run.js";
+import { APP_ID, type LoopbackRun } from "../loopback-run.js";
 import { seedRepository } from "../repo-fixture.js";
 
 /** The fakes listening, the repository seeded, the app started against them. Returns the commit sha of `main`. */
@@ -11,7 +11,6 @@ export async function setUp(run: LoopbackRun): Promise<string> {
   await claude.start();
   const mainSha = seedRepository(github, run.fixture);
   run.check("repository seeded", true, `${run.fixture} fixture, main at ${mainSha.slice(0, 12)}`);
-  run.appPort = await freePort();
   run.env = childEnv({
     APP_ID: String(APP_ID),
     PRIVATE_KEY: run.privatePem,
@@ -20,9 +19,11 @@ export async function setUp(run: LoopbackRun): Promise<string> {
     GHE_PROTOCOL: "http",
     ANTHROPIC_BASE_URL: claude.baseUrl,
     ANTHROPIC_API_KEY: "test",
-    PORT: String(run.appPort),
+    // The app listens on a port of its own choosing, and says which (RunningApp.port).
+    PORT: "0",
     HOST: "127.0.0.1",
-    LOG_LEVEL: process.env.LOOPBACK_APP_LOG_LEVEL ?? "warn",
+    // info: Probot's "Listening on" line tells a child process's port.
+    LOG_LEVEL: process.env.LOOPBACK_APP_LOG_LEVEL ?? "info",
     LOG_FORMAT: "json",
   });
   run.check("fake GitHub listening", true, `GHE_HOST=${github.host} (REST ${github.apiUrl}, GraphQL http://${github.host}/api/graphql)`);

@@ -1,24 +1,42 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
-import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
-import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
-import { isAdrFileName, parseAdr, readAdrFiles } from "../../context-store/adr/parse-adr.js";
+import { renderAdrIndex, sortAdrRecords } from "../../context-store/adr/adr-index.js";
+import { adrFileVerdict } from "../../context-store/adr/adr-file-names.js";
+import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
 import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
 import { renderAdr } from "../../context-store/adr/write-adr.js";
 import { listMarkdownFiles } from "../working-tree.js";
-import { loadWorkingTreeStore } from "../working-tree-store.js";
+import { isReportedSkip, loadWorkingTreeStore, readWorkingTreeAdr, type WorkingTreeStore } from "../working-tree-store.js";
 import { CliError, type CliIo } from "../cli-io.js";
 
 /** The fields `adr list --json` prints: the same shape as the ADR corpus's expected reading. */
-export function listEntry(r: AdrRecord) {
+export function listEntry(r: AdrMetadata) {
   return { file: r.file, number: r.number, title: r.title, status: r.status, supersededBy: r.supersededBy, supersedes: r.supersedes, date: r.date };
 }
 
-export function readAdrDir(dir: string): AdrRecord[] {
-  const files = listMarkdownFiles(dir).filter((f) => isAdrFileName(f.split("/").pop() ?? f));
-  return readAdrFiles(files.map((file) => ({ file, text: readFileSync(join(dir, file), "utf8") })));
+/** The ADRs of a folder given with --dir (and one level of subfolders), with the files that were skipped and why. */
+export function readAdrDir(dir: string): { records: AdrMetadata[]; skipped: WorkingTreeStore["skipped"] } {
+  const records: AdrMetadata[] = [];
+  const skipped: WorkingTreeStore["skipped"] = [];
+  for (const file of listMarkdownFiles(dir)) {
+    const verdict = adrFileVerdict(file);
+    if (!verdict.adr) {
+      if (isReportedSkip(file.split("/").pop() ?? file)) skipped.push({ path: file, reason: verdict.reason });
+      continue;
+    }
+    const read = readWorkingTreeAdr(file, file, readFileSync(join(dir, file), "utf8"));
+    if ("record" in read) records.push(read.record);
+    else skipped.push(read);
+  }
+  return { records: sortAdrRecords(records), skipped };
+}
+
+/** "1 ADR", "2 ADRs": counts as a person writes them. */
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
 
 export function registerAdrCommands(program: Command, io: CliIo): void {
@@ -30,14 +48,17 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
     .option("--dir <dir>", "ADR folder to read (default: discovered from config and the usual places)")
     .option("--json", "print JSON: [{ file, number, title, status, supersededBy, supersedes, date }]")
     .action((opts: { dir?: string; json?: boolean }) => {
-      let records: AdrRecord[];
+      let records: AdrMetadata[];
+      let skipped: WorkingTreeStore["skipped"];
       if (opts.dir) {
-        records = readAdrDir(resolve(io.cwd, opts.dir));
+        ({ records, skipped } = readAdrDir(resolve(io.cwd, opts.dir)));
       } else {
         const store = loadWorkingTreeStore(io.cwd);
-        if (!store.adrFolder) throw new CliError(`no ADR folder found (${store.adrFolderReason}). Create one with "baton adr new <title>" or pass --dir.`);
-        records = store.adrs.map((a) => a.record);
+        if (store.adrFolder === null) throw new CliError(`no ADR folder found (${store.adrFolderReason}). Create one with "baton adr new <title>" or pass --dir.`);
+        records = sortAdrRecords(store.adrs.map((a) => a.record));
+        skipped = store.skipped;
       }
+      for (const s of skipped) io.err(`baton: skipped ${s.path}: ${s.reason}`);
       if (opts.json) {
         io.out(JSON.stringify(records.map(listEntry), null, 2));
         return;
@@ -46,7 +67,7 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
         const links = [r.supersedes.length ? `supersedes ${r.supersedes.join(", ")}` : "", r.supersededBy.length ? `superseded by ${r.supersededBy.join(", ")}` : ""].filter(Boolean).join("; ");
         io.out(`${String(r.number ?? "-").padStart(4)}  ${r.status.padEnd(10)} ${r.date ?? "          "}  ${r.title}${links ? `  (${links})` : ""}`);
       }
-      io.err(`${records.length} ADRs`);
+      io.err(plural(records.length, "ADR"));
     });
 
   adr
@@ -83,9 +104,9 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
       });
       const writes: { path: string; content: string }[] = [{ path: `${folder}/${file}`, content: text }];
       if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file, { newTitle: title }));
-      const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), parseAdr(file, text)];
-      if (old) after.push(parseAdr(old.record.file, writes[1]!.content));
-      writes.push({ path: `${folder}/README.md`, content: renderAdrIndex(sortRecords(after)) });
+      const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), readAdrMetadata(file, text).metadata];
+      if (old) after.push(readAdrMetadata(old.record.file, writes[1]!.content).metadata);
+      writes.push({ path: `${folder}/README.md`, content: renderAdrIndex(after) });
       for (const w of writes) {
         mkdirSync(dirname(join(store.root, w.path)), { recursive: true });
         writeFileSync(join(store.root, w.path), w.content);
@@ -104,10 +125,6 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
       writeFileSync(join(store.root, path), renderAdrIndex(store.adrs.map((a) => a.record)));
       io.out(path);
     });
-}
-
-function sortRecords(records: AdrRecord[]): AdrRecord[] {
-  return [...records].sort((a, b) => (a.number ?? Infinity) - (b.number ?? Infinity) || a.file.localeCompare(b.file));
 }
 
 export function parseAdrNumber(text: string): number {

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { manifestToMarkdown } from "../../graph/render-manifest.js";
 import { applyIntentsLocally, isWorkingTreeClean } from "../../local/local-writer.js";
 import { resolveLocalContext, type LocalContext } from "../../local/local-context.js";
@@ -8,6 +8,9 @@ import { localModel } from "../../local/model-from-env.js";
 import { reviewExitCode, reviewToSarif, SEVERITY_ORDER, type FailOn } from "../../local/review-formats.js";
 import { runArchitectureReviewStep } from "../../steps/architecture-review/architecture-review-step.js";
 import { runDevStep } from "../../steps/dev/dev-step.js";
+import type { DevOutcome } from "../../steps/dev/dev-pull-request.js";
+import { runClaudeCodeDevStep } from "../../steps/dev/claude-code/claude-code-dev-step.js";
+import { DEV_RUNNERS, devRunnerFor, type DevRunner } from "../../config/config-schema.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
@@ -63,7 +66,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           model.client,
         );
         await model.finish();
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
         ctx.manifest.model = outcome.model;
         if (opts.json) io.out(JSON.stringify({ title: outcome.title, written: written.written, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else io.out([manifestToMarkdown(ctx.manifest), "", `### ${outcome.title}`, "", ...written.written.map((p) => `- wrote ${p}`)].join("\n"));
@@ -74,27 +77,34 @@ export function registerStepCommands(program: Command, io: CliIo): void {
 
   withModelOptions(program.command("dev").description("Dev step on this checkout: implements the ADR on a new local branch baton/dev/<slug> and commits"))
     .requiredOption("--adr <file>", "the accepted ADR to implement (e.g. docs/adr/0007-x.md)")
-    .action(async (opts: ModelOptions & { adr: string }) => {
+    .addOption(new Option("--runner <runner>", "claude-code: a Claude Code session in this checkout; builtin: Baton's own tool loop (default: dev.runner, else claude-code)").choices([...DEV_RUNNERS]))
+    .action(async (opts: ModelOptions & { adr: string; runner?: DevRunner }) => {
       const say = progress(io, opts);
       const root = gitRoot(io.cwd);
       if (!isWorkingTreeClean(root)) throw new CliError("the working tree has uncommitted changes: commit or stash them first (the dev step commits on a new branch)");
       const adrPath = opts.adr.replace(/^\.\//, "");
-      const ctx = await resolveLocalContext({ cwd: root, step: "dev", adrs: [adrPath] });
+      const ctx = await resolveLocalContext({ cwd: root, step: "dev", adrs: [adrPath], devRunner: opts.runner });
       try {
         const adr = ctx.linked.find((a) => a.path === adrPath);
         if (!adr) throw new CliError(`${adrPath} is not an ADR committed at HEAD (commit it first)`);
         if (adr.record.status !== "accepted") say(`note: ${adrPath} is ${adr.record.status}, not accepted`);
+        const runner = opts.runner ?? devRunnerFor(ctx.config, true);
         describeContext(ctx, say);
-        const model = await localModel(io.env, { ...opts, stepId: "dev" });
-        say(`model: ${model.source}`);
-        const outcome = await runDevStep(
-          { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local", title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest) },
-          model.client,
-        );
-        await model.finish();
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: true });
+        const input = { context: ctx, snapshot: ctx.snapshot, repo: localRepo(root), work: { kind: "local" as const, title: adr.record.title }, adr, config: ctx.config, manifestMarkdown: manifestToMarkdown(ctx.manifest), workingTree: root };
+        let outcome: DevOutcome;
+        if (runner === "claude-code") {
+          if (opts.recorded || opts.record) throw new CliError("--recorded and --record replay the builtin runner's model answers: add --runner builtin, or point ANTHROPIC_BASE_URL at a scripted endpoint for a Claude Code session");
+          say(`model: ${ctx.step.model} in a Claude Code session (runner: claude-code, in ${root})`);
+          outcome = await runClaudeCodeDevStep({ ...input, root, env: io.env, say });
+        } else {
+          const model = await localModel(io.env, { ...opts, stepId: "dev" });
+          say(`model: ${model.source} (runner: builtin)`);
+          outcome = await runDevStep(input, model.client);
+          await model.finish();
+        }
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: true });
         ctx.manifest.model = outcome.model;
-        if (opts.json) io.out(JSON.stringify({ branch: written.branch ?? null, commit: written.commit ?? null, changed: outcome.changedPaths, finished: outcome.finished, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
+        if (opts.json) io.out(JSON.stringify({ runner, branch: written.branch ?? null, commit: written.commit ?? null, changed: outcome.changedPaths, finished: outcome.finished, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else
           io.out(
             [manifestToMarkdown(ctx.manifest), "", `### ${outcome.title}`, "", outcome.summary, "", written.commit ? `Committed ${written.commit.slice(0, 12)} on ${written.branch}` : "Nothing committed."].join("\n"),
@@ -170,7 +180,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           replyTo: null,
           pitfallsFolder: ctx.config.folders.pitfalls,
         });
-        const written = applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
+        const written = await applyIntentsLocally(root, ctx.step, outcome.intents, { commit: false });
         if (opts.json) io.out(JSON.stringify({ written: written.written, title: outcome.title }, null, 2));
         else io.out(written.written.length ? written.written.map((p) => `wrote ${p}`).join("\n") : outcome.summary);
       } finally {

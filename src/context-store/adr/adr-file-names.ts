@@ -71,16 +71,28 @@ export function numberFromAdrId(id: string): number | null {
   return saysAdr || allUpper ? Number(prefixed[2]) : null;
 }
 
-/** Which files in an ADR folder are ADRs: markdown, and not a README, index, template or other companion file. */
-export function isAdrFileName(name: string): boolean {
+export type AdrFileVerdict = { adr: true } | { adr: false; reason: string };
+
+/**
+ * Whether a file in an ADR folder is an ADR, and if not why (said on stderr
+ * by the CLI). A numbered file is an ADR whatever words its slug holds
+ * (`0012-template-engine.md`); README, index, templates and other companion
+ * files are not.
+ */
+export function adrFileVerdict(name: string): AdrFileVerdict {
   const parts = name.split(/[\\/]/).filter((p) => p !== "");
   const file = parts.pop();
-  if (!file || !MARKDOWN_EXTENSION.test(file)) return false;
-  if (parts.some((dir) => dir.startsWith(".") || /^_?templates?$/i.test(dir))) return false;
-  if (file.startsWith(".") || file.startsWith("_")) return false;
+  if (!file || !MARKDOWN_EXTENSION.test(file)) return { adr: false, reason: "not a markdown file" };
+  if (parts.some((dir) => dir.startsWith(".") || /^_?templates?$/i.test(dir))) return { adr: false, reason: "in a hidden or templates folder" };
+  if (file.startsWith(".") || file.startsWith("_")) return { adr: false, reason: "a hidden or partial file (name starts with . or _)" };
   // `0000-index.md`, `000-readme.md`: number zero is where some folders keep their index.
   const stem = file.replace(MARKDOWN_EXTENSION, "").toLowerCase().replace(/^0+[-_.]/, "");
-  if (NOT_ADRS.has(stem)) return false;
-  if (stem.includes("template")) return false;
-  return true;
+  if (NOT_ADRS.has(stem)) return { adr: false, reason: `a companion file (${stem}), not a decision` };
+  if (stem.includes("template") && numberFromAdrId(file) === null) return { adr: false, reason: "an unnumbered template" };
+  return { adr: true };
+}
+
+/** Which files in an ADR folder are ADRs: see `adrFileVerdict`. */
+export function isAdrFileName(name: string): boolean {
+  return adrFileVerdict(name).adr;
 }

@@ -1,14 +1,73 @@
 /**
  * Front matter as a plain key → value map with lower-case keys. YAML that
  * does not parse yields a warning and an empty map: the body is still read.
+ * Both tiers of the reader find the block the same way (`splitFrontMatter`),
+ * so an unclosed block is one error for both, never body text.
  */
-import type { Root } from "mdast";
 import { parseDocument } from "yaml";
+import { readSimpleYaml } from "./adr-simple-yaml.js";
 
 export interface FrontMatter {
   /** Keys lower-cased; `superseded_by`, `superseded-by` and `supersededBy` all read as `superseded-by`. */
   data: Map<string, unknown>;
   warnings: string[];
+  /** Where a key is written (1-based line, column 1), or line 1 when it is not found. */
+  lineOf(key: string): { line: number; column: number };
+}
+
+export interface FrontMatterBlock {
+  kind: "yaml" | "toml" | "none" | "unclosed";
+  /** The text between the fences. */
+  value: string;
+  /** 1-based line of the first line inside the block. */
+  firstLine: number;
+  /** Character offset where the body starts (after the closing fence), 0 when there is no block. */
+  bodyStart: number;
+}
+
+function lineEnd(text: string, from: number): number {
+  const i = text.indexOf("\n", from);
+  return i < 0 ? text.length : i;
+}
+
+/** A fence line: exactly `---` or `+++`, trailing blanks allowed. */
+function isFence(line: string, fence: string): boolean {
+  return line.startsWith(fence) && line.slice(3).trim() === "";
+}
+
+/**
+ * The front matter block at the very start of `text`: `---` (YAML) or `+++`
+ * (TOML) on the first line, closed by the same fence on a line of its own.
+ * A block that is opened and never closed is `unclosed`: it runs to the first
+ * blank line or heading, and is read neither as front matter nor as body.
+ */
+export function splitFrontMatter(text: string): FrontMatterBlock {
+  const firstEnd = lineEnd(text, 0);
+  const first = text.slice(0, firstEnd).replace(/\r$/, "");
+  const fence = isFence(first, "---") ? "---" : isFence(first, "+++") ? "+++" : null;
+  if (fence === null) return { kind: "none", value: "", firstLine: 1, bodyStart: 0 };
+  let start = firstEnd + 1;
+  let unclosedEnd = -1;
+  while (start <= text.length) {
+    const end = lineEnd(text, start);
+    const line = text.slice(start, end).replace(/\r$/, "");
+    if (isFence(line, fence)) {
+      return { kind: fence === "---" ? "yaml" : "toml", value: text.slice(firstEnd + 1, start), firstLine: 2, bodyStart: Math.min(text.length, end + 1) };
+    }
+    if (unclosedEnd < 0 && (line.trim() === "" || /^ {0,3}#/.test(line))) unclosedEnd = start;
+    if (end >= text.length) break;
+    start = end + 1;
+  }
+  // `---` then a blank line or a heading is a thematic break, not an attempt at front matter.
+  if (unclosedEnd === firstEnd + 1 || firstEnd >= text.length) return { kind: "none", value: "", firstLine: 1, bodyStart: 0 };
+  const bodyStart = unclosedEnd < 0 ? text.length : unclosedEnd;
+  return { kind: "unclosed", value: text.slice(Math.min(firstEnd + 1, bodyStart), bodyStart), firstLine: 2, bodyStart };
+}
+
+/** `text` with the front matter block blanked out (same length, same lines), for a markdown parser that must not see it. */
+export function blankFrontMatter(text: string, block: FrontMatterBlock): string {
+  if (block.bodyStart === 0) return text;
+  return text.slice(0, block.bodyStart).replace(/[^\n]/g, " ") + text.slice(block.bodyStart);
 }
 
 function normaliseKey(key: string): string {
@@ -38,6 +97,8 @@ function fromObject(value: unknown, warnings: string[]): Map<string, unknown> {
 }
 
 function readYaml(source: string, warnings: string[]): Map<string, unknown> {
+  const simple = readSimpleYaml(source);
+  if (simple !== null) return fromObject(simple, warnings);
   try {
     const doc = parseDocument(source, { uniqueKeys: false, prettyErrors: false });
     const error = doc.errors[0];
@@ -69,14 +130,25 @@ function readToml(source: string): Map<string, unknown> {
   return data;
 }
 
-export function readFrontMatter(root: Root): FrontMatter {
+/** Where each key of a block starts, by the normalised key: a plain scan of `key:` / `key =` lines at the left margin. */
+function keyLines(block: FrontMatterBlock): Map<string, number> {
+  const lines = new Map<string, number>();
+  block.value.split("\n").forEach((line, i) => {
+    const m = /^([A-Za-z][\w -]{0,40}?)\s*[:=]/.exec(line);
+    const key = m ? normaliseKey(m[1] ?? "") : "";
+    if (key !== "" && !lines.has(key)) lines.set(key, block.firstLine + i);
+  });
+  return lines;
+}
+
+export function readFrontMatter(block: FrontMatterBlock): FrontMatter {
   const warnings: string[] = [];
-  // TOML front matter is not in mdast's node types: read the node generically.
-  const first = root.children[0] as { type: string; value?: unknown } | undefined;
-  const value = typeof first?.value === "string" ? first.value : "";
-  if (first?.type === "yaml") return { data: readYaml(value, warnings), warnings };
-  if (first?.type === "toml") return { data: readToml(value), warnings };
-  return { data: new Map(), warnings };
+  let lines: Map<string, number> | undefined;
+  // Only problems need places: found when first asked for.
+  const lineOf = (key: string) => ({ line: (lines ??= keyLines(block)).get(key) ?? 1, column: 1 });
+  if (block.kind === "yaml") return { data: readYaml(block.value, warnings), warnings, lineOf };
+  if (block.kind === "toml") return { data: readToml(block.value), warnings, lineOf };
+  return { data: new Map(), warnings, lineOf };
 }
 
 /** A scalar front-matter value as text (`status: 3` → "3"); lists and maps are not text. */

@@ -1,4 +1,4 @@
-import type { AdrRecord } from "./adr-record.js";
+import type { AdrMetadata } from "./adr-record.js";
 import { detectNamingStyle } from "./adr-numbering.js";
 
 /**
@@ -18,7 +18,7 @@ export interface AdrIndexOptions {
 }
 
 /** By number (unnumbered last), then file name, so the order never depends on how the folder was listed. */
-export function sortAdrRecords(adrs: readonly AdrRecord[]): AdrRecord[] {
+export function sortAdrRecords<T extends AdrMetadata>(adrs: readonly T[]): T[] {
   return [...adrs].sort((a, b) => {
     const an = a.number ?? Number.POSITIVE_INFINITY;
     const bn = b.number ?? Number.POSITIVE_INFINITY;
@@ -58,7 +58,7 @@ function formatNumber(n: number | null, width: number): string {
   return n === null ? "" : String(n).padStart(width, "0");
 }
 
-function statusText(r: AdrRecord): string {
+function statusText(r: AdrMetadata): string {
   if (r.status === "other" && r.rawStatus) {
     const raw = r.rawStatus.replace(/\s+/g, " ").trim();
     return cellText(raw.length > 40 ? `${raw.slice(0, 39)}…` : raw);
@@ -66,10 +66,10 @@ function statusText(r: AdrRecord): string {
   return r.status;
 }
 
-export function renderAdrIndex(adrs: readonly AdrRecord[], opts: AdrIndexOptions = {}): string {
+export function renderAdrIndex(adrs: readonly AdrMetadata[], opts: AdrIndexOptions = {}): string {
   const records = sortAdrRecords(adrs);
   const width = detectNamingStyle(records.map((r) => r.file)).width;
-  const byNumber = new Map<number, AdrRecord>();
+  const byNumber = new Map<number, AdrMetadata>();
   for (const r of records) if (r.number !== null && !byNumber.has(r.number)) byNumber.set(r.number, r);
   const ref = (n: number): string => {
     const target = byNumber.get(n);
@@ -102,11 +102,11 @@ export function mermaidLabel(text: string): string {
   return `"${out}"`;
 }
 
-function renderSupersessionGraph(records: readonly AdrRecord[], width: number): string[] {
+function renderSupersessionGraph(records: readonly AdrMetadata[], width: number): string[] {
   // ID per record: `adr12` when the number is unique, otherwise derived from the file name.
   const numberCounts = new Map<number, number>();
   for (const r of records) if (r.number !== null) numberCounts.set(r.number, (numberCounts.get(r.number) ?? 0) + 1);
-  const ids = new Map<AdrRecord, string>();
+  const ids = new Map<AdrMetadata, string>();
   const used = new Set<string>();
   for (const r of records) {
     let id = r.number !== null && numberCounts.get(r.number) === 1 ? `adr${r.number}` : `adr_${r.file.replace(/\.[^.]*$/, "").replace(/[^A-Za-z0-9]+/g, "_")}`;
@@ -114,7 +114,7 @@ function renderSupersessionGraph(records: readonly AdrRecord[], width: number): 
     used.add(id);
     ids.set(r, id);
   }
-  const byNumber = new Map<number, AdrRecord>();
+  const byNumber = new Map<number, AdrMetadata>();
   for (const r of records) if (r.number !== null && !byNumber.has(r.number)) byNumber.set(r.number, r);
 
   // Numbers that no record carries still get a node, so a dangling reference shows.
@@ -141,7 +141,7 @@ function renderSupersessionGraph(records: readonly AdrRecord[], width: number): 
   const showAll = records.length <= GRAPH_ALL_NODES_LIMIT;
   const shown = records.filter((r) => showAll || involved.has(ids.get(r) ?? ""));
   if (shown.length === 0) return ["No ADR supersedes another."];
-  const label = (r: AdrRecord): string => mermaidLabel(`${r.number === null ? "" : `${formatNumber(r.number, width)}: `}${r.title || r.file}`);
+  const label = (r: AdrMetadata): string => mermaidLabel(`${r.number === null ? "" : `${formatNumber(r.number, width)}: `}${r.title || r.file}`);
   const out = ["```mermaid", "graph TD"];
   for (const r of shown) out.push(`  ${ids.get(r)}[${label(r)}]`);
   for (const n of [...missing].sort((a, b) => a - b)) out.push(`  missing${n}[${mermaidLabel(`${formatNumber(n, width)}: not found`)}]`);

@@ -39,7 +39,8 @@ export interface AdrNamingStyle {
  * Leading ID as the reader sees it: an optional letters prefix (`adr-`, `ADR`, `ODH-ADR-DR-`), digits, then a
  * separator or the end. Written without nested optional quantifiers so long names cannot backtrack badly.
  */
-const NUMBERED = /^((?:[A-Za-z]+[-_])*[A-Za-z]*)(\d+)(?:([-_.])(.*))?\.(md|markdown)$/;
+export const NUMBERED_FILE_NAME = /^((?:[A-Za-z]+[-_])*[A-Za-z]*)(\d+)(?:([-_.])(.*))?\.(md|markdown)$/;
+const NUMBERED = NUMBERED_FILE_NAME;
 
 /** `20200926-x` is a date (log4brains), not a number. */
 function looksLikeDatePrefix(prefix: string, digits: string): boolean {

@@ -13,7 +13,20 @@ export interface AdrSection {
   body: string;
 }
 
-export interface AdrRecord {
+/** A problem met while reading an ADR, where it is in the file (1-based), for `baton lint`. */
+export interface AdrProblem {
+  /** Errors make the graph wrong (unclosed front matter, a misspelt status); warnings are odd but readable. */
+  level: "error" | "warning";
+  message: string;
+  line: number;
+  column: number;
+}
+
+/**
+ * What every ADR is known by: read for every file by the fast tier (a
+ * linear scan), and by the full tier too, which agrees on every field.
+ */
+export interface AdrMetadata {
   /** Path relative to the ADR folder (e.g. `0001-record-decisions.md`). */
   file: string;
   number: number | null;
@@ -29,9 +42,15 @@ export interface AdrRecord {
   modules: string[];
   /** The spec this ADR answers (front matter `spec:`: a path such as `docs/specs/x.md` or `#12`). */
   spec: string | null;
+}
+
+/** The full reading of an ADR (remark, in the bounded worker): for ADRs that enter a context, and for lint. */
+export interface AdrRecord extends AdrMetadata {
   sections: AdrSection[];
   /** Module name → guidance markdown, from `## Module guidance` / `### <module>`. */
   guidance: Record<string, string>;
-  /** Problems met while reading; never thrown. */
+  /** The messages of `problems`, for display; never thrown. */
   warnings: string[];
+  /** Problems met while reading, with their place in the file. Optional for records built by hand. */
+  problems?: AdrProblem[];
 }

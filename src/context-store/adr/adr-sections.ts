@@ -6,6 +6,8 @@
 import type { Heading, Nodes, Root, RootContent } from "mdast";
 import { toString } from "mdast-util-to-string";
 import type { AdrSection } from "./adr-record.js";
+import type { SectionLine } from "./adr-fields.js";
+import { guidanceModuleName, isGuidanceHeading, sectionName } from "./adr-section-names.js";
 import { flatten, plainText, sourceOf } from "./adr-markdown.js";
 
 export interface HeadingSection {
@@ -60,32 +62,24 @@ export function adrSections(sections: readonly HeadingSection[]): AdrSection[] {
     .map((s) => ({ heading: s.title, depth: s.depth, body: s.body }));
 }
 
-const GUIDANCE_HEADING = /^(?:module[-\s]*(?:specific\s+)?guidance|guidance\s+(?:per|by|for)\s+modules?)$/i;
 
 /** Module name → guidance markdown, from the `###` subsections of `## Module guidance`. */
 export function moduleGuidance(sections: readonly HeadingSection[]): Record<string, string> {
   const guidance: Record<string, string> = {};
-  const start = sections.findIndex((s) => s.depth === 2 && GUIDANCE_HEADING.test(s.title.replace(/[:.]\s*$/, "")));
+  const start = sections.findIndex((s) => s.depth === 2 && isGuidanceHeading(s.title));
   if (start < 0) return guidance;
   for (const section of sections.slice(start + 1)) {
     if (section.depth <= 2) break;
     if (section.depth !== 3) continue;
-    const name = section.title.replace(/^`|`$/g, "").trim();
+    const name = guidanceModuleName(section.title);
     // Own properties only, defined rather than assigned: a module named "constructor" or "__proto__" is just a name.
     if (name !== "" && !Object.hasOwn(guidance, name)) Object.defineProperty(guidance, name, { value: section.body, enumerable: true, writable: true, configurable: true });
   }
   return guidance;
 }
 
-export interface SectionLine {
-  /** Flattened first line (links as tokens). */
-  value: string;
-  /** The line as written. */
-  raw: string;
-  offset: number;
-}
-
 function firstLineOf(node: Nodes, text: string, defs: ReadonlyMap<string, string>): SectionLine | null {
+  const start = node.position?.start ?? { line: 1, column: 1, offset: 0 };
   switch (node.type) {
     case "paragraph": {
       const flatLines = flatten(node, defs).split("\n");
@@ -94,7 +88,7 @@ function firstLineOf(node: Nodes, text: string, defs: ReadonlyMap<string, string
       if (i < 0) return null;
       const value = (flatLines[i] ?? "").trim();
       const raw = rawLines.length === flatLines.length ? (rawLines[i] ?? "").trim() : plainText(value);
-      return { value, raw, offset: node.position?.start.offset ?? 0 };
+      return { value, raw, offset: start.offset ?? 0, line: start.line + i, column: i === 0 ? start.column : 1 };
     }
     case "list": {
       // A checklist of statuses marks the one that holds.
@@ -116,7 +110,7 @@ function firstLineOf(node: Nodes, text: string, defs: ReadonlyMap<string, string
       const row = node.children[0];
       if (!row) return null;
       const value = row.children.map((c) => flatten(c, defs).trim()).filter((v) => v !== "").join(" ");
-      return value === "" ? null : { value, raw: plainText(value), offset: node.position?.start.offset ?? 0 };
+      return value === "" ? null : { value, raw: plainText(value), offset: start.offset ?? 0, line: start.line, column: start.column };
     }
     default:
       return null;
@@ -135,16 +129,12 @@ export function sectionFirstLine(
   defs: ReadonlyMap<string, string>,
 ): SectionLine | null {
   for (const section of sections) {
-    const title = section.title
-      .replace(/[\p{Extended_Pictographic}\ufe0f\u200d]/gu, "")
-      .replace(/^\d+(?:\.\d+)*[.)]?\s+/, "")
-      .trim();
-    const m = /^([\p{L}][\p{L} ]{0,30}?)\s*(?:[:：]\s*(.*))?$/su.exec(title);
-    if (!m || !names.has((m[1] ?? "").toLowerCase().replace(/\s+/g, " "))) continue;
-    const inline = (m[2] ?? "").trim();
-    if (inline !== "") {
+    const name = sectionName(section.title);
+    if (!name || !names.has(name.name)) continue;
+    if (name.inline !== "") {
+      const start = section.heading.position?.start ?? { line: 1, column: 1, offset: 0 };
       const raw = sourceOf(section.heading, text).replace(/^#+\s*/, "").replace(/^[^:：]*[:：]\s*/, "").trim();
-      return { value: flatten(section.heading, defs).replace(/^[^:：]*[:：]\s*/, "").trim(), raw, offset: section.heading.position?.start.offset ?? 0 };
+      return { value: flatten(section.heading, defs).replace(/^[^:：]*[:：]\s*/, "").trim(), raw, offset: start.offset ?? 0, line: start.line, column: start.column };
     }
     for (const node of section.lead) {
       const line = firstLineOf(node, text, defs);

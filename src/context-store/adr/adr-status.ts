@@ -15,6 +15,9 @@ const STATUS_WORDS: ReadonlyMap<string, AdrStatus> = new Map<string, AdrStatus>(
   ...["rejected", "declined"].map((w) => [w, "rejected"] as const),
 ]);
 
+/** Accepted as written, never suggested. */
+const MISSPELLINGS = new Set(["superceded", "superseeded", "supersceded"]);
+
 /** A negation in front turns any status word into something else ("not accepted"). */
 const NEGATIONS = new Set(["not", "no", "never", "non"]);
 
@@ -60,4 +63,43 @@ export function normaliseStatus(text: string): AdrStatus | null {
     if (status) return status;
   }
   return "other";
+}
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps), stopping early past `max`. */
+function editDistance(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let prev2: number[] = [];
+  let prev = Array.from({ length: b.length + 1 }, (_v, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2]! + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    prev2 = prev;
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * The status word a misspelt status most likely meant (`acepted` → "accepted"),
+ * or null when the first word is a known word, or not close to one.
+ */
+export function statusSuggestion(text: string): string | null {
+  const word = cleanStatusText(text).toLowerCase().match(/\p{L}+/u)?.[0];
+  if (!word || word.length < 4 || STATUS_WORDS.has(word) || NEGATIONS.has(word)) return null;
+  const max = word.length >= 7 ? 2 : 1;
+  let best: { word: string; distance: number } | null = null;
+  for (const known of STATUS_WORDS.keys()) {
+    if (known.length < 4 || MISSPELLINGS.has(known)) continue;
+    const distance = editDistance(word, known, max);
+    if (distance <= max && (!best || distance < best.distance)) best = { word: known, distance };
+  }
+  return best?.word ?? null;
 }

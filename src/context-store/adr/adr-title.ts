@@ -5,6 +5,9 @@
  */
 import type { Heading, Nodes, Root } from "mdast";
 import { sourceOf, walk } from "./adr-markdown.js";
+import { cleanTitle } from "./adr-title-text.js";
+
+export { cleanTitle, titleFromFileName } from "./adr-title-text.js";
 
 export function firstH1(root: Root): Heading | null {
   let found: Heading | null = null;
@@ -46,47 +49,12 @@ function inlineTitle(node: Nodes, text: string): string {
   }
 }
 
-/** Leading numbers and IDs, one of which is removed. Order matters: the most specific first. */
-const PREFIXES: readonly RegExp[] = [
-  // ADR001:, ADR-0001 -, [ADR-12], ODH-ADR-DR-0001:, ADR 7., Decision 12:
-  /^\[?(?:[A-Za-z]+[-_])*(?:ADRs?|AD|DR|Decision)(?:[-_][A-Za-z]+)*[-_ ]?#?\d+[A-Za-z]?\]?(?:\s*[:.)|]\s*|\s+[-–—]\s+|\s+)/i,
-  // DEC-012: , RFC-7: (an upper-case ID needs a colon to count as one)
-  /^[A-Z][A-Z0-9]*(?:[-_][A-Za-z0-9]+)*[-_ ]?\d+\s*:\s+/,
-  // 1. , 0009. , 23 , 1) , 12: , 3 - , #4
-  /^#?\d+(?:[.:)]\s+|\s+)(?:[-–—:|]\s+)?/,
-];
-
-function unwrapBold(title: string): string {
-  const m = /^(\*\*|__)(.+)\1$/s.exec(title);
-  return m ? (m[2] ?? "").trim() : title;
-}
-
-/** A heading's text as a title: one ID prefix and a bold wrapper removed, whitespace collapsed. */
-export function cleanTitle(raw: string): string {
-  let title = raw.replace(/\s+/g, " ").replace(/\s*\{#[^}]*\}\s*$/, "").trim();
-  title = unwrapBold(title);
-  for (const prefix of PREFIXES) {
-    const stripped = title.replace(prefix, "");
-    if (stripped !== title) {
-      if (stripped.trim() !== "") title = stripped.trim();
-      break;
-    }
-  }
-  return unwrapBold(title);
+/** A heading's text as titles keep it (inline code, emphasis as written; links as their text), before `cleanTitle`. */
+export function headingText(heading: Heading, text: string): string {
+  return heading.children.map((c) => inlineTitle(c, text)).join("");
 }
 
 export function titleOfHeading(heading: Heading, text: string): string {
-  return cleanTitle(heading.children.map((c) => inlineTitle(c, text)).join(""));
+  return cleanTitle(headingText(heading, text));
 }
 
-/** A readable title from a file name when the ADR has none: `0007-use-postgres.md` → "Use postgres". */
-export function titleFromFileName(file: string): string {
-  const base = (file.split(/[\\/]/).pop() ?? file).replace(/\.[A-Za-z0-9]+$/, "");
-  const slug = base
-    .replace(/^\d{8}[-_]?/, "")
-    .replace(/^(?:[A-Za-z]+[-_])*?(?:adr[-_]?)?\d+[-_]?/i, "")
-    .replace(/[-_]+/g, " ")
-    .trim();
-  const words = slug === "" ? base : slug;
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}

@@ -1,22 +1,22 @@
 import { createHash } from "node:crypto";
-import type { StoredAdr } from "../../context-store/load-context-store.js";
+import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import { readFullAdrs, type StoredAdr } from "../../context-store/load-context-store.js";
 import type { ContextCandidate } from "../context-candidate.js";
 import { adrLabel, isInForce, type Selector, type SelectorContext } from "./selector-context.js";
 
-function adrCandidate(adr: StoredAdr, selector: "adr:linked" | "adr:related"): ContextCandidate {
+function adrCandidate(adr: StoredAdr, record: AdrRecord, selector: "adr:linked" | "adr:related"): ContextCandidate {
   return {
     selector,
     label: adrLabel(adr),
     identity: `${adr.path}@${adr.sha}`,
-    text: `<adr path="${adr.path}">\n${renderAdrForModel(adr)}\n</adr>`,
+    text: `<adr path="${adr.path}">\n${renderAdrForModel(record)}\n</adr>`,
     truncatable: selector === "adr:linked",
     trusted: true,
   };
 }
 
 /** The ADR as the model should read it: its sections, which already carry the decision and guidance. */
-function renderAdrForModel(adr: StoredAdr): string {
-  const r = adr.record;
+function renderAdrForModel(r: AdrRecord): string {
   const head = [`# ${r.title}`, `status: ${r.status}`, r.date ? `date: ${r.date}` : "", r.modules.length ? `modules: ${r.modules.join(", ")}` : ""]
     .filter(Boolean)
     .join("\n");
@@ -37,15 +37,24 @@ export const linkedAdrSelector: Selector = async (ctx) => {
   for (const adr of ctx.linked) {
     if (!isInForce(adr)) ctx.notes.push(`${adrLabel(adr)} is linked but no longer in force`);
   }
-  return ctx.linked.map((adr) => adrCandidate(adr, "adr:linked"));
+  return candidates(ctx, ctx.linked, "adr:linked");
 };
 
 /** ADRs in force that cover the modules the work concerns (through the module map), newest first, accepted before proposed. */
 export const relatedAdrSelector: Selector = async (ctx) => {
   const beyond = relatedBeyondLimit(ctx);
   if (beyond > 0) ctx.notes.push(`adr:related: ${beyond} older ADRs on these modules not considered (newest ${RELATED_ADRS_PER_MODULE} per module)`);
-  return relatedAdrs(ctx).map((adr) => adrCandidate(adr, "adr:related"));
+  return candidates(ctx, relatedAdrs(ctx), "adr:related");
 };
+
+/** The ADRs' full records (read in the bounded worker); one that cannot be read is left out, and the notes say why. */
+async function candidates(ctx: SelectorContext, adrs: StoredAdr[], selector: "adr:linked" | "adr:related"): Promise<ContextCandidate[]> {
+  const full = await readFullAdrs(ctx.snapshot, adrs, ctx.notes);
+  return adrs.flatMap((adr) => {
+    const record = full.get(adr);
+    return record ? [adrCandidate(adr, record, selector)] : [];
+  });
+}
 
 /**
  * At most this many related ADRs per concerned module: the newest decisions

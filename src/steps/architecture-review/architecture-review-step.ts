@@ -1,16 +1,17 @@
 import type { BatonConfig } from "../../config/config-schema.js";
-import type { AdrRecord } from "../../context-store/adr/adr-record.js";
+import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
 import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
-import { parseAdr } from "../../context-store/adr/parse-adr.js";
+import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
 import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
-import { renderAdr } from "../../context-store/adr/write-adr.js";
+import { renderAdrBounded } from "../../markdown/bounded-markdown.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import type { SpecRef } from "../../graph/step-trigger.js";
 import type { ModelClient } from "../../model/model-client.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import { hiddenMarker, type FileChange, type Intent } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
+import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/posted-text.js";
 import type { WriteResult } from "../../writer/write-result.js";
 import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
 import { ARCHITECTURE_SYSTEM, architectureInstruction } from "./architecture-prompt.js";
@@ -79,9 +80,9 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
       base: input.repo.defaultBranch,
       title: `ADR ${built.number}: ${built.title}`,
       body: [
-        `Baton proposes [${adrPath}](../blob/${branch}/${adrPath}) (status: proposed) for ${specRef ?? "the spec"}.`,
-        spec.kind === "issue" ? `\nRefs #${spec.number}. Merging this PR accepts the decision; then label the issue \`${input.config.triggers.devLabel}\` (or comment \`/baton dev\`) to start the dev step.` : "",
-        built.notes.length ? `\n**Notes**\n${built.notes.map((n) => `- ${n}`).join("\n")}` : "",
+        `Baton proposes ${relativeLink(adrPath, `../blob/${branch}/${adrPath}`)} (status: proposed) for ${spec.kind === "issue" ? `#${spec.number}` : specRef ? inlineCode(specRef) : "the spec"}.`,
+        spec.kind === "issue" ? `\nRefs #${spec.number}. Merging this PR accepts the decision; then label the issue ${inlineCode(input.config.triggers.devLabel)} (or comment \`/baton dev\`) to start the dev step.` : "",
+        built.notes.length ? `\n**Notes**\n${built.notes.map((n) => `- ${escapeMarkdownInline(n)}`).join("\n")}` : "",
         `\n<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
         `\n${stepTrailers("architecture-review", context, { spec: specRef, adr: adrPath })}`,
       ].join("\n"),
@@ -91,14 +92,14 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
     spec.kind === "issue"
       ? (results: WriteResult[]): Intent[] => {
           const pr = results.find((r) => r.kind === "pull-request");
-          const link = pr && "url" in pr ? pr.url : `branch \`${branch}\``;
+          const link = pr && "url" in pr ? pr.url : `branch ${inlineCode(branch)}`;
           return [
             {
               kind: "comment",
               issueNumber: spec.number,
               marker: hiddenMarker("adr-proposed", `issue-${spec.number}`),
               mode: "upsert",
-              body: `Baton proposed an ADR for this issue: ${link}\n\n**${neutraliseModelText(built.title)}** (\`${adrPath}\`, ADR ${built.number}). Review and merge it to accept the decision.`,
+              body: `Baton proposed an ADR for this issue: ${link}\n\n**${escapeMarkdownInline(built.title)}** (${inlineCode(adrPath)}, ADR ${built.number}). Review and merge it to accept the decision.`,
             },
           ];
         }
@@ -107,7 +108,7 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
     intents,
     followUp,
     title: `ADR ${built.number} proposed: ${built.title}`.slice(0, 200),
-    summary: `Proposed \`${adrPath}\` on branch \`${branch}\`${built.superseded.length ? `, superseding ${built.superseded.map((n) => `ADR ${n}`).join(", ")}` : ""}.`,
+    summary: `Proposed ${inlineCode(adrPath)} on branch ${inlineCode(branch)}${built.superseded.length ? `, superseding ${built.superseded.map((n) => `ADR ${n}`).join(", ")}` : ""}.`,
     conclusion: "success",
     usage: result.usage,
     model: result.model,
@@ -151,7 +152,8 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   const guidance: Record<string, string> = {};
   for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
   for (const m of modules) guidance[m] ??= "No specific guidance.";
-  const text = renderAdr({
+  // The model's text is parsed to render it: in the bounded worker, like any untrusted markdown.
+  const rendered = await renderAdrBounded(adrPath, {
     number,
     title,
     status: "proposed",
@@ -166,8 +168,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     consequences: answer.consequences.map(neutraliseModelText),
     guidance,
   });
+  if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);
+  const text = rendered.value;
   const files: FileChange[] = [{ path: adrPath, content: text }];
-  const records: AdrRecord[] = adrs.map((a) => a.record);
+  const records: AdrMetadata[] = adrs.map((a) => a.record);
   if (superseded.length) {
     const olds = adrs.filter((a) => superseded.includes(a.record.number ?? -1));
     const texts = await input.snapshot.readFiles(olds.map((o) => o.path));
@@ -177,10 +181,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
       const updated = supersedeAdr({ path: old.path, text: oldText }, old.record.number!, number, file, { newTitle: title });
       files.push({ path: updated.path, content: updated.content });
       const i = records.findIndex((r) => r.file === old.record.file);
-      records[i] = parseAdr(old.record.file, updated.content);
+      records[i] = readAdrMetadata(old.record.file, updated.content).metadata;
     }
   }
-  records.push(parseAdr(file, text));
+  records.push(readAdrMetadata(file, text).metadata);
   files.push({ path: `${folder}/README.md`, content: renderAdrIndex(records) });
   return { number, title, adrPath, files, superseded, notes };
 }

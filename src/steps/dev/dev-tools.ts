@@ -29,7 +29,7 @@ export async function runDevTool(ws: DevWorkspace, call: ToolCall): Promise<{ re
       case "search":
         return ok(await ws.search(str(call.input, "pattern", true)!, str(call.input, "glob", false)));
       case "write_file":
-        return ok(ws.writeFile(str(call.input, "path", true)!, str(call.input, "content", true)!));
+        return ok(await ws.writeFile(str(call.input, "path", true)!, str(call.input, "content", true)!));
       case "delete_file":
         return ok(await ws.deleteFile(str(call.input, "path", true)!));
       case "finish": {

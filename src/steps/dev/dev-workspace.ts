@@ -1,32 +1,37 @@
-import picomatch from "picomatch";
 import type { StepDeclaration } from "../../graph/step-declaration.js";
+import { checkPathOnDisk, normaliseRepoPath, stepPathPolicy, type PathDecision, type PathPolicy } from "../../policy/path-policy.js";
 import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import type { FileChange } from "../../writer/intents.js";
-import { searchTexts } from "./bounded-search.js";
+import { matchPaths, searchLines } from "../../policy/bounded-match.js";
 
 const MAX_READ_CHARS = 60_000;
 const MAX_WRITE_CHARS = 400_000;
 const MAX_SEARCH_HITS = 50;
+/** Text handed to the search worker at most: copying it there is main-thread work. */
+const MAX_SEARCH_BYTES = 8_000_000;
 
 /**
  * The dev step's view of the repository: the base commit, read-only, plus an
  * overlay of the files the model wrote or deleted. Nothing touches GitHub or
  * the disk until the overlay becomes one commit intent. Writes are checked
  * against the step's declaration as they happen, so the model learns at once
- * that a path is off limits.
+ * that a path is off limits, through the one path policy every writer
+ * shares. In local mode (`workingTree`) the disk is checked too, so a write
+ * through a committed symbolic link is refused as it is asked for.
  */
 export class DevWorkspace {
   private readonly overlay = new Map<string, string | null>();
-  private readonly writable: (p: string) => boolean;
-  private readonly denied: (p: string) => boolean;
+  private readonly policy: PathPolicy;
+  /** Writes the policy refused, for the report: a model that tries `.git/config` is worth a reviewer's attention. */
+  readonly refused: { path: string; reason: string }[] = [];
 
   constructor(
     private readonly snapshot: RepoSnapshot,
     step: StepDeclaration,
     private readonly maxFiles: number,
+    private readonly workingTree?: string,
   ) {
-    this.writable = step.writablePaths.length ? picomatch(step.writablePaths, { dot: true }) : () => false;
-    this.denied = step.deniedPaths.length ? picomatch(step.deniedPaths, { dot: true }) : () => false;
+    this.policy = stepPathPolicy(step);
   }
 
   async listFiles(glob?: string): Promise<string> {
@@ -36,13 +41,15 @@ export class DevWorkspace {
       if (c === null) all.delete(p);
       else all.add(p);
     }
-    const match = glob ? picomatch(glob, { dot: true }) : () => true;
-    const hits = [...all].filter((p) => match(p)).sort();
+    // The model's glob runs off the main thread, under a time limit.
+    const hits = (glob ? await matchPaths(glob, [...all]) : [...all]).sort();
     const shown = hits.slice(0, 500);
     return `${shown.join("\n")}${hits.length > shown.length ? `\n… ${hits.length - shown.length} more (narrow the glob)` : ""}` || "(no files match)";
   }
 
-  async readFile(path: string): Promise<string> {
+  async readFile(asked: string): Promise<string> {
+    const normal = normaliseRepoPath(asked);
+    const path = normal.ok ? normal.path : asked;
     const text = await this.currentText(path);
     if (text === undefined) throw new Error(`${path}: no such file`);
     if (text === null) throw new Error(`${path}: binary or too large to read`);
@@ -50,34 +57,38 @@ export class DevWorkspace {
   }
 
   async search(pattern: string, glob?: string): Promise<string> {
-    // The pattern comes from the model: keep it short so a pathological one cannot stall the worker for long.
-    if (pattern.length > 200) throw new Error("pattern longer than 200 characters: search for something shorter");
-    try {
-      new RegExp(pattern);
-    } catch {
-      throw new Error(`not a valid regular expression: ${pattern}`);
-    }
-    const match = glob ? picomatch(glob, { dot: true }) : () => true;
-    const files = (await this.snapshot.listFiles()).filter((f) => match(f.path) && (f.size ?? 0) < 500_000).slice(0, 2000);
+    // Pattern and glob come from the model: both are matched off the main thread, capped in length and time.
+    const listed = (await this.snapshot.listFiles()).filter((f) => (f.size ?? 0) < 500_000);
+    const inGlob = glob ? new Set(await matchPaths(glob, listed.map((f) => f.path))) : undefined;
+    const files = listed.filter((f) => !inGlob || inGlob.has(f.path)).slice(0, 2000);
     const blobs = await this.snapshot.readFiles(files.map((f) => f.path));
     const texts: [string, string][] = [];
+    let bytes = 0;
+    let cut = false;
     for (const f of files) {
       const text = this.overlay.has(f.path) ? this.overlay.get(f.path) : blobs.get(f.path)?.text;
-      if (text) texts.push([f.path, text]);
+      if (!text) continue;
+      if (bytes + text.length > MAX_SEARCH_BYTES) {
+        cut = true;
+        break;
+      }
+      bytes += text.length;
+      texts.push([f.path, text]);
     }
-    const hits = searchTexts(pattern, texts, MAX_SEARCH_HITS);
-    return hits.length ? hits.join("\n") : "(no matches)";
+    const hits = await searchLines(pattern, texts, MAX_SEARCH_HITS);
+    const note = cut ? `\n[searched the first ${texts.length} files only: ${MAX_SEARCH_BYTES / 1_000_000} MB limit; narrow the glob]` : "";
+    return (hits.length ? hits.join("\n") : "(no matches)") + note;
   }
 
-  writeFile(path: string, content: string): string {
-    this.assertWritable(path);
+  async writeFile(asked: string, content: string): Promise<string> {
+    const path = await this.writablePath(asked);
     if (content.length > MAX_WRITE_CHARS) throw new Error(`${path}: content over ${MAX_WRITE_CHARS} characters`);
     this.overlay.set(path, content);
     return `wrote ${path} (${content.length} characters)`;
   }
 
-  async deleteFile(path: string): Promise<string> {
-    this.assertWritable(path);
+  async deleteFile(asked: string): Promise<string> {
+    const path = await this.writablePath(asked);
     if ((await this.currentText(path)) === undefined) throw new Error(`${path}: no such file`);
     this.overlay.set(path, null);
     return `deleted ${path}`;
@@ -87,12 +98,16 @@ export class DevWorkspace {
     return [...this.overlay.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([path, content]) => ({ path, content }));
   }
 
-  private assertWritable(path: string): void {
-    const clean = path.replace(/^\.?\//, "");
-    if (clean !== path || path.split("/").includes("..") || path.includes("\0")) throw new Error(`${path}: use a repository-relative path without ./ or ..`);
-    if (this.denied(path)) throw new Error(`${path}: the dev step may not write here (denied by dev.denyPaths)`);
-    if (!this.writable(path)) throw new Error(`${path}: outside what the dev step may write (dev.allowPaths)`);
+  /** The canonical path to write, or an error the model can act on. */
+  private async writablePath(asked: string): Promise<string> {
+    const decision: PathDecision = this.workingTree ? await checkPathOnDisk(this.workingTree, asked, this.policy) : this.policy.check(asked);
+    if (!decision.allowed) {
+      this.refused.push({ path: decision.path, reason: decision.reason });
+      throw new Error(decision.reason);
+    }
+    const path = decision.path;
     if (!this.overlay.has(path) && this.overlay.size >= this.maxFiles) throw new Error(`file limit reached (${this.maxFiles} files, dev.maxFiles)`);
+    return path;
   }
 
   private async currentText(path: string): Promise<string | null | undefined> {

@@ -46,7 +46,8 @@ export interface CompressedDiff {
 /** How the rendered diff reads, for the prompt that presents it. */
 export const DIFF_FORMAT_NOTE =
   "Each file starts with '### <path> (<status>)'. Hunk lines are prefixed with their line number in the new file " +
-  "(blank for deleted lines), then '+' (added), '-' (deleted) or ' ' (unchanged). Cite new-file line numbers.";
+  "(blank for deleted lines), then '+' (added), '-' (deleted) or ' ' (unchanged). Cite new-file line numbers. " +
+  "A hunk header ending in 'context extended by Baton' shows more unchanged lines than the diff itself: the enclosing function or class, or the whole file.";
 
 const LOCK_FILES = new Set([
   "package-lock.json",

@@ -1,3 +1,4 @@
+import { inlineCode, tableCell as fitTableCell } from "../../util/posted-text.js";
 import { hiddenMarker } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
 import { SEVERITIES, SEVERITY_RANK, type AdrConformance, type Severity, type SpecRequirement } from "./review-schema.js";
@@ -36,15 +37,14 @@ export function safeText(text: string): string {
   return neutraliseModelText(text).replace(/<!-/g, "&lt;!-");
 }
 
-/** One line of model text for a Markdown table cell. */
+/** Model text for a Markdown table cell: neutralised, one cell (pipes escaped, line breaks as `<br>`). */
 export function tableCell(text: string): string {
-  return safeText(text).replace(/\s*\n\s*/g, " ").replace(/\|/g, "\\|");
+  return fitTableCell(safeText(text));
 }
 
-/** A path or identifier as inline code: backticks and newlines removed so it cannot end the span. */
+/** A path or identifier as inline code, shown as it is (backticks included): see `inlineCode`. */
 export function code(text: string): string {
-  const clean = safeText(text).replace(/[`\n]/g, "").trim();
-  return `\`${clean || "?"}\``;
+  return inlineCode(text.trim() || "?");
 }
 
 /** "adr:12" → "ADR 12", "pitfall:x" → "pitfall: x". */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { hiddenMarker } from "../../writer/intents.js";
+import { headerMarkers } from "../../writer/outgoing-text.js";
 import { isSeverity, type Severity } from "./review-schema.js";
 
 /**
@@ -13,8 +14,6 @@ export const SUMMARY_MARKER = hiddenMarker("review-summary", "pr");
 
 const STATE_PREFIX = "<!-- baton:review-state ";
 const STATE_SUFFIX = " -->";
-// The JSON never contains `--` or `>` (see renderReviewState), so the first `-->` ends it.
-const STATE_PATTERN = /<!-- baton:review-state ([\s\S]*?) -->/;
 
 /** Kept bounded so the summary comment stays well under GitHub's 65,536-character limit. */
 export const MAX_STATE_FINDINGS = 150;
@@ -80,16 +79,19 @@ export function renderReviewState(state: ReviewState): string {
 }
 
 /**
- * Reads the state back from a summary comment. Tolerant: no marker or
- * unreadable JSON gives null (the PR is then reviewed whole); a malformed
- * entry is dropped rather than failing the whole state.
+ * Reads the state back from a summary comment: only from its header (the
+ * hidden markers at the top, where Baton writes it), never from text
+ * further down, where a file name or a model's words could hold a forged
+ * one. Tolerant: no marker or unreadable JSON gives null (the PR is then
+ * reviewed whole); a malformed entry is dropped rather than failing the
+ * whole state.
  */
 export function parseReviewState(commentBody: string): ReviewState | null {
-  const match = STATE_PATTERN.exec(commentBody);
-  if (!match) return null;
+  const marker = headerMarkers(commentBody).find((m) => m.startsWith(STATE_PREFIX));
+  if (!marker) return null;
   let data: unknown;
   try {
-    data = JSON.parse(match[1]!);
+    data = JSON.parse(marker.slice(STATE_PREFIX.length, -STATE_SUFFIX.length));
   } catch {
     return null;
   }

@@ -11,16 +11,16 @@ describe("neutralising model text", () => {
     expect(safeText("ends with <!-")).toBe("ends with &lt;!-");
   });
 
-  it("wraps mentions so nobody is pinged, but leaves e-mail addresses alone", () => {
-    expect(safeText("ask @octocat or @acme/team, mail a@b.com")).toBe("ask `@octocat` or `@acme/team`, mail a@b.com");
+  it("wraps mentions so nobody is pinged, and shows e-mail addresses as code (no mailto link)", () => {
+    expect(safeText("ask @octocat or @acme/team, mail a@b.com")).toBe("ask `@octocat` or `@acme/team`, mail `a@b.com`");
   });
 
   it("keeps table cells on one line with pipes escaped", () => {
     expect(tableCell("a | b\nc")).toBe("a \\| b c");
   });
 
-  it("keeps code spans closed", () => {
-    expect(code("src/a`b.ts\n")).toBe("`src/ab.ts`");
+  it("keeps code spans closed, showing the backtick", () => {
+    expect(code("src/a`b.ts\n")).toBe("``src/a`b.ts``");
   });
 
   it("names sources for people", () => {

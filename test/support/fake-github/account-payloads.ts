@@ -36,6 +36,26 @@ export function repositoryPayload(site: GitHubSite, defaultBranch: string, extra
   };
 }
 
+/** `GET /app` (authenticated as the app, with its JWT): the app's own record; Baton reads its slug. */
+export function appPayload(site: GitHubSite): Json {
+  return {
+    id: site.app.id,
+    slug: site.app.slug,
+    node_id: site.nodeId("A", site.app.id),
+    client_id: `Iv1.${site.app.slug}`,
+    owner: userPayload(site, site.owner, "Organization"),
+    name: site.app.name,
+    description: "",
+    external_url: `${site.webUrl}/apps/${site.app.slug}`,
+    html_url: `${site.webUrl}/apps/${site.app.slug}`,
+    created_at: "2026-01-01T00:00:00Z",
+    updated_at: "2026-01-01T00:00:00Z",
+    permissions: { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write" },
+    events: ["check_run", "issue_comment", "issues", "pull_request", "push"],
+    installations_count: 1,
+  };
+}
+
 /** `POST /app/installations/{id}/access_tokens`. */
 export function installationTokenPayload(token: string, expiresAt: string): Json {
   return {

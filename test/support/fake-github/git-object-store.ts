@@ -105,6 +105,17 @@ export class GitObjectStore {
     return this.addCommit(this.storeFiles(files), parents, message);
   }
 
+  /** A commit on top of `parent`: its files with `changes` applied (null deletes a file); returns its sha. */
+  commitOnto(parent: string, changes: Record<string, string | null>, message: string): string {
+    if (!this.commits.has(parent)) throw new Error(`commitOnto: ${parent} is not a commit`);
+    const files = this.flatten(parent);
+    for (const [path, content] of Object.entries(changes)) {
+      if (content === null) files.delete(path);
+      else files.set(path, { sha: this.storeBlob(content), mode: "100644" });
+    }
+    return this.addCommit(this.storeTree(files), [parent], message);
+  }
+
   setBranch(name: string, sha: string): void {
     this.refs.set(`heads/${name}`, sha);
   }

@@ -9,6 +9,7 @@ export const REPO_ROUTES = {
   getRepository: ["GET", /^$/],
   getContents: ["GET", /^\/contents\/(.+)$/],
   getPermission: ["GET", /^\/collaborators\/([^/]+)\/permission$/],
+  createDispatchEvent: ["POST", /^\/dispatches$/],
   // git data
   getRef: ["GET", /^\/git\/ref\/(.+)$/],
   createRef: ["POST", /^\/git\/refs$/],

@@ -1,0 +1,73 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
+import { FakeClaude } from "./fixtures/fake-claude.js";
+import { FakeGitHub } from "./fixtures/fake-github.js";
+import { startApp } from "./fixtures/harness.js";
+import { ADR_PATH, ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { issueLabeled } from "./fixtures/webhooks.js";
+
+/**
+ * When the model answers that the new decision supersedes an older ADR, the
+ * same commit marks the old ADR superseded (linking the new one), and the
+ * new ADR names what it supersedes: a reader of either file sees both.
+ */
+
+const answer = (supersedes: number[]) => ({
+  title: "Return errors as JSON:API error objects",
+  context: "Clients now use a JSON:API library.",
+  options: [{ name: "JSON:API errors" }, { name: "Keep problem+json" }],
+  decision: "Return JSON:API error objects.",
+  consequences: ["Good, because the client library parses them."],
+  modules: ["api"],
+  guidance: [{ module: "api", guidance: "Return `{ errors: [...] }` documents." }],
+  supersedes,
+});
+
+describe("architecture review, superseding an ADR", () => {
+  let github: FakeGitHub;
+  let claude: FakeClaude;
+  let main: string;
+
+  beforeEach(() => {
+    github = new FakeGitHub().start();
+    claude = new FakeClaude();
+    main = seedRepository(github, repositoryFiles({ adr: { spec: "#3" } }));
+    github.addIssue(ISSUE_12);
+  });
+  afterEach(() => github.stop());
+
+  async function propose(supersedes: number[]) {
+    claude.answersWithTool("write_adr", answer(supersedes));
+    const app = await startApp();
+    await app.deliver("issues", issueLabeled(ISSUE_12, "needs-architecture"));
+    expect(github.unmatched).toEqual([]);
+    const pr = [...github.pulls.values()][0]!;
+    return { pr, files: github.filesAt(pr.headSha) };
+  }
+
+  it("marks the superseded ADR in the same commit, and the new ADR names it", async () => {
+    const { pr, files } = await propose([1]);
+
+    const before = parseAdr("0001-return-problem-json-errors.md", github.filesAt(main)[ADR_PATH]!);
+    expect(before.status).toBe("accepted");
+    const old = parseAdr("0001-return-problem-json-errors.md", files[ADR_PATH]!);
+    expect(old.status).toBe("superseded");
+    expect(old.supersededBy).toEqual([2]);
+    expect(old.title).toBe(before.title);
+    const newPath = Object.keys(files).find((p) => p.startsWith("docs/adr/0002-"))!;
+    expect(parseAdr(newPath.split("/").pop()!, files[newPath]!).supersedes).toEqual([1]);
+    // One commit on main holds both files and the index, which shows the supersession.
+    expect(github.commits.get(pr.headSha)!.parents).toEqual([main]);
+    expect(files["docs/adr/README.md"]).toMatch(/superseded/i);
+    expect(github.checkRuns[0]!.output?.summary).toContain("superseding ADR 1");
+  });
+
+  it("leaves every ADR as it was when the model names one that does not exist, and says so", async () => {
+    const { pr, files } = await propose([7]);
+
+    expect(files[ADR_PATH]).toBe(github.filesAt(main)[ADR_PATH]);
+    expect(pr.body).toContain("the model named ADR 7 as superseded, but there is no such ADR: ignored");
+    const newPath = Object.keys(files).find((p) => p.startsWith("docs/adr/0002-"))!;
+    expect(parseAdr(newPath.split("/").pop()!, files[newPath]!).supersedes).toEqual([]);
+  });
+});

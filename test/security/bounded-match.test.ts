@@ -1,0 +1,93 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { defaultConfig } from "../../src/config/config-schema.js";
+import { declareSteps } from "../../src/graph/default-steps.js";
+import { BoundedInputError, matchPaths, searchLines } from "../../src/policy/bounded-match.js";
+import { runDevTool } from "../../src/steps/dev/dev-tools.js";
+import { DevWorkspace } from "../../src/steps/dev/dev-workspace.js";
+import { memorySnapshot } from "../graph/memory-snapshot.js";
+
+/**
+ * Issue 7, item 2: a glob or regular expression the model chooses must not
+ * freeze the process. They run in a worker under a time limit; the model
+ * gets an error naming the input and the limit, and the step goes on.
+ */
+
+const HOSTILE_GLOB = "*a*a*a*a*a*a*a*a*b";
+const NAME_60 = "a".repeat(60);
+
+/** Counts turns of the event loop until stopped: a loop that is blocked does not turn. */
+function heartbeat(): { stop(): number } {
+  let beats = 0;
+  let running = true;
+  const beat = () => {
+    beats++;
+    if (running) setImmediate(beat);
+  };
+  setImmediate(beat);
+  return {
+    stop() {
+      running = false;
+      return beats;
+    },
+  };
+}
+
+let pending: { stop(): number } | undefined;
+afterEach(() => pending?.stop());
+
+describe("the dev tools against hostile model input", () => {
+  const snapshot = memorySnapshot({ [NAME_60]: "x\n", "src/a.ts": "export const a = 1;\nexport function b() {}\n", "src/b.ts": `${"a".repeat(40)}!\n` });
+  const workspace = () => new DevWorkspace(snapshot, declareSteps(defaultConfig()).dev, 40);
+
+  it(`list_files with ${HOSTILE_GLOB} against a 60-character name is stopped at the time limit while the event loop runs on; the next call works`, async () => {
+    const ws = workspace();
+    pending = heartbeat();
+
+    const hostile = await runDevTool(ws, { type: "tool_use", id: "t1", name: "list_files", input: { glob: HOSTILE_GLOB } });
+
+    expect(pending.stop()).toBeGreaterThan(10);
+    expect(hostile.result).toMatchObject({ isError: true, content: `glob "${HOSTILE_GLOB}" was stopped after 2000 ms (the time limit) against 3 paths: use a simpler glob` });
+    const next = await runDevTool(ws, { type: "tool_use", id: "t2", name: "list_files", input: { glob: "src/*.ts" } });
+    expect(next.result).toEqual({ type: "tool_result", toolUseId: "t2", content: "src/a.ts\nsrc/b.ts" });
+  });
+
+  it("search with a catastrophic regular expression is stopped at the time limit while the event loop runs on", async () => {
+    const ws = workspace();
+    pending = heartbeat();
+
+    const hostile = await runDevTool(ws, { type: "tool_use", id: "t1", name: "search", input: { pattern: "^(a+)+$" } });
+
+    expect(pending.stop()).toBeGreaterThan(10);
+    expect(hostile.result).toMatchObject({ isError: true, content: 'search for "^(a+)+$" was stopped after 2000 ms (the time limit): use a simpler pattern' });
+    const next = await runDevTool(ws, { type: "tool_use", id: "t2", name: "search", input: { pattern: "^export", glob: "src/*.ts" } });
+    expect(next.result.content).toBe("src/a.ts:1: export const a = 1;\nsrc/a.ts:2: export function b() {}");
+  });
+
+  it("refuses an over-long glob or pattern by name and limit, without matching anything", async () => {
+    const ws = workspace();
+    const glob = await runDevTool(ws, { type: "tool_use", id: "t1", name: "list_files", input: { glob: `src/${"x".repeat(200)}` } });
+    expect(glob.result).toMatchObject({ isError: true, content: expect.stringMatching(/^glob "src\/x+…" is 204 characters long; the limit is 200: use a shorter glob$/) });
+    const pattern = await runDevTool(ws, { type: "tool_use", id: "t2", name: "search", input: { pattern: "a".repeat(201) } });
+    expect(pattern.result).toMatchObject({ isError: true, content: expect.stringMatching(/is 201 characters long; the limit is 200: search for something shorter$/) });
+    const invalid = await runDevTool(ws, { type: "tool_use", id: "t3", name: "search", input: { pattern: "(" } });
+    expect(invalid.result).toMatchObject({ isError: true, content: 'pattern "(" is not a valid regular expression' });
+  });
+});
+
+describe("matchPaths and searchLines", () => {
+  it("match what picomatch and RegExp match, in order, up to the hit limit", async () => {
+    expect(await matchPaths("src/**/*.ts", ["src/a.ts", "src/x/b.ts", "lib/c.ts", "src/.hidden/d.ts"])).toEqual(["src/a.ts", "src/x/b.ts", "src/.hidden/d.ts"]);
+    const texts: [string, string][] = [
+      ["src/a.ts", "const a = 1;\nexport const b = 2;\n"],
+      ["src/b.ts", "export function c() {}\n"],
+    ];
+    expect(await searchLines("^export", texts, 10)).toEqual(["src/a.ts:2: export const b = 2;", "src/b.ts:1: export function c() {}"]);
+    expect(await searchLines("^export", texts, 1)).toEqual(["src/a.ts:2: export const b = 2;"]);
+  });
+
+  it("report a time-out as a BoundedInputError that names the input and the limit", async () => {
+    const err = await matchPaths(HOSTILE_GLOB, [NAME_60], 100).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BoundedInputError);
+    expect(err).toMatchObject({ input: "glob", limit: "100 ms" });
+  });
+});
