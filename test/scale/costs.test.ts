@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClaude } from "../app/fixtures/fake-claude.js";
 import { FakeGitHub } from "../app/fixtures/fake-github.js";
 import { startApp } from "../app/fixtures/harness.js";
-import { BATON_YML, ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
+import { BATON_YML, ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "../app/fixtures/repo-state.js";
 import { issueComment, pullRequestEvent } from "../app/fixtures/webhooks.js";
 import { deliver, startHttpApp } from "../server/fixtures/http-app.js";
 
@@ -12,7 +12,6 @@ import { deliver, startHttpApp } from "../server/fixtures/http-app.js";
  * FakeClaude reports 4,210 input and 812 output tokens per call (5,022).
  */
 
-const HEAD = "6666666666666666666666666666666666666666";
 const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
 const REVIEW = { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [] };
 
@@ -29,11 +28,12 @@ describe("daily token caps", () => {
   function openPull(budgets: string) {
     const main = seedRepository(github, repositoryFiles({ batonYml: `${BATON_YML}budgets:\n${budgets}` }));
     github.addIssue(ISSUE_12);
-    const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: HEAD, additions: 30, deletions: 0 };
+    const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: headOnto(main), additions: 30, deletions: 0 };
     github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH }] });
     github.permissions.set("maintainer", "write");
     return pullRequestEvent("opened", { ...spec, baseSha: main });
   }
+  const headOnto = (main: string) => github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add a constant");
   const reviewAgain = (id: number) => issueComment({ number: 15, isPullRequest: true, body: "/baton review", commentId: id, login: "maintainer" });
 
   it("a step that could exceed the repository's daily cap ends neutral, saying so, without calling the model", async () => {
@@ -82,7 +82,8 @@ describe("the metrics endpoint", () => {
   it("shows token use per repository and step, refusals, queue depth, job durations and failures, in Prometheus' format", async () => {
     const main = seedRepository(github, repositoryFiles());
     github.addIssue(ISSUE_12);
-    const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: HEAD, additions: 30, deletions: 0 };
+    const head = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add a constant");
+    const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: head, additions: 30, deletions: 0 };
     github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH }] });
     claude.answersWithTool("submit_review", REVIEW).failsWith(401, "authentication_error", "invalid x-api-key");
     const app = await startHttpApp({ METRICS_PORT: "0" });

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FakeClaude } from "../app/fixtures/fake-claude.js";
 import { FakeGitHub, INSTALLATION_ID } from "../app/fixtures/fake-github.js";
 import { startApp } from "../app/fixtures/harness.js";
-import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
+import { ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "../app/fixtures/repo-state.js";
 import { pullRequestEvent } from "../app/fixtures/webhooks.js";
 import { deletePrefix, describeWithRedis, uniquePrefix } from "../support/redis.js";
 import { deliver, startHttpApp } from "../server/fixtures/http-app.js";
@@ -21,7 +21,12 @@ const REVIEW = (title: string) => ({
   adrConformance: [],
   findings: [{ severity: "medium", path: "src/api/users.ts", line: 7, title, body: "Use 50.", source: "spec" }],
 });
-const HEADS = ["a1".repeat(20), "b2".repeat(20), "c3".repeat(20)];
+/** Three pushes: each a real commit on the previous one. */
+function pushes(github: FakeGitHub, main: string): string[] {
+  const heads: string[] = [];
+  for (let i = 1; i <= 3; i++) heads.push(github.commitOnto(heads.at(-1) ?? main, { "src/api/users.ts": `${USERS_TS}\nexport const A = ${i};\n` }, `Push ${i}`));
+  return heads;
+}
 
 describe("pacing: what a push costs", () => {
   let github: FakeGitHub;
@@ -40,6 +45,7 @@ describe("pacing: what a push costs", () => {
     const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", additions: 30, deletions: 0 };
     const notificationWrites = () =>
       github.writes().filter((w) => (w.method === "POST" && /\/pulls\/15\/reviews$|\/issues\/15\/comments$/.test(w.path)) || (w.method === "PATCH" && /\/issues\/comments\/\d+$/.test(w.path)));
+    const HEADS = pushes(github, main);
     const pr = github.addPull({ ...spec, headSha: HEADS[0]!, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH("export const A = 1;") }] });
     const perPush: string[][] = [];
     for (const [i, head] of HEADS.entries()) {
@@ -81,7 +87,7 @@ describeWithRedis("pacing: Probot's write throttle on Redis", (url) => {
   it("is keyed by installation and kept in Redis, so every process shares one installation's pace", async () => {
     const main = seedRepository(github, repositoryFiles());
     github.addIssue(ISSUE_12);
-    const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: HEADS[0]!, additions: 30, deletions: 0 };
+    const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: pushes(github, main)[0]!, additions: 30, deletions: 0 };
     github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH("export const A = 1;") }] });
     claude.answersWithTool("submit_review", REVIEW("A finding"));
     const redis = new Redis(url, { maxRetriesPerRequest: null });

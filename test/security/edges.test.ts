@@ -6,7 +6,7 @@ import type { QueuedWork } from "../../src/app/probot-app.js";
 import { FakeClaude } from "../app/fixtures/fake-claude.js";
 import { FakeGitHub } from "../app/fixtures/fake-github.js";
 import { startApp, testPrivateKey } from "../app/fixtures/harness.js";
-import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
+import { ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "../app/fixtures/repo-state.js";
 import { checkRunRerequested, issueComment, pullRequestEvent } from "../app/fixtures/webhooks.js";
 import { deliver, postWebhook, startHttpApp } from "../server/fixtures/http-app.js";
 import { deferred } from "../jobs/helpers.js";
@@ -130,7 +130,6 @@ describe("the queue's bound", () => {
 describe("Re-run of a check run", () => {
   let github: FakeGitHub;
   let claude: FakeClaude;
-  const HEAD = "4444444444444444444444444444444444444444";
   const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
 
   beforeEach(() => {
@@ -142,7 +141,8 @@ describe("Re-run of a check run", () => {
   it("needs the requester's write access: a forged re-run starts nothing", async () => {
     const main = seedRepository(github);
     claude.failsWith(401, "authentication_error", "invalid x-api-key");
-    const spec = { number: 15, title: "Add constants", body: "", headRef: "feature/c", headSha: HEAD, additions: 30, deletions: 0 };
+    const head = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add a constant");
+    const spec = { number: 15, title: "Add constants", body: "", headRef: "feature/c", headSha: head, additions: 30, deletions: 0 };
     github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH }] });
     const app = await startApp({ instantRetries: true });
     await app.deliver("pull_request", pullRequestEvent("opened", { ...spec, baseSha: main }));

@@ -3,12 +3,11 @@ import type { QueuedWork } from "../../src/app/probot-app.js";
 import { createInProcessQueue } from "../../src/jobs/in-process-queue.js";
 import { FakeClaude } from "../app/fixtures/fake-claude.js";
 import { FakeGitHub } from "../app/fixtures/fake-github.js";
-import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
+import { ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "../app/fixtures/repo-state.js";
 import { issueComment, pullRequestEvent } from "../app/fixtures/webhooks.js";
 import { deferred } from "../jobs/helpers.js";
 import { deliver, startHttpApp, unmatchedGitHub } from "./fixtures/http-app.js";
 
-const HEAD = "5555555555555555555555555555555555555555";
 const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
 const REVIEW = { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [] };
 
@@ -45,7 +44,8 @@ describe("webhook answers", () => {
       },
     );
     try {
-      const spec = { number: 15, title: "Add user search", body: "Closes #12", headRef: "feature/search", headSha: HEAD, additions: 30, deletions: 0 };
+      const head = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add a constant");
+      const spec = { number: 15, title: "Add user search", body: "Closes #12", headRef: "feature/search", headSha: head, additions: 30, deletions: 0 };
       github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH }] });
       claude.answersWithTool("submit_review", REVIEW);
       const opened = pullRequestEvent("opened", { ...spec, baseSha: main });

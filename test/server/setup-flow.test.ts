@@ -23,7 +23,7 @@ describe("development setup", () => {
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     try {
       let html = "";
-      for (let i = 0; i < 300 && !html; i++) {
+      for (let i = 0; i < 900 && !html; i++) {
         try {
           const res = await fetch(`http://127.0.0.1:${port}/probot`);
           html = await res.text();
@@ -44,5 +44,5 @@ describe("development setup", () => {
     } finally {
       child.kill("SIGKILL");
     }
-  }, 60_000);
+  }, 120_000);
 });
