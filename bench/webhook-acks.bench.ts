@@ -54,7 +54,8 @@ async function burst(design: string, args: string[], opts: { redisUrl?: string; 
     await new Promise((r) => client.once("exit", r));
     const cpuPerDelivery = (cpuMs(app.child.pid) - cpuBefore) / DELIVERIES;
     const results = JSON.parse(out) as { status: number; ms: number }[];
-    const ok = results.filter((r) => r.status >= 200 && r.status < 300).map((r) => r.ms).sort((a, b) => a - b);
+    // GitHub waits 10 s for an answer, counted from when it sends: later is as good as none.
+    const ok = results.filter((r) => r.status >= 200 && r.status < 300 && r.ms <= 10_000).map((r) => r.ms).sort((a, b) => a - b);
     const result = { design, p50: percentile(ok, 50), p99: percentile(ok, 99), max: ok.at(-1) ?? Number.NaN, dropped: results.length - ok.length, cpuPerDelivery };
     console.log(`${design}: p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, max ${result.max.toFixed(1)} ms, dropped ${result.dropped} of ${results.length}, ${cpuPerDelivery.toFixed(2)} ms CPU per delivery`);
     return result;

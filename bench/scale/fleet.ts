@@ -111,21 +111,12 @@ export class Fleet {
     const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? String(code))));
     const proc = { child, output: () => out, exited };
     this.procs.push(proc);
-    if (waitForPing) {
-      for (let i = 0; ; i++) {
-        try {
-          if ((await fetch(`http://127.0.0.1:${this.port}/ping`)).ok) break;
-        } catch {
-          // not yet
-        }
-        if (i > 600 || child.exitCode !== null) throw new Error(`${args.join(" ")} did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } else {
-      for (let i = 0; !out.includes("baton worker ready"); i++) {
-        if (i > 600 || child.exitCode !== null) throw new Error(`${args.join(" ")} did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
+    const ready = waitForPing
+      ? async () => (await fetch(`http://127.0.0.1:${this.port}/ping`).catch(() => undefined))?.ok === true
+      : async () => out.includes("baton worker ready");
+    for (let i = 0; !(await ready()); i++) {
+      if (i > 600 || child.exitCode !== null) throw new Error(`${args.join(" ")} did not start:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
     }
     return proc;
   }

@@ -1,4 +1,5 @@
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { request, type IncomingMessage, type ServerResponse } from "node:http";
+import { LoopbackListener } from "../../test/support/loopback-listener.js";
 import type { FakeGitHubServer } from "../../scripts/loopback/fake-github-server.js";
 
 /**
@@ -9,8 +10,7 @@ import type { FakeGitHubServer } from "../../scripts/loopback/fake-github-server
  * added latency, as the network between Baton and GitHub would.
  */
 export class GitHubRouter {
-  private server: Server | undefined;
-  port = 0;
+  private readonly listener = new LoopbackListener((req, res) => void this.handle(req, res));
   /** Requests passed on (all servers). */
   requests = 0;
 
@@ -21,19 +21,16 @@ export class GitHubRouter {
 
   /** GHE_HOST for the app. */
   get host(): string {
-    return `127.0.0.1:${this.port}`;
+    return `127.0.0.1:${this.listener.port}`;
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen({ port: 0, host: "127.0.0.1" }, () => resolve()));
-    this.port = (this.server.address() as { port: number }).port;
+    await this.listener.start();
     return this;
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.listener.stop();
   }
 
   private target(path: string, body: Buffer): FakeGitHubServer {

@@ -15,7 +15,7 @@ import { deliver, startHttpApp } from "../server/fixtures/http-app.js";
 const PATCH = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
 const REVIEW = { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [] };
 
-describe("daily token caps", () => {
+describe("costs: daily token caps and the metrics endpoint", () => {
   let github: FakeGitHub;
   let claude: FakeClaude;
 
@@ -68,16 +68,6 @@ describe("daily token caps", () => {
     expect(run.history.filter((h) => h.startsWith("completed"))).toEqual(["completed:success", "completed:success", "completed:neutral"]);
     expect(run.output?.summary).toContain("The **review** step has used 10,044 of its 40,000 model tokens today in this repository (`budgets.dailyTokensPerStep.review`, UTC day)");
   });
-});
-
-describe("the metrics endpoint", () => {
-  let github: FakeGitHub;
-  let claude: FakeClaude;
-  beforeEach(() => {
-    github = new FakeGitHub().start();
-    claude = new FakeClaude();
-  });
-  afterEach(() => github.stop());
 
   it("shows token use per repository and step, refusals, queue depth, job durations and failures, in Prometheus' format", async () => {
     const main = seedRepository(github, repositoryFiles());

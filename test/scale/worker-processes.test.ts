@@ -42,6 +42,14 @@ function countCommitsSince(c: Cluster, tip: string): number {
 const devDone = (c: Cluster) => () => c.github.checkRuns.some((r) => r.name === "Baton: dev" && r.status === "completed");
 const devRunning = (c: Cluster) => () => c.github.checkRuns.some((r) => r.name === "Baton: dev" && r.status === "in_progress");
 
+/** Labels issue #2 ready-for-dev and waits until the dev step is in its first model call, held at the gate. */
+async function devHeldMidJob(c: Cluster, delivery?: string): Promise<void> {
+  const held = c.gate.hold();
+  expect((await c.deliver("issues", labelEvent(c.github, 2, "ready-for-dev"), delivery)).status).toBe(200);
+  await held;
+  await c.until("the dev check run in progress", devRunning(c));
+}
+
 describeWithRedis("worker processes on a real Redis", (url) => {
   let cluster: Cluster;
   beforeEach(async () => {
@@ -57,10 +65,7 @@ describeWithRedis("worker processes on a real Redis", (url) => {
     async () => {
       await cluster.startApp("webhooks", { BATON_CONCURRENCY: "0" });
       const first = await cluster.startWorker("worker-1");
-      const held = cluster.gate.hold();
-      expect((await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"))).status).toBe(200);
-      await held;
-      await cluster.until("the dev check run in progress", devRunning(cluster));
+      await devHeldMidJob(cluster);
       await cluster.startWorker("worker-2");
 
       expect(await first.kill9()).toBe("SIGKILL");
@@ -78,9 +83,7 @@ describeWithRedis("worker processes on a real Redis", (url) => {
     async () => {
       await cluster.startApp("webhooks", { BATON_CONCURRENCY: "0" });
       const worker = await cluster.startWorker("worker-1");
-      const held = cluster.gate.hold();
-      await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"));
-      await held;
+      await devHeldMidJob(cluster);
       const exit = worker.term();
       await cluster.until("the worker heard SIGTERM", () => worker.output().includes("draining"));
       // An event while it drains: accepted by the app, run by whoever takes jobs.
@@ -102,10 +105,7 @@ describeWithRedis("worker processes on a real Redis", (url) => {
     "a restarted app finds the check run it left in progress: the job still in Redis is finished, exactly once",
     async () => {
       const app = await cluster.startApp("app");
-      const held = cluster.gate.hold();
-      await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"));
-      await held;
-      await cluster.until("the dev check run in progress", devRunning(cluster));
+      await devHeldMidJob(cluster);
       await app.kill9();
       cluster.gate.release();
 
@@ -120,10 +120,7 @@ describeWithRedis("worker processes on a real Redis", (url) => {
     "a restarted app re-queues a check run left in progress whose job Redis no longer holds, and finishes it once",
     async () => {
       const app = await cluster.startApp("app");
-      const held = cluster.gate.hold();
-      await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"));
-      await held;
-      await cluster.until("the dev check run in progress", devRunning(cluster));
+      await devHeldMidJob(cluster);
       await app.kill9();
       cluster.gate.release();
       // The queue lost its jobs (flushed, or removed by hand); only the journal of open check runs remains.
@@ -149,10 +146,8 @@ describeWithRedis("worker processes on a real Redis", (url) => {
       await cluster.startApp("webhooks", { BATON_CONCURRENCY: "0" });
       await cluster.startWorker("worker-1", { BATON_JOB_LOCK_MS: "1000" });
       await cluster.startWorker("worker-2", { BATON_JOB_LOCK_MS: "1000" });
-      const held = cluster.gate.hold();
       const delivery = "lock-test-delivery";
-      await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"), delivery);
-      await held;
+      await devHeldMidJob(cluster, delivery);
       const redis = new Redis(url, { maxRetriesPerRequest: null });
       try {
         const lock = `${cluster.redisPrefix}:jobs:${toBullmqJobId(`dev:acme/widgets#2/label-${delivery}`)}:lock`;
@@ -191,10 +186,7 @@ describe("the in-process queue, one process", () => {
     "after kill -9, the next start closes the check run the crash left in progress, saying so",
     async () => {
       const app = await cluster.startApp("app");
-      const held = cluster.gate.hold();
-      await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"));
-      await held;
-      await cluster.until("the dev check run in progress", devRunning(cluster));
+      await devHeldMidJob(cluster);
       await app.kill9();
 
       const restarted = await cluster.startApp("app, restarted");
@@ -213,9 +205,7 @@ describe("the in-process queue, one process", () => {
     "SIGTERM: the app answers no new webhook, finishes what it accepted, and exits 0",
     async () => {
       const app = await cluster.startApp("app");
-      const held = cluster.gate.hold();
-      await cluster.deliver("issues", labelEvent(cluster.github, 2, "ready-for-dev"));
-      await held;
+      await devHeldMidJob(cluster);
       const exit = app.term();
       await cluster.until("the app heard SIGTERM", () => app.output().includes("draining"));
       // No longer listening: GitHub sees the delivery fail and can redeliver it to the next process.
