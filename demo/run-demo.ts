@@ -5,6 +5,8 @@ import { runCli } from "../src/cli/main.js";
 import type { CliIo } from "../src/cli/cli-io.js";
 import { readRecordingFile, writeRecordingFile } from "../src/model/recorded-model-client.js";
 import { createSampleRepo, git, SPEC_PATH } from "./sample-repo.js";
+import { demoSessionScript } from "./dev-session-script.js";
+import { FakeAnthropicServer } from "../test/support/fake-anthropic/fake-anthropic-server.js";
 
 /**
  * The offline demo (`npm run demo`): Baton's three steps, end to end, on a
@@ -96,8 +98,8 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   // Relative to where the demo was started, as the CLI reads it: the command shown is the command run.
   const modelArgs = mode === "recorded" ? ["--recorded", shownRecording] : mode === "record" ? ["--record", shownRecording] : [];
 
-  const baton = async (label: string, args: string[], withModel = true): Promise<void> => {
-    io.out(`$ baton ${[...args, ...(withModel ? modelArgs : [])].join(" ")}`);
+  const baton = async (label: string, args: string[], withModel = true, env: { vars: NodeJS.ProcessEnv; shown: string } = { vars: io.env, shown: "" }): Promise<void> => {
+    io.out(`$ ${env.shown}baton ${[...args, ...(withModel ? modelArgs : [])].join(" ")}`);
     const prefix = `  ${label} │ `;
     const cli: CliIo = {
       cwd: root,
@@ -105,7 +107,7 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
       out: (text) => text.split("\n").forEach((l) => io.out(`${prefix}${l}`.trimEnd())),
       err: (text) => text.split("\n").forEach((l) => io.out(`${prefix}${l}`.trimEnd())),
       today,
-      env: io.env,
+      env: env.vars,
     };
     const code = await runCli([...args, ...(withModel ? modelArgs : [])], cli);
     if (code !== 0) throw new DemoError(`baton ${args[0]} exited with code ${code} (see above); the sample repository is left in ${root}`);
@@ -132,8 +134,8 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   git(root, ["commit", "-q", "-m", `docs(adr): ${title}\n\nMerged the ADR pull request: the decision is accepted.`]);
   io.out(`  committed on main: ${git(root, ["log", "-1", "--format=%h %s"])}`);
 
-  section("2/3 Dev: implements the accepted ADR in a tool loop, commits on a new branch");
-  await baton("dev", ["dev", "--adr", adrPath]);
+  section("2/3 Dev: a Claude Code session implements the accepted ADR in this checkout; Baton checks its changes and commits on a new branch");
+  await runDevSession(mode, adrPath, recording, baton, io);
   const branch = git(root, ["symbolic-ref", "--short", "HEAD"]);
   if (branch === "main") throw new DemoError(`the dev step committed nothing (see above); the sample repository is left in ${root}`);
   io.out("");
@@ -160,6 +162,29 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   io.out(`    node ${bin} context review --base main     # what the review saw, without calling a model`);
   io.out(`    git diff main...${branch}`);
   return root;
+}
+
+type BatonRun = (label: string, args: string[], withModel?: boolean, env?: { vars: NodeJS.ProcessEnv; shown: string }) => Promise<void>;
+
+/**
+ * The dev step as a Claude Code session (the real binary, its hooks, the
+ * sample's real test command). Offline, its model is the scripted Anthropic
+ * endpoint on 127.0.0.1 playing the recorded dev turns; with an API key, it
+ * is Claude. Re-recording records the built-in runner's turns, which the
+ * offline demo then plays as the session's.
+ */
+async function runDevSession(mode: ModelMode, adrPath: string, recording: string, baton: BatonRun, io: DemoIo): Promise<void> {
+  if (mode === "record") return baton("dev", ["dev", "--adr", adrPath, "--runner", "builtin"]);
+  if (mode === "claude") return baton("dev", ["dev", "--adr", adrPath, "--runner", "claude-code"], false);
+  const endpoint = await new FakeAnthropicServer({ apiKey: "demo", script: demoSessionScript(await readRecordingFile(recording)), log: () => undefined }).start();
+  io.out(`  The session's model is a scripted Anthropic endpoint on ${endpoint.baseUrl} playing the recorded dev turns (no network);`);
+  io.out("  Claude Code itself, Baton's hooks, the final-diff check and the test command are real.");
+  const vars = { PATH: process.env.PATH, HOME: process.env.HOME, ANTHROPIC_API_KEY: "demo", ANTHROPIC_BASE_URL: endpoint.baseUrl };
+  try {
+    await baton("dev", ["dev", "--adr", adrPath, "--runner", "claude-code"], false, { vars, shown: `ANTHROPIC_BASE_URL=${endpoint.baseUrl} ` });
+  } finally {
+    await endpoint.stop();
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

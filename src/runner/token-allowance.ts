@@ -1,7 +1,7 @@
 import type { StepDeclaration } from "../graph/step-declaration.js";
 import type { Usage } from "../model/model-client.js";
 import type { SharedState } from "../state/shared-state.js";
-import { DEV_LOOP_TOKEN_FACTOR } from "../steps/dev/dev-step.js";
+import { COST_CAP_TOKENS_PER_BUDGET_TOKEN } from "../steps/dev/dev-cost-cap.js";
 import type { RepoTarget } from "./job-request.js";
 
 /**
@@ -14,9 +14,13 @@ import type { RepoTarget } from "./job-request.js";
 /** Room for the system prompt, the instruction, the answer and one repair call of a single-call step. */
 const SINGLE_CALL_ALLOWANCE = 24_000;
 
-/** The most one run of the step can use: what the daily caps are checked against. */
+/**
+ * The most one run of the step can use: what the daily caps are checked
+ * against. Dev stops at a cost cap, the price of `budgets.dev` × 10 input
+ * tokens (dev-cost-cap.ts): that many tokens.
+ */
 export function maxRunTokens(step: StepDeclaration): number {
-  return step.id === "dev" ? step.budget * DEV_LOOP_TOKEN_FACTOR : step.budget + SINGLE_CALL_ALLOWANCE;
+  return step.id === "dev" ? step.budget * COST_CAP_TOKENS_PER_BUDGET_TOKEN : step.budget + SINGLE_CALL_ALLOWANCE;
 }
 
 export function usageTokens(u: Usage): number {

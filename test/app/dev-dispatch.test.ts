@@ -77,3 +77,15 @@ describe("dev with dev.runner: claude-code on the hosted app", () => {
     expect(claude.requests.map((r) => r.tools.map((t) => t.name).includes("write_file"))).toEqual([true]);
   });
 });
+
+describe("the workflow to copy", () => {
+  it("is the one the README shows, and the app finds it", async () => {
+    const { readFileSync } = await import("node:fs");
+    const { findDevWorkflow } = await import("../../src/runner/baton-workflow.js");
+    expect(readFileSync(new URL("../../README.md", import.meta.url), "utf8")).toContain(`\`\`\`yaml\n# .github/workflows/baton.yml\n${BATON_WORKFLOW_YAML}\`\`\``);
+    expect(findDevWorkflow([{ path: ".github/workflows/baton.yml", text: BATON_WORKFLOW_YAML }])).toBe(".github/workflows/baton.yml");
+    expect(findDevWorkflow([{ path: ".github/workflows/ci.yml", text: "on: [push]\njobs: {}\n" }, { path: ".github/workflows/other.yml", text: "on:\n  repository_dispatch:\n    types: [deploy]\n" }])).toBeNull();
+    expect(findDevWorkflow([{ path: ".github/workflows/any.yaml", text: "on:\n  repository_dispatch:\n" }])).toBe(".github/workflows/any.yaml");
+    expect(findDevWorkflow([{ path: ".github/workflows/broken.yml", text: "on: [\n" }])).toBeNull();
+  });
+});

@@ -33,7 +33,8 @@ describe("npm run demo, offline", () => {
     const out: string[] = [];
     root = await runDemo({ out: (l) => out.push(l), err: (l) => err.push(l), env: {}, today: () => "2026-01-15" });
     text = out.join("\n");
-  });
+    // The dev step starts the Claude Code binary and runs the sample's tests: slower than a replay on a loaded machine.
+  }, 120_000);
   afterAll(() => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
@@ -56,6 +57,16 @@ describe("npm run demo, offline", () => {
     expect(git(root, ["diff", "--name-only", "main~1", "main"]).split("\n")).toEqual(["docs/adr/0003-rate-limiting.md", "docs/adr/README.md"]);
   });
 
+  it("runs the dev step as a Claude Code session: the declared test command runs, the workflow write and the undeclared command are refused", () => {
+    expect(text).toMatch(/\$ ANTHROPIC_BASE_URL=http:\/\/127\.0\.0\.1:\d+ baton dev --adr docs\/adr\/0003-rate-limiting\.md --runner claude-code/);
+    expect(text).toContain("dev │ ### Claude Code session");
+    expect(text).toContain("dev │ | final tests | passed (`npm test`, exit 0) |");
+    expect(text).toMatch(/dev │ \| `npm test` \| 0 \|\n {2}dev │ \| `curl -s https:\/\/example\.com\/install\.sh` \| refused: not a declared command/);
+    expect(text).toContain("dev │ | `.github/workflows/deploy.yml` | Write refused when the session asked");
+    expect(git(root, ["log", "--all", "--format=%H", "--", ".github/workflows/deploy.yml"])).toBe("");
+    expect(readdirSync(join(root, ".github"))).not.toContain("workflows");
+  });
+
   it("commits the dev step's changes on a baton/dev branch off main, citing the ADR", () => {
     const branch = git(root, ["symbolic-ref", "--short", "HEAD"]);
     expect(branch).toMatch(/^baton\/dev\/[a-z0-9-]+$/);
@@ -66,9 +77,9 @@ describe("npm run demo, offline", () => {
     expect(text).toContain(`Committed ${git(root, ["rev-parse", "HEAD"]).slice(0, 12)} on ${branch}`);
   });
 
-  it("shows manifests that name the recorded model, and a review that used the spec, the ADR and the pitfalls", () => {
-    expect(text.match(/\*\*Model:\*\* `recorded`/g)).toHaveLength(3);
-    expect(text).not.toMatch(/\*\*Model:\*\* `claude/);
+  it("shows manifests that name the recorded model (the session's is the step's model, served by the scripted endpoint), and a review that used the spec, the ADR and the pitfalls", () => {
+    expect(text.match(/\*\*Model:\*\* `recorded`/g)).toHaveLength(2);
+    expect(text.match(/dev │ \*\*Model:\*\* `claude-sonnet-5-5`/g)).toHaveLength(1);
     expect(text).toMatch(/review │ \| spec — Spec docs\/specs\/rate-limiting\.md/);
     expect(text).toMatch(/review │ \| adr:linked — ADR 3: .* \(accepted\)/);
     expect(text).toMatch(/review │ \| pitfalls:modules — Pitfalls of api \(2 entries\)/);

@@ -134,7 +134,7 @@ describe("baton architect, dev and remember (local mode)", () => {
 
       // The first dev request: the tools, the ADR, its spec and the pitfalls of its module.
       const first = claude.requests[1]!;
-      expect(first.tools!.map((t) => t.name).sort()).toEqual(["delete_file", "finish", "list_files", "read_file", "search", "write_file"]);
+      expect(first.tools!.map((t) => t.name).sort()).toEqual(["delete_file", "edit_file", "finish", "list_files", "read_file", "search", "write_file"]);
       const sent = claude.sentText(1);
       expect(sent).toContain(NEW_ADR_GUIDANCE);
       expect(sent).toContain(SPEC_PHRASE);

@@ -4,7 +4,9 @@ import type { RepoSnapshot } from "../../snapshot/repo-snapshot.js";
 import type { FileChange } from "../../writer/intents.js";
 import { matchPaths, searchLines } from "../../policy/bounded-match.js";
 
+/** One read returns at most this many characters and lines; the model reads on with `offset`. */
 const MAX_READ_CHARS = 60_000;
+const DEFAULT_READ_LINES = 2000;
 const MAX_WRITE_CHARS = 400_000;
 const MAX_SEARCH_HITS = 50;
 /** Text handed to the search worker at most: copying it there is main-thread work. */
@@ -21,6 +23,8 @@ const MAX_SEARCH_BYTES = 8_000_000;
  */
 export class DevWorkspace {
   private readonly overlay = new Map<string, string | null>();
+  /** Files the model has seen whole (read to the end, or written): only those may be replaced wholesale. */
+  private readonly seenWhole = new Set<string>();
   private readonly policy: PathPolicy;
   /** Writes the policy refused, for the report: a model that tries `.git/config` is worth a reviewer's attention. */
   readonly refused: { path: string; reason: string }[] = [];
@@ -47,13 +51,50 @@ export class DevWorkspace {
     return `${shown.join("\n")}${hits.length > shown.length ? `\n… ${hits.length - shown.length} more (narrow the glob)` : ""}` || "(no files match)";
   }
 
-  async readFile(asked: string): Promise<string> {
+  /**
+   * Lines `offset` (1-based) onwards, at most `limit` lines and 60,000
+   * characters, each numbered as `cat -n` does, and a footer saying where to
+   * read on: a long file is read in parts, never cut silently.
+   */
+  async readFile(asked: string, offset = 1, limit = DEFAULT_READ_LINES): Promise<string> {
     const normal = normaliseRepoPath(asked);
     const path = normal.ok ? normal.path : asked;
     const text = await this.currentText(path);
     if (text === undefined) throw new Error(`${path}: no such file`);
     if (text === null) throw new Error(`${path}: binary or too large to read`);
-    return text.length > MAX_READ_CHARS ? `${text.slice(0, MAX_READ_CHARS)}\n[… truncated at ${MAX_READ_CHARS} characters]` : text;
+    const lines = text.split("\n");
+    if (lines.length > 1 && lines[lines.length - 1] === "") lines.pop();
+    const first = Math.max(1, Math.floor(offset));
+    if (first > Math.max(lines.length, 1)) throw new Error(`${path} has ${lines.length} lines: offset ${first} is past the end`);
+    const out: string[] = [];
+    let chars = 0;
+    let last = first - 1;
+    for (let n = first; n <= lines.length && n < first + Math.max(1, Math.floor(limit)); n++) {
+      const line = `${String(n).padStart(6)}\t${lines[n - 1]}`;
+      if (chars + line.length > MAX_READ_CHARS && out.length > 0) break;
+      out.push(line);
+      chars += line.length + 1;
+      last = n;
+    }
+    if (first === 1 && last >= lines.length) this.seenWhole.add(path);
+    const footer = last < lines.length ? `\n[lines ${first}–${last} of ${lines.length}: read on with offset ${last + 1}]` : "";
+    return (out.join("\n") || "(empty file)") + footer;
+  }
+
+  /** Exact string replacement: `old` must occur once (or `replaceAll`), so an edit never lands somewhere unintended. */
+  async editFile(asked: string, old: string, replacement: string, replaceAll = false): Promise<string> {
+    const path = await this.writablePath(asked);
+    const text = await this.currentText(path);
+    if (text === undefined || text === null) throw new Error(`${path}: no such text file (create it with write_file)`);
+    if (old === "") throw new Error("old_string is empty: quote the text to replace");
+    if (old === replacement) throw new Error("old_string and new_string are the same: nothing to change");
+    const count = text.split(old).length - 1;
+    if (count === 0) throw new Error(`${path}: old_string not found (it must match exactly, spaces and line breaks included; read the file again)`);
+    if (count > 1 && !replaceAll) throw new Error(`${path}: old_string occurs ${count} times: quote more lines around it so it is unique, or set replace_all`);
+    const next = replaceAll ? text.split(old).join(replacement) : text.replace(old, () => replacement);
+    if (next.length > MAX_WRITE_CHARS) throw new Error(`${path}: the result would be over ${MAX_WRITE_CHARS} characters`);
+    this.overlay.set(path, next);
+    return `edited ${path}: ${replaceAll ? count : 1} ${count === 1 || !replaceAll ? "occurrence" : "occurrences"} replaced`;
   }
 
   async search(pattern: string, glob?: string): Promise<string> {
@@ -83,7 +124,11 @@ export class DevWorkspace {
   async writeFile(asked: string, content: string): Promise<string> {
     const path = await this.writablePath(asked);
     if (content.length > MAX_WRITE_CHARS) throw new Error(`${path}: content over ${MAX_WRITE_CHARS} characters`);
+    // Replacing a file the model has only seen in part would lose the rest.
+    const existing = await this.currentText(path);
+    if (existing !== undefined && !this.seenWhole.has(path)) throw new Error(`${path} exists and you have not read all of it: change it with edit_file, or read it to the end first`);
     this.overlay.set(path, content);
+    this.seenWhole.add(path);
     return `wrote ${path} (${content.length} characters)`;
   }
 

@@ -33,6 +33,8 @@ export interface FakeAnthropicOptions {
   log?: (line: string) => void;
   /** The Claude Code session's turns; without it, a session gets one text turn and ends. */
   script?: ScriptStep[];
+  /** Answer this many streaming requests with plain JSON, as a broken stream would look: Claude Code then retries without streaming. */
+  unstreamed?: number;
 }
 
 export type ModelCallKind = "write_adr" | "submit_review" | "dev" | "claude-code" | "other";
@@ -79,6 +81,7 @@ export class FakeAnthropicServer {
   readonly rejected: string[] = [];
   inFlight = 0;
   script: ScriptStep[];
+  unstreamed: number;
   private readonly listener = new LoopbackListener((req, res) => void this.handle(req, res));
   private readonly apiKey: string;
   private readonly log: (line: string) => void;
@@ -87,6 +90,7 @@ export class FakeAnthropicServer {
     this.apiKey = options.apiKey ?? "test";
     this.log = options.log ?? ((line) => process.stderr.write(`${line}\n`));
     this.script = options.script ?? [];
+    this.unstreamed = options.unstreamed ?? 0;
   }
 
   async start(): Promise<this> {
@@ -154,6 +158,10 @@ export class FakeAnthropicServer {
       }
     }
     const headers = { "request-id": `req_loopback_${randomBytes(8).toString("hex")}` };
+    if (stream && this.unstreamed > 0 && status === 200) {
+      this.unstreamed--;
+      stream = false;
+    }
     if (stream) writeMessageStream(res, payload, headers);
     else {
       res.writeHead(status, { ...headers, "content-type": "application/json" });

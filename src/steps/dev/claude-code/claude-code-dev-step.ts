@@ -1,16 +1,17 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { manifestToMarkdown } from "../../../graph/render-manifest.js";
-import { modelPrice } from "../../../model/model-pricing.js";
 import { checkPathOnDisk, stepPathPolicy, type PathPolicy } from "../../../policy/path-policy.js";
 import { neutraliseModelText } from "../../../writer/neutralise-model-text.js";
 import type { FileChange } from "../../../writer/intents.js";
+import { devCostCapUsd } from "../dev-cost-cap.js";
 import { devBranchName, devOutcome, type DevOutcome } from "../dev-pull-request.js";
 import type { DevInput } from "../dev-step.js";
 import { declaredCommands } from "./declared-commands.js";
 import { collectFinalDiff, prepareCheckout, restoreCheckout, type FinalDiff } from "./dev-checkout.js";
 import { runFinalTests } from "./final-test-run.js";
 import { runClaudeSession } from "./run-claude-session.js";
+import { reasonOnly } from "./tool-gate.js";
 import { draftReasons, renderSessionAccount } from "./session-account.js";
 import { sessionContextNote, sessionInstructions } from "./session-instructions.js";
 
@@ -31,14 +32,6 @@ export interface ClaudeCodeDevInput extends DevInput {
   say?: (line: string) => void;
 }
 
-/** Input tokens the cost cap buys: budgets.dev × this, at the model's uncached input price. */
-export const COST_CAP_TOKENS_PER_BUDGET_TOKEN = 10;
-
-/** The session's cost cap in US dollars, derived from the dev budget (see docs/configuration.md). */
-export function sessionCostCapUsd(model: string, budgetTokens: number): number {
-  return Math.round(budgetTokens * COST_CAP_TOKENS_PER_BUDGET_TOKEN * modelPrice(model).inputPerMTok) / 1_000_000;
-}
-
 export async function runClaudeCodeDevStep(input: ClaudeCodeDevInput): Promise<DevOutcome> {
   const { context, config, root } = input;
   const commit = context.manifest.commit;
@@ -48,7 +41,7 @@ export async function runClaudeCodeDevStep(input: ClaudeCodeDevInput): Promise<D
   const packageJson = rootFiles.includes("package.json") ? ((await input.snapshot.readFiles(["package.json"])).get("package.json")?.text ?? null) : null;
   const { commands, source } = declaredCommands({ configured: config.dev.commands, packageJson, rootFiles });
   context.manifest.notes.push(sessionContextNote(context), `commands the session may run (${source}): ${Object.values(commands).join(" | ") || "none"}`);
-  const costCapUsd = sessionCostCapUsd(context.step.model, context.step.budget);
+  const costCapUsd = devCostCapUsd(context.step.model, context.step.budget);
   const { instructions, prompt } = sessionInstructions(input, { branch, commands, policy });
   // The PR carries the manifest with the notes just added (runner, commands).
   const withNotes: DevInput = { ...input, manifestMarkdown: manifestToMarkdown(context.manifest) };
@@ -92,7 +85,7 @@ async function writeChanges(root: string, diff: FinalDiff, policy: PathPolicy): 
   for (const f of diff.files) {
     const decision = await checkPathOnDisk(root, f.path, policy);
     if (!decision.allowed) {
-      diff.refused.push({ path: f.path, reason: decision.reason });
+      diff.refused.push({ path: f.path, reason: reasonOnly(decision) });
       continue;
     }
     kept.push(f);

@@ -4,6 +4,7 @@ import { runGit } from "../../../snapshot/git-process.js";
 import { decodeBlobText } from "../../../snapshot/binary-detect.js";
 import type { FileChange } from "../../../writer/intents.js";
 import { checkPathOnDisk, type PathPolicy } from "../../../policy/path-policy.js";
+import { reasonOnly } from "./tool-gate.js";
 
 /**
  * The checkout a Claude Code session works in, and what Baton takes from it
@@ -54,7 +55,7 @@ export async function collectFinalDiff(root: string, base: string, policy: PathP
   for (const path of paths) {
     const decision = await checkPathOnDisk(root, path, policy);
     if (!decision.allowed) {
-      refused.push({ path, reason: decision.reason });
+      refused.push({ path, reason: reasonOnly(decision) });
       continue;
     }
     const content = await readChange(root, path);

@@ -92,7 +92,7 @@ export async function runClaudeSession(req: SessionRequest): Promise<SessionResu
     refused.push({ tool: input.tool_name, target, reason: d.reason });
     if (d.kind === "command") commands.set(input.tool_use_id, { name: null, command: d.command ?? "", exitCode: null, refused: d.reason });
     say(`refused ${input.tool_name}${target ? ` ${target}` : ""}: ${d.reason}`);
-    return decision("deny", `Baton refused this: ${d.reason}.`);
+    return decision("deny", `Baton refused this${target ? ` (${target})` : ""}: ${d.reason}.`);
   };
   const postToolUse: HookCallback = async (input) => {
     if (input.hook_event_name === "PostToolUse") {

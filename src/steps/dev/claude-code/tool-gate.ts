@@ -54,7 +54,7 @@ export async function decideToolCall(gate: ToolGate, tool: string, rawInput: unk
     const path = repoPathOf(gate.root, named);
     if (path === null) return { allow: false, kind: "write", reason: "outside the checkout", path: named };
     const decision = await checkPathOnDisk(gate.root, path, gate.policy);
-    return decision.allowed ? { allow: true, kind: "write", path } : { allow: false, kind: "write", reason: decision.reason, path };
+    return decision.allowed ? { allow: true, kind: "write", path } : { allow: false, kind: "write", reason: reasonOnly(decision), path };
   }
   if (tool === "Bash") {
     const command = normaliseCommand(str(input, "command") ?? "");
@@ -75,4 +75,9 @@ export function repoPathOf(root: string, named: string): string | null {
   const rel = relative(root, full);
   if (!rel || rel.startsWith("..") || isAbsolute(rel)) return null;
   return rel.split(sep).join("/");
+}
+
+/** The policy's reason without the path it starts with (the path is shown beside it). */
+export function reasonOnly(decision: { path: string; reason: string }): string {
+  return decision.reason.startsWith(`${decision.path}: `) ? decision.reason.slice(decision.path.length + 2) : decision.reason;
 }

@@ -28,6 +28,7 @@ describe("a Claude Code session under Baton's hooks", () => {
   });
 
   it("writes inside the boundary, is refused outside it, runs only declared commands and reports exit codes", async () => {
+    fake.unstreamed = 1;
     fake.script = [
       { bash: "npm test" },
       { write: "src/a.ts", content: "export const a = 1;\n" },
@@ -48,6 +49,13 @@ describe("a Claude Code session under Baton's hooks", () => {
       env: { PATH: process.env.PATH, HOME: process.env.HOME, ANTHROPIC_API_KEY: "test", ANTHROPIC_BASE_URL: fake.baseUrl },
     });
     expect(result.finished).toBe(true);
+    // No network: the binary spoke only to the Messages API of the fake on 127.0.0.1.
+    expect(fake.rejected).toEqual([]);
+    expect(fake.requests.length).toBeGreaterThanOrEqual(7);
+    expect(new Set(fake.requests.map((r) => r.kind))).toEqual(new Set(["claude-code"]));
+    // Both wire formats: Claude Code streams (SSE) and falls back to plain JSON.
+    expect(fake.requests.some((r) => r.stream)).toBe(true);
+    expect(fake.requests.some((r) => !r.stream)).toBe(true);
     expect(repo.read("src/a.ts")).toBe("export const a = 2;\n");
     expect(repo.exists(".github/workflows/x.yml")).toBe(false);
     expect(result.commands).toEqual([
