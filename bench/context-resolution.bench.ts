@@ -26,6 +26,7 @@ import { appendPitfall } from "../src/context-store/pitfalls/write-pitfalls.js";
 import { createBlobCache } from "../src/snapshot/blob-cache.js";
 import { clearAdrMemoryCache } from "../src/context-store/adr/adr-parse-cache.js";
 import { FakeGitHub, totalRequests } from "./fake-github.js";
+import { measureCliCommands, type CliRow } from "./cli-commands.js";
 import { architectureTrigger, commitContextChanges, commitSourceChanges, devTrigger, measure, reviewTrigger, type EventOptions, type Row } from "./scenarios.js";
 import { generateSyntheticRepo, type SyntheticRepo, type SyntheticRepoOptions } from "./synthetic-repo.js";
 
@@ -162,7 +163,7 @@ const load = () => loadavg().map((n) => n.toFixed(1)).join(" / ");
 /** GitHub refuses comment bodies and check-run summaries longer than this. */
 const GITHUB_TEXT_LIMIT = 65_536;
 
-function report(result: BenchResult, totalSeconds: number, loadBefore: string): { markdown: string; ok: boolean } {
+function report(result: BenchResult, totalSeconds: number, loadBefore: string, cli: CliRow[]): { markdown: string; ok: boolean } {
   const { rows, repo } = result;
   const checks = checksFor(rows);
   const cpu = cpus();
@@ -186,10 +187,10 @@ function report(result: BenchResult, totalSeconds: number, loadBefore: string): 
     "",
     "Where the wall time goes (ms): snapshot I/O is time spent waiting on the listing and blob reads (in brackets, the fake GitHub's own share: building and JSON-encoding responses); store is loading the context store minus its I/O (parsing ADRs); resolve is the selectors and the budget.",
     "",
-    "| Scenario | Snapshot I/O (fake GitHub) | Store (parse) | Resolve (selectors, budget) |",
-    "|---|--:|--:|--:|",
+    "| Scenario | Snapshot I/O (fake GitHub) | Store (parse) | Store CPU (all of it, fake GitHub included) | Resolve (selectors, budget) |",
+    "|---|--:|--:|--:|--:|",
   );
-  for (const r of rows) lines.push(`| ${r.scenario} | ${f0(r.ioMs)} (${f0(r.fakeMs)}) | ${f0(Math.max(0, r.storeMs - r.ioMs))} | ${f0(r.resolveMs)} |`);
+  for (const r of rows) lines.push(`| ${r.scenario} | ${f0(r.ioMs)} (${f0(r.fakeMs)}) | ${f0(Math.max(0, r.storeMs - r.ioMs))} | ${f0(r.storeCpuMs)} | ${f0(r.resolveMs)} |`);
   lines.push("", "What each step was given (first event of each step; selectors in priority order; blocks given / tokens, blocks left out / tokens):", "");
   lines.push("| Step | Budget | Selector | Given | Tokens given | Left out | Tokens left out |", "|---|--:|---|--:|--:|--:|--:|");
   const seen = new Set<string>();
@@ -201,6 +202,14 @@ function report(result: BenchResult, totalSeconds: number, loadBefore: string): 
       lines.push(`| ${step} | ${r.budget} | ${selector} | ${c.given} | ${c.givenTokens} | ${c.leftOut} | ${c.leftOutTokens} |`);
     }
   }
+  lines.push(
+    "",
+    "The repository tools on a checkout, each command a new process (`node bin/baton.js`, TypeScript through tsx when `dist/` is not built; CPU is the process's, all threads):",
+    "",
+    "| Command | Record cache | Wall ms | CPU ms | Exit | Summary |",
+    "|---|---|--:|--:|--:|---|",
+    ...cli.map((c) => `| ${c.command} | ${c.cache} | ${f0(c.wallMs)} | ${f0(c.cpuMs)} | ${c.exitCode} | ${c.summary.replace(/\|/g, "\\|")} |`),
+  );
   lines.push("", "Checks:", "");
   for (const c of checks) lines.push(`- ${c.ok ? "PASS" : "FAIL"}: ${c.text}`);
   const large = rows.filter((r) => r.manifestChars > GITHUB_TEXT_LIMIT);
@@ -245,7 +254,8 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const { markdown, ok } = report(result, (performance.now() - started) / 1000, loadBefore);
+  const cli = measureCliCommands(args.small ? 200 : 2000, log);
+  const { markdown, ok } = report(result, (performance.now() - started) / 1000, loadBefore, cli);
   process.stdout.write(`${markdown}\n`);
   if (!args.small && !args["no-write"]) {
     writeDoc(markdown);

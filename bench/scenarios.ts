@@ -26,6 +26,7 @@ export interface EventResult {
   fetchedPerCall: number[];
   /** Time spent waiting on the snapshot (listing and blob reads), ms. */
   ioMs: number;
+  storeCpuMs: number;
   /** Phase boundaries, ms from the start: config read, store loaded, context resolved. */
   phases: { config: number; store: number; resolve: number };
 }
@@ -67,12 +68,14 @@ export async function runEvent(o: EventOptions): Promise<EventResult> {
   const repoConfig = await readRepoConfig(timed);
   if (!repoConfig.ok) throw new Error(`synthetic .github/baton.yml is invalid: ${JSON.stringify(repoConfig.errors)}`);
   const config = performance.now();
+  const cpuBeforeStore = process.cpuUsage();
   const store = await loadContextStore(timed, repoConfig.config);
+  const storeCpu = process.cpuUsage(cpuBeforeStore);
   const loaded = performance.now();
   const steps = declareSteps(repoConfig.config, store.adrFolder ?? undefined);
   const context = await resolveContext({ step: steps[o.step], snapshot: timed, config: repoConfig.config, configIdentity: repoConfig.identity, trigger: o.trigger, store });
   const end = performance.now();
-  return { context, fetchedPerCall: trace.fetchedPerCall, ioMs, phases: { config: config - start, store: loaded - start, resolve: end - start } };
+  return { context, fetchedPerCall: trace.fetchedPerCall, ioMs, storeCpuMs: (storeCpu.user + storeCpu.system) / 1000, phases: { config: config - start, store: loaded - start, resolve: end - start } };
 }
 
 export interface Row {
@@ -86,6 +89,8 @@ export interface Row {
   fakeMs: number;
   ioMs: number;
   storeMs: number;
+  /** CPU of loading the context store (the fast tier for every ADR not cached, and the fake GitHub serving its blobs). */
+  storeCpuMs: number;
   resolveMs: number;
   heapDeltaMb: number;
   peakRssMb: number;
@@ -136,6 +141,7 @@ export async function measure(scenario: string, kind: Row["kind"], o: EventOptio
     fakeMs: o.gh.serveMs(),
     ioMs: result.ioMs,
     storeMs: result.phases.store - result.phases.config,
+    storeCpuMs: result.storeCpuMs,
     resolveMs: result.phases.resolve - result.phases.store,
     heapDeltaMb: (heapAfter - heapBefore) / MB,
     peakRssMb: (process.resourceUsage().maxRSS * 1024) / MB,

@@ -27,7 +27,7 @@ export const markdownCases: HostileCase[] = [
   { inputClass: "markdown", name: "`/baton remember` lesson of 64 KB of `*a_`", limit: LESSON_LIMIT, run: () => appendPitfallBounded("docs/pitfalls/api.md", null, "api", { lesson: "*a_".repeat(21_846), date: "2026-12-04" }) },
   { inputClass: "markdown", name: "lesson of 7.9 KB of `*a_` (under the size cap)", limit: LESSON_LIMIT, run: () => appendPitfallBounded("docs/pitfalls/api.md", null, "api", { lesson: "*a_".repeat(2_700), date: "2026-12-04" }) },
   { inputClass: "markdown", name: "ADR metadata (fast tier) of 32 KB of `*a_`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", stars32k) },
-  { inputClass: "markdown", name: "ADR metadata (fast tier), 256 KB of `*a_`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestStars) },
-  { inputClass: "markdown", name: "ADR metadata (fast tier), 256 KB of nested `> - `", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestNested) },
-  { inputClass: "markdown", name: "ADR metadata (fast tier), 256 KB status line of unclosed links `[a](`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestBrackets) },
+  { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) of `*a_`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestStars) },
+  { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) of nested `> - `", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestNested) },
+  { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) status line of unclosed links `[a](`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestBrackets) },
 ];

@@ -1,3 +1,5 @@
+import { stepIdOf } from "../config/step-names.js";
+
 /** The comment commands Baton understands, parsed from the first line that starts with `/baton`. */
 export type BatonCommand =
   | { name: "help" }
@@ -6,10 +8,11 @@ export type BatonCommand =
   | { name: "review" }
   | { name: "context"; step?: "architecture-review" | "dev" | "review" }
   | { name: "remember"; lesson: string; module?: string }
+  | { name: "dismiss"; ids: string[] }
   | { name: "unknown"; word: string };
 
-/** Commands that call the model, and so need write access. */
-export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember"]);
+/** Commands that need write access: those that call the model, and `dismiss`, which can turn the review gate green. */
+export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember", "dismiss"]);
 
 export function parseBatonCommand(body: string): BatonCommand | null {
   // Quoted text (`> /baton dev`) and code blocks are not commands.
@@ -27,15 +30,15 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         return { name: "help" };
       case "architect":
       case "architecture":
+      case "architecture-review":
         return { name: "architect" };
       case "dev":
         return { name: "dev" };
       case "review":
         return { name: "review" };
       case "context": {
-        const step = args[0]?.toLowerCase();
-        const known = step === "dev" || step === "review" ? step : step === "architect" || step === "architecture-review" ? "architecture-review" : undefined;
-        return { name: "context", step: known };
+        const step = args[0] === undefined ? null : stepIdOf(args[0]);
+        return { name: "context", step: step === "learning" || step === null ? undefined : step };
       }
       case "remember": {
         // `/baton remember --module api <lesson>` or `/baton remember <lesson>`
@@ -43,6 +46,9 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         const lesson = (m ? m[2]! : argText).trim();
         return { name: "remember", lesson, module: m?.[1] };
       }
+      case "dismiss":
+        // Finding ids as the summary shows them: 8 hex characters, several allowed.
+        return { name: "dismiss", ids: args.map((a) => a.replace(/^`|`$/g, "").toLowerCase()).filter((a) => /^[0-9a-f]{8}$/.test(a)) };
       default:
         return { name: "unknown", word };
     }
@@ -59,6 +65,7 @@ export const HELP_TEXT = `**Baton commands** (comment on an issue or pull reques
 | \`/baton review\` | pull request | reviews the PR against its spec, ADRs and pitfalls |
 | \`/baton context [step]\` | issue or PR | posts the manifest of what the step would receive (no model call) |
 | \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
+| \`/baton dismiss <id>\` | pull request | dismisses a review finding by its id: it no longer counts for \`review.failOn\` |
 | \`/baton help\` | anywhere | this table |
 
-Commands that call the model need write access to the repository.`;
+Commands that call the model, and \`dismiss\`, need write access to the repository.`;

@@ -71,6 +71,10 @@ export function commandRequest(
     case "remember":
       if (!command.lesson) return reply("Usage: `/baton remember [--module <name>] <lesson>`");
       return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause };
+    case "dismiss":
+      if (!where.isPullRequest) return reply("`/baton dismiss <id>` works on pull requests: the id is in Baton's review summary.");
+      if (command.ids.length === 0) return reply("Usage: `/baton dismiss <id>`, with the 8-character id of a finding from Baton's review summary.");
+      return { kind: "dismiss", target, pullNumber: where.number, ids: command.ids, author: where.author, cause };
     case "unknown":
       return reply(`Baton does not know ${inlineCode(`/baton ${command.word}`)}. Comment \`/baton help\` for the list of commands.`);
   }

@@ -17,7 +17,23 @@ export class CliError extends Error {
   }
 }
 
+/**
+ * `baton adr list | head`: the reader closes the pipe early. That is the
+ * reader's choice, not an error: stop quietly, as other command-line tools do.
+ */
+const guarded = new WeakSet<NodeJS.WriteStream>();
+function quietOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (guarded.has(stream)) return;
+  guarded.add(stream);
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 export function processIo(): CliIo {
+  quietOnClosedPipe(process.stdout);
+  quietOnClosedPipe(process.stderr);
   return {
     cwd: process.cwd(),
     out: (line) => process.stdout.write(`${line}\n`),

@@ -1,22 +1,33 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
-import { registerAdrCommands } from "./commands/adr-commands.js";
-import { registerContextCommand } from "./commands/context-command.js";
-import { registerLintCommand } from "./commands/lint-command.js";
-import { registerStepCommands } from "./commands/step-commands.js";
 import { CliError, processIo, type CliIo } from "./cli-io.js";
 
-export function buildProgram(io: CliIo): Command {
+type Registrar = (program: Command, io: CliIo) => void;
+
+/**
+ * Command groups, loaded only when named: `baton adr list` need not load the
+ * model clients, the steps and the markdown writer (a second of start-up).
+ */
+const GROUPS: Record<string, () => Promise<Registrar>> = {
+  adr: async () => (await import("./commands/adr-commands.js")).registerAdrCommands,
+  lint: async () => (await import("./commands/lint-command.js")).registerLintCommand,
+  context: async () => (await import("./commands/context-command.js")).registerContextCommand,
+  steps: async () => (await import("./commands/step-commands.js")).registerStepCommands,
+};
+const GROUP_OF: Record<string, string> = { adr: "adr", lint: "lint", context: "context", architect: "steps", dev: "steps", review: "steps", remember: "steps" };
+
+/** The program, with the command group that `argv` names (all of them for help, or when none is named). */
+export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<Command> {
   const program = new Command("baton")
     .description("Baton: AI engineering steps that hand context to each other through ADRs and pitfalls")
     .version("0.1.0")
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
-  registerAdrCommands(program, io);
-  registerLintCommand(program, io);
-  registerContextCommand(program, io);
-  registerStepCommands(program, io);
+  const first = argv.find((a) => !a.startsWith("-"));
+  const group = first === undefined ? undefined : GROUP_OF[first];
+  const wanted = group !== undefined ? [group] : first === "action" ? [] : Object.keys(GROUPS);
+  for (const name of wanted) (await GROUPS[name]!())(program, io);
   program
     .command("action")
     .description("Run as a GitHub Action: handle the workflow's event (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH)")
@@ -31,7 +42,7 @@ export function buildProgram(io: CliIo): Command {
 /** Runs the CLI; returns the exit code instead of exiting, so tests can call it in-process. */
 export async function runCli(argv: string[], io: CliIo = processIo()): Promise<number> {
   try {
-    await buildProgram(io).parseAsync(argv, { from: "user" });
+    await (await buildProgram(io, argv)).parseAsync(argv, { from: "user" });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

@@ -4,7 +4,7 @@ import type { ConfigError } from "../config/config-errors.js";
 import { parseConfig } from "../config/load-config.js";
 import { CONFIG_PATHS } from "../config/read-repo-config.js";
 import type { AdrMetadata } from "../context-store/adr/adr-record.js";
-import { discoverAdrFolder } from "../context-store/adr/adr-folder.js";
+import { confirmByContent, contentSamples, discoverAdrFolder, type AdrFolderDiscovery } from "../context-store/adr/adr-folder.js";
 import { adrFileVerdict } from "../context-store/adr/adr-file-names.js";
 import { cachedAdrMetadata, storeAdrMetadata } from "../context-store/adr/adr-parse-cache.js";
 import { readAdrMetadata } from "../context-store/adr/read-adr-metadata.js";
@@ -66,9 +66,12 @@ export function loadWorkingTreeStore(cwd: string, opts: { adrDir?: string } = {}
   const parsed = parseConfig(configPath ? readTextIfExists(join(root, configPath)) : null, configPath ?? CONFIG_PATHS[0]);
   const config = parsed.ok ? parsed.config : parseConfigDefaults();
   const notes = parsed.ok ? parsed.notes : [];
-  const found = opts.adrDir
-    ? { folder: opts.adrDir.replace(/\/+$/, ""), reason: "given with --dir" }
+  let found: AdrFolderDiscovery = opts.adrDir !== undefined
+    ? { folder: opts.adrDir.replace(/\/+$/, "").replace(/^\.$/, ""), reason: "given with --dir" }
     : discoverAdrFolder({ configured: config.folders.adr, paths, adrDirFile: paths.includes(".adr-dir") ? readTextIfExists(join(root, ".adr-dir")) : null });
+  if (found.folder === null && found.candidates?.length) {
+    found = confirmByContent(found, new Map(contentSamples(found, paths).map((p) => [p, readTextIfExists(join(root, p))])));
+  }
   const adrs: WorkingTreeAdr[] = [];
   const skipped: WorkingTreeStore["skipped"] = [];
   if (found.folder !== null) {

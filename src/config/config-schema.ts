@@ -25,6 +25,7 @@ export const INPUT_SELECTORS = [
   "tree-outline",
   "diff",
   "source:modules",
+  "source:outline",
 ] as const;
 export type InputSelector = (typeof INPUT_SELECTORS)[number];
 

@@ -2,7 +2,7 @@ import type { BatonConfig } from "../config/config-schema.js";
 import { MARKDOWN_LIMITS, overSizeLimit, parseAdrBounded, parsePitfallsBounded } from "../markdown/bounded-markdown.js";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.js";
 import type { AdrMetadata, AdrRecord } from "./adr/adr-record.js";
-import { discoverAdrFolder } from "./adr/adr-folder.js";
+import { confirmByContent, contentSamples, discoverAdrFolder } from "./adr/adr-folder.js";
 import { isAdrFileName } from "./adr/adr-file-names.js";
 import { cachedAdrMetadata, cachedFullAdr, storeAdrMetadata, storeFullAdr } from "./adr/adr-parse-cache.js";
 import { readAdrMetadata } from "./adr/read-adr-metadata.js";
@@ -54,7 +54,12 @@ export async function loadContextStore(snapshot: RepoSnapshot, config: BatonConf
   if (!config.folders.adr && files.some((f) => f.path === ".adr-dir")) {
     adrDirFile = (await snapshot.readFiles([".adr-dir"])).get(".adr-dir")?.text ?? null;
   }
-  const found = discoverAdrFolder({ configured: config.folders.adr, paths, adrDirFile });
+  let found = discoverAdrFolder({ configured: config.folders.adr, paths, adrDirFile });
+  if (found.folder === null && found.candidates?.length) {
+    // No folder by name: read a few numbered files of the candidates (one batch) to find one by content.
+    const samples = await snapshot.readFiles(contentSamples(found, paths));
+    found = confirmByContent(found, new Map([...samples].map(([p, b]) => [p, b.text])));
+  }
   const folder = found.folder;
 
   const pitfallPaths = new Map<string, { path: string; sha: string }>();

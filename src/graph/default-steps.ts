@@ -12,7 +12,7 @@ const BASE: Record<StepId, Omit<StepDeclaration, "budget" | "model" | "deniedPat
     id: "architecture-review",
     version: "1.0.0",
     description: "Turns a spec into an ADR with module guidance, opened as a pull request.",
-    inputs: ["spec", "adr:linked", "adr:related", "module-map", "adr:index", "tree-outline"],
+    inputs: ["spec", "adr:linked", "adr:related", "module-map", "adr:index", "source:outline", "tree-outline"],
     outputs: ["adr", "guidance", "branch", "commit", "pull-request", "comment", "check-run"],
   },
   dev: {

@@ -11,6 +11,7 @@ import { guidanceSelector, pitfallsSelector } from "./selectors/module-selectors
 import { moduleMapSelector, sourceSelector, treeOutlineSelector } from "./selectors/repository-selectors.js";
 import type { Selector, SelectorContext } from "./selectors/selector-context.js";
 import { specSelector } from "./selectors/spec-selector.js";
+import { sourceOutlineSelector } from "./selectors/outline-selector.js";
 import type { StepDeclaration } from "./step-declaration.js";
 import { asSent } from "./text-as-sent.js";
 import type { SpecRef, StepTrigger } from "./step-trigger.js";
@@ -26,6 +27,7 @@ const SELECTORS: Record<InputSelector, Selector> = {
   "tree-outline": treeOutlineSelector,
   diff: diffSelector,
   "source:modules": sourceSelector,
+  "source:outline": sourceOutlineSelector,
 };
 
 export interface ResolveArgs {

@@ -13,13 +13,14 @@ import { parseUnifiedDiff, type DiffFile } from "../steps/review/diff-files.js";
 import { readHeadFiles } from "../steps/review/extend-hunks.js";
 import { loadContextStore } from "../context-store/load-context-store.js";
 import { CliError } from "../cli/cli-io.js";
+import { defaultBaseRef } from "./git-branch.js";
 import { devRunnerFor, type BatonConfig, type DevRunner } from "../config/config-schema.js";
 import type { LocalGitSnapshot } from "../snapshot/local-git-snapshot.js";
 
 export interface LocalContextOptions {
   cwd: string;
   step: StepId;
-  /** Review: the base ref (default HEAD~1, i.e. the latest commit). */
+  /** Review: the base ref (default: the repository's default branch, see defaultBaseRef). */
   base?: string;
   /** A spec file in the repository (path relative to the root). */
   spec?: string;
@@ -38,9 +39,13 @@ export interface LocalContextOptions {
  */
 export interface LocalContext extends ResolvedContext {
   head: string;
+  /** Review: the base as named (or defaulted); null for other steps. */
+  baseRef: string | null;
   config: BatonConfig;
   /** Review: the files of `git diff base...HEAD`. */
   diffFiles: DiffFile[];
+  /** Review: the new side of the changed files at HEAD (path → text). */
+  headFiles: Record<string, string>;
   snapshot: LocalGitSnapshot;
   /** Ends the git cat-file process; call when the step is done. */
   close(): void;
@@ -51,9 +56,12 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     throw new CliError("this folder is not a git repository with at least one commit");
   });
   let trusted = head;
+  let baseName: string | null = null;
   const trigger: StepTrigger = { linkedAdrs: opts.adrs ?? [] };
   if (opts.step === "review") {
-    const baseRef = opts.base ?? "HEAD~1";
+    const baseRef = opts.base ?? defaultBaseRef(opts.cwd);
+    if (baseRef === null) throw new CliError("no default branch found (no origin/HEAD, main or master): name the base with --base");
+    baseName = baseRef;
     const base = await resolveCommit(opts.cwd, baseRef).catch(() => {
       throw new CliError(`cannot resolve --base ${baseRef}: name a branch or commit (e.g. --base main)`);
     });
@@ -79,7 +87,7 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     if (!repoConfig.ok) throw new CliError(formatConfigErrors(repoConfig.errors, repoConfig.path));
     const store = await loadContextStore(snapshot, repoConfig.config);
     // Local mode has a checkout: the dev step runs as a Claude Code session unless told otherwise.
-    const step = declareSteps(repoConfig.config, store.adrFolder ?? undefined, opts.devRunner ?? devRunnerFor(repoConfig.config, true))[opts.step];
+    const step = declareSteps(repoConfig.config, store.adrFolder || undefined, opts.devRunner ?? devRunnerFor(repoConfig.config, true))[opts.step];
     if ((opts.step === "dev" || opts.step === "review") && !trigger.spec) {
       // The spec of dev and review is the one their ADR answers, when that is a committed file.
       const adr = store.adrs.find((a) => trigger.linkedAdrs?.some((l) => l === a.record.number || l === a.path));
@@ -87,7 +95,7 @@ export async function resolveLocalContext(opts: LocalContextOptions): Promise<Lo
     }
     const resolved = await resolveContext({ step, snapshot, config: repoConfig.config, configIdentity: repoConfig.identity, trigger, store });
     resolved.manifest.notes.push(...repoConfig.notes);
-    return { ...resolved, head, config: repoConfig.config, diffFiles: trigger.diff?.files ?? [], snapshot, close: () => snapshot.close() };
+    return { ...resolved, head, baseRef: baseName, config: repoConfig.config, diffFiles: trigger.diff?.files ?? [], headFiles: trigger.diff?.headFiles ?? {}, snapshot, close: () => snapshot.close() };
   } catch (err) {
     snapshot.close();
     throw err;

@@ -58,3 +58,14 @@ function describeRule(id: string): string {
   if (id === "baton/spec") return "Compliance with the spec";
   return "General review finding";
 }
+
+/**
+ * The review as a person reads it in a terminal: the summary, then every
+ * finding with its place, its source and its explanation (the summary
+ * comment on GitHub has the explanations on the inline comments instead).
+ */
+export function reviewToMarkdown(report: string, findings: Finding[]): string {
+  if (findings.length === 0) return report;
+  const details = findings.map((f) => [`### ${f.severity}: ${f.title}`, "", `\`${f.path}:${Math.max(1, f.line)}\` (${f.source})`, "", f.body.trim()].join("\n"));
+  return [report.trimEnd(), "", "## Findings explained", "", details.join("\n\n")].join("\n");
+}

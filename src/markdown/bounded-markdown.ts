@@ -28,7 +28,7 @@ export interface MarkdownLimit {
  * largest input allowed takes well under a second on a loaded machine.
  */
 export const MARKDOWN_LIMITS = {
-  adr: { what: "ADRs", maxChars: 256 * 1024, timeLimitMs: 3000 },
+  adr: { what: "ADRs", maxChars: 128 * 1024, timeLimitMs: 3000 },
   pitfalls: { what: "pitfall files", maxChars: 1024 * 1024, timeLimitMs: 3000 },
   lesson: { what: "lessons", maxChars: 8 * 1024, timeLimitMs: 3000 },
 } as const satisfies Record<string, MarkdownLimit>;

@@ -15,6 +15,7 @@ import { addUsage } from "./model-client.js";
 import { classifyModelError, ModelOutputError, PermanentModelError } from "./model-errors.js";
 import { renderConversation, renderOpeningContent, renderSystem, renderTool } from "./prompt-rendering.js";
 import { repairMessage, structuredTool, summarizeIssues, validateOutput, type OutputIssue } from "./structured-output.js";
+import { nativeAnswer, nativeOutputFormat, nativeRepairMessage, refusesNativeOutput, supportsNativeStructuredOutput } from "./native-structured.js";
 
 export interface AnthropicModelClientOptions {
   /** Defaults to ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN, sent as a bearer token). */
@@ -30,6 +31,11 @@ export interface AnthropicModelClientOptions {
   /** Per request. Defaults to 10 minutes, the SDK's own non-streaming ceiling. */
   timeoutMs?: number;
   fetch?: typeof globalThis.fetch;
+  /**
+   * Native structured output (`output_config.format`) for the models that
+   * support it; false: always the forced tool. Default true.
+   */
+  nativeStructuredOutput?: boolean;
 }
 
 const DEFAULT_MAX_RETRIES = 2;
@@ -120,7 +126,62 @@ export function createAnthropicModelClient(opts: AnthropicModelClientOptions = {
     }
   }
 
+  /** Models whose endpoint refused `output_config`: they get the forced tool from then on. */
+  const noNativeOutput = new Set<string>();
+
   async function generateStructured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
+    if (opts.nativeStructuredOutput !== false && supportsNativeStructuredOutput(req.model) && !noNativeOutput.has(req.model)) {
+      try {
+        return await generateNative(req);
+      } catch (err) {
+        if (!refusesNativeOutput(err)) throw err;
+        noNativeOutput.add(req.model);
+      }
+    }
+    return generateWithTool(req);
+  }
+
+  /**
+   * Native structured output: the schema goes in `output_config.format`, the
+   * answer is JSON text. The system prompt and the context blocks are the
+   * same as with the tool, so the cached prefix is too.
+   */
+  async function generateNative<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
+    const format = nativeOutputFormat(req.schema, req.schemaName);
+    const system = renderSystem(req.system);
+    const messages: MessageParam[] = [{ role: "user", content: renderOpeningContent(req.context, req.instruction) }];
+    const request = (msgs: MessageParam[]): MessageCreateParamsNonStreaming => ({ model: req.model, max_tokens: req.maxTokens, system, messages: msgs, output_config: { format } });
+    const check = (message: Message) => {
+      finalStopReason(message, req);
+      const answer = nativeAnswer(message);
+      const outcome = answer.ok ? validateOutput(req.schema, answer.value) : answer;
+      if (!outcome.ok && message.stop_reason !== "end_turn") outcome.issues.push(incomplete(message, req));
+      return outcome;
+    };
+    const first = await send(request(messages), req.stepId);
+    const firstOutcome = check(first.message);
+    if (firstOutcome.ok) return { value: firstOutcome.value, usage: toUsage(first.message), model: first.message.model, repaired: false, ...requestIdField(first.requestId) };
+    const previous = toAssistantContent(first.message.content).filter((b) => b.type === "text");
+    const repair: MessageParam[] = [
+      ...messages,
+      { role: "assistant", content: previous.length > 0 ? toContentParams(previous) : [{ type: "text", text: "(no output)" }] },
+      { role: "user", content: [{ type: "text", text: nativeRepairMessage(firstOutcome.issues, first.message.stop_reason === "max_tokens") }] },
+    ];
+    const second = await send(request(repair), req.stepId);
+    const usage = addUsage(toUsage(first.message), toUsage(second.message));
+    const secondOutcome = check(second.message);
+    if (secondOutcome.ok) return { value: secondOutcome.value, usage, model: second.message.model, repaired: true, ...requestIdField(second.requestId) };
+    const issues = summarizeIssues(secondOutcome.issues);
+    throw new ModelOutputError(`model output for step ${req.stepId} did not match schema ${req.schemaName}, even after one repair attempt: ${issues.join("; ")}`, {
+      model: second.message.model,
+      stepId: req.stepId,
+      issues,
+      output: lastOutput(second.message, req.schemaName),
+      ...requestIdField(second.requestId),
+    });
+  }
+
+  async function generateWithTool<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
     const tool = structuredTool(req.schema, req.schemaName, req.schemaDescription);
     const system = renderSystem(req.system);
     const messages: MessageParam[] = [{ role: "user", content: renderOpeningContent(req.context, req.instruction) }];
@@ -210,6 +271,27 @@ function lastOutput(message: Message, toolName: string): unknown {
  * cut off at max_tokens) gets the repair attempt.
  */
 function evaluate<T>(message: Message, req: StructuredRequest<T>): { ok: true; value: T } | { ok: false; issues: OutputIssue[] } {
+  finalStopReason(message, req);
+  const toolUse = message.content.find((b) => b.type === "tool_use" && b.name === req.schemaName);
+  if (!toolUse || toolUse.type !== "tool_use") {
+    return { ok: false, issues: [{ path: "(root)", code: "missing_tool_call", message: `no call to ${req.schemaName} in the answer` }, ...(message.stop_reason === "tool_use" ? [] : [incomplete(message, req)])] };
+  }
+  const outcome = validateOutput(req.schema, toolUse.input);
+  if (!outcome.ok && message.stop_reason !== "tool_use") outcome.issues.push(incomplete(message, req));
+  return outcome;
+}
+
+/**
+ * Every stop reason, for a structured answer. Final: `refusal` (the model
+ * will not answer: a ModelOutputError with its words) and
+ * `model_context_window_exceeded` (a PermanentModelError naming the budget
+ * to lower). Everything else gets the one repair attempt when the answer is
+ * not valid: `max_tokens` (cut off; the repair asks for less), and
+ * `stop_sequence`, `pause_turn` or none, which Baton's requests never ask
+ * for (no stop sequences, no server tools) and so read as an answer that
+ * stopped early. `end_turn` and `tool_use` are how an answer ends.
+ */
+function finalStopReason<T>(message: Message, req: StructuredRequest<T>): void {
   if (message.stop_reason === "refusal") {
     const text = String(lastOutput(message, req.schemaName));
     throw new ModelOutputError(`model refused to answer for step ${req.stepId}${text ? `: ${text.slice(0, 300)}` : ""}`, {
@@ -226,13 +308,18 @@ function evaluate<T>(message: Message, req: StructuredRequest<T>): { ok: true; v
       { model: message.model, stepId: req.stepId },
     );
   }
-  const toolUse = message.content.find((b) => b.type === "tool_use" && b.name === req.schemaName);
-  if (!toolUse || toolUse.type !== "tool_use") {
-    return { ok: false, issues: [{ path: "(root)", code: "missing_tool_call", message: `no call to ${req.schemaName} in the answer` }] };
+}
+
+/** Why an answer that did not validate may be incomplete, from how it stopped. */
+function incomplete<T>(message: Message, req: StructuredRequest<T>): OutputIssue {
+  switch (message.stop_reason) {
+    case "max_tokens":
+      return { path: "(root)", code: "max_tokens", message: `output cut off at max_tokens (${req.maxTokens})` };
+    case "pause_turn":
+      return { path: "(root)", code: "pause_turn", message: "the answer was paused before it was complete" };
+    case "stop_sequence":
+      return { path: "(root)", code: "stop_sequence", message: "the answer stopped at a stop sequence before it was complete" };
+    default:
+      return { path: "(root)", code: "stopped", message: `the answer stopped (${message.stop_reason ?? "no stop reason"}) before it was complete` };
   }
-  const outcome = validateOutput(req.schema, toolUse.input);
-  if (!outcome.ok && message.stop_reason === "max_tokens") {
-    outcome.issues.push({ path: "(root)", code: "max_tokens", message: `output cut off at max_tokens (${req.maxTokens})` });
-  }
-  return outcome;
 }

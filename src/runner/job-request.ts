@@ -18,6 +18,8 @@ export type JobRequest =
   | { kind: "context"; target: RepoTarget; number: number; step: "architecture-review" | "dev" | "review"; cause: string }
   | { kind: "remember"; target: RepoTarget; number: number; lesson: string; module?: string; commentUrl: string; author: string; cause: string }
   | { kind: "help"; target: RepoTarget; number: number; cause: string }
+  /** `/baton dismiss <id>`: review findings a maintainer dismissed; no model call. */
+  | { kind: "dismiss"; target: RepoTarget; pullNumber: number; ids: string[]; author: string; cause: string }
   /** A short answer on an issue or PR (a refusal, a missing prerequisite), found again by its marker. */
   | { kind: "reply"; target: RepoTarget; number: number; body: string; marker: string; cause: string };
 
@@ -31,6 +33,8 @@ function subject(req: JobRequest): string {
       return `#${req.issueNumber}`;
     case "review":
       return `#${req.pullNumber}@${req.headSha}`;
+    case "dismiss":
+      return `#${req.pullNumber}`;
     default:
       return `#${req.number}`;
   }

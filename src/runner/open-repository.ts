@@ -37,6 +37,6 @@ export async function openRepository(octokit: GitHubClient, target: RepoTarget, 
     configIdentity: repoConfig.identity,
     configNotes: repoConfig.notes,
     store,
-    steps: declareSteps(repoConfig.config, store.adrFolder ?? undefined),
+    steps: declareSteps(repoConfig.config, store.adrFolder || undefined),
   };
 }

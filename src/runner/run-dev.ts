@@ -50,7 +50,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
   }
   const host = deps.devHost;
   const runner = devRunnerFor(repoState.config, Boolean(host));
-  const step = runner === "claude-code" ? declareSteps(repoState.config, repoState.store.adrFolder ?? undefined, runner).dev : repoState.steps.dev;
+  const step = runner === "claude-code" ? declareSteps(repoState.config, repoState.store.adrFolder || undefined, runner).dev : repoState.steps.dev;
   if (runner === "claude-code" && !host) {
     // A job this app already handed over, come back here (it needs a checkout): never hand it over twice.
     if (req.commit) {

@@ -14,6 +14,7 @@ import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
 import { runArchitecture } from "./run-architecture.js";
 import { runDev } from "./run-dev.js";
+import { runDismiss } from "./run-dismiss.js";
 import { runRemember } from "./run-remember.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
@@ -57,6 +58,8 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return runRemember(req, deps);
     case "context":
       return postContext(req, deps);
+    case "dismiss":
+      return runDismiss(req, deps);
     case "help":
       return reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), HELP_TEXT);
     case "reply":

@@ -14,6 +14,7 @@ import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
 import { isStepEnabled } from "../graph/default-steps.js";
 import { createGitHubSnapshot } from "../snapshot/github-snapshot.js";
 import { readHeadFiles } from "../steps/review/extend-hunks.js";
+import { dismissedByThreads } from "./review-threads.js";
 import { isTransientError } from "../model/model-errors.js";
 import { defaultIsTransient } from "../jobs/retry-policy.js";
 
@@ -58,8 +59,24 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
         const context = await resolveContext({ step, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
         context.manifest.notes.push(...repoState.configNotes);
         const manifestMarkdown = manifestToMarkdown(context.manifest);
+        // Comments are placed against the whole PR's diff, which an incremental review did not read.
+        const pullFiles = incremental ? fromGitHubFiles((await listPullRequestFiles(deps.octokit, owner, repo, pr.number)) as Parameters<typeof fromGitHubFiles>[0]) : diffFiles;
+        const dismissed = previous?.findings.some((f) => f.status === "open") ? await threadDismissals(deps, owner, repo, pr.number) : new Map<string, string>();
         const outcome = await runReviewStep(
-          { context, repo: { owner, repo, defaultBranch: pr.baseRef }, pull: { number: pr.number, title: pr.title, headSha: pr.headSha, baseSha: pr.baseSha }, diffFiles, incremental, previous, config: repoState.config, manifestMarkdown, reviewKey: req.force ? `${pr.headSha} ${req.cause}` : pr.headSha },
+          {
+            context,
+            repo: { owner, repo, defaultBranch: pr.baseRef },
+            pull: { number: pr.number, title: pr.title, headSha: pr.headSha, baseSha: pr.baseSha },
+            diffFiles,
+            pullFiles,
+            ...(trigger.diff?.headFiles ? { headFiles: trigger.diff.headFiles } : {}),
+            dismissed,
+            incremental,
+            previous,
+            config: repoState.config,
+            manifestMarkdown,
+            reviewKey: req.force ? `${pr.headSha} ${req.cause}` : pr.headSha,
+          },
           deps.model,
         );
         return { outcome, manifest: context.manifest };
@@ -105,4 +122,15 @@ async function specOfPullRequest(deps: RunnerDeps, target: RepoTarget, body: str
   if (issueNumber === undefined) return undefined;
   const issue = await getIssue(deps.octokit, target.owner, target.repo, issueNumber);
   return { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+}
+
+/** Findings dismissed by resolving their thread; a GitHub that cannot say costs only the dismissals. */
+async function threadDismissals(deps: RunnerDeps, owner: string, repo: string, number: number): Promise<Map<string, string>> {
+  try {
+    return await dismissedByThreads(deps.octokit, owner, repo, number, deps.bot);
+  } catch (err) {
+    if (isTransientError(err) || defaultIsTransient(err)) throw err;
+    deps.log.warn({ pr: number, err: String(err) }, "review threads not readable: no dismissals by resolved thread");
+    return new Map();
+  }
 }

@@ -29,7 +29,19 @@ export interface StepOutcome {
   model: string;
   followUp?: (results: WriteResult[]) => Intent[];
   /** Review only: the new findings, for local output formats (JSON, SARIF) and exit codes. */
-  findings?: { severity: "critical" | "high" | "medium" | "low"; path: string; line: number; title: string; body: string; source: string }[];
+  findings?: {
+    id?: string;
+    severity: "critical" | "high" | "medium" | "low";
+    path: string;
+    startLine?: number;
+    line: number;
+    code?: string;
+    confidence?: number;
+    title: string;
+    body: string;
+    source: string;
+    lesson?: string;
+  }[];
   /** Review only: the review as Markdown, for the terminal. */
   reportMarkdown?: string;
 }

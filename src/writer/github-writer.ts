@@ -3,9 +3,11 @@ import { assertCapabilities, CapabilityError } from "./check-capabilities.js";
 import { commitIntentProblems, writeCommit } from "./github-commit.js";
 import { bodyWithMarker, findInPages, GitHubWriteError, githubRequest, sameText, type OctokitLike } from "./github-request.js";
 import type { CommentIntent, CommitIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
+import { refusedComments } from "../steps/review/comment-placement.js";
+import type { GitHubPullFile } from "../steps/review/diff-files.js";
 import { writtenBy, type BotIdentity } from "./bot-identity.js";
 import { forkTarget, type ForkAccess } from "./fork-push.js";
-import { outgoingBody, outgoingPlain, headerMarkers } from "./outgoing-text.js";
+import { outgoingBody, outgoingPlain, headerMarkers, splitHeader } from "./outgoing-text.js";
 import { inlineCode } from "../util/posted-text.js";
 import type { CommentResult, GitHubWriter, PullRequestResult, ReviewResult, WriteResult, WriterLogger } from "./write-result.js";
 
@@ -164,15 +166,25 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
         body: bodyWithMarker(body, intent.marker, BODY_LIMIT_BYTES),
         event,
         // One request: summary and inline comments arrive together, as one notification.
-        comments: comments.map((c) => ({ path: c.path, line: c.line, side: c.side, body: outgoingBody(c.body) })),
+        comments: comments.map((c) => ({
+          path: c.path,
+          line: c.line,
+          side: c.side,
+          ...(c.startLine !== undefined ? { start_line: c.startLine, start_side: c.startSide ?? c.side } : {}),
+          body: outgoingBody(c.body),
+        })),
       });
 
     // A 422 means GitHub refused part of the review: a line outside the diff ("Line could
-    // not be resolved"), or a verdict on the app's own pull request ("Can not request changes
-    // on your own pull request"). Each retry drops what was refused, so the review is never lost.
+    // not be resolved", the diff moved since the step read it), or a verdict on the app's own
+    // pull request ("Can not request changes on your own pull request"). GitHub does not say
+    // which comment it refused, so the pull request's files are read again and only the
+    // comments they cannot carry move into the body; should GitHub still refuse, all of them
+    // do. Each retry drops what was refused, so the review is never lost.
     let event = intent.event;
     let comments = intent.comments;
     let body = intent.body;
+    let sortedOut = false;
     for (let attempt = 0; ; attempt++) {
       try {
         const { data } = await post(body, event, comments);
@@ -180,10 +192,20 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
         const moved = intent.comments.length - comments.length;
         return { ...base, id: data.id, url: data.html_url, action: "created", event, inlineComments: comments.length, commentsMovedToBody: moved };
       } catch (err) {
-        if (!(err instanceof GitHubWriteError) || err.status !== 422 || attempt >= 2) throw err;
+        if (!(err instanceof GitHubWriteError) || err.status !== 422 || attempt >= 3) throw err;
         const githubMessage = err.details.githubMessage ?? "";
         if (event !== "COMMENT" && /own pull request/i.test(githubMessage)) {
           event = "COMMENT";
+        } else if (comments.length > 0 && !sortedOut) {
+          sortedOut = true;
+          const refused = new Set(await refusedByCurrentDiff(target, intent.pullNumber, comments));
+          if (refused.size > 0 && refused.size < comments.length) {
+            comments = comments.filter((c) => !refused.has(c));
+            body = withUnplacedComments(intent.body, [...refused]);
+          } else {
+            body = withUnplacedComments(intent.body, intent.comments);
+            comments = [];
+          }
         } else if (comments.length > 0) {
           body = withUnplacedComments(intent.body, intent.comments);
           comments = [];
@@ -236,11 +258,24 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
   };
 }
 
+/** The comments that the pull request's diff, as GitHub has it now, cannot carry. */
+async function refusedByCurrentDiff(target: { octokit: OctokitLike; owner: string; repo: string }, pullNumber: number, comments: InlineComment[]): Promise<InlineComment[]> {
+  const files: GitHubPullFile[] = [];
+  for (let page = 1; page <= 30; page++) {
+    const { data } = await githubRequest<GitHubPullFile[]>(target.octokit, "GET /repos/{owner}/{repo}/pulls/{pull_number}/files", { owner: target.owner, repo: target.repo, pull_number: pullNumber, per_page: 100, page });
+    const batch = asArray<GitHubPullFile>(data);
+    files.push(...batch);
+    if (batch.length < 100) break;
+  }
+  return refusedComments(comments, files);
+}
+
 /** The review body with the inline comments GitHub refused, so none of them is lost. */
 export function withUnplacedComments(body: string, comments: InlineComment[]): string {
   const items = comments.map((c) => {
-    const text = c.body.trim().replace(/\n/g, "\n  ");
-    return `- ${inlineCode(c.path)} line ${c.line}:\n  ${text}`;
+    // A comment's own hidden markers belong to its thread, not to the review body.
+    const text = splitHeader(c.body).rest.trim().replace(/\n/g, "\n  ");
+    return `- ${inlineCode(c.path)} ${c.startLine !== undefined ? `lines ${c.startLine}–${c.line}` : `line ${c.line}`}:\n  ${text}`;
   });
   return `${body.trimEnd()}\n\n### Comments that could not be placed inline\n\n${items.join("\n")}`;
 }

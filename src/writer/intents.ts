@@ -52,6 +52,9 @@ export interface InlineComment {
   line: number;
   side: "RIGHT";
   body: string;
+  /** A multi-line comment: its first line (before `line`, in the same hunk, same side). */
+  startLine?: number;
+  startSide?: "RIGHT";
 }
 
 /** One PR review, posted in a single request; `marker` makes a second post for the same commit a no-op. */

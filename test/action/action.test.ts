@@ -65,6 +65,8 @@ const FINDING = {
   severity: "high",
   path: "src/api/users.ts",
   line: FINDING_LINE,
+  code: "return rows.filter((u) => u.tenant === tenant);",
+  confidence: 0.9,
   title: "Tenant filter trusts the caller's tenant argument",
   body: "Read the tenant from the session, as the api pitfalls say.",
   source: "pitfall:quokka-header",
@@ -200,10 +202,13 @@ describe("runAction (the GitHub Action)", () => {
   it("pull_request.opened: one review with the inline comment, the summary comment, a completed check run", async () => {
     const payload = pullRequestOpened();
     const number: number = payload.number;
-    const claude = new Claude().answers({
-      name: "submit_review",
-      input: { summary: "Adds `listUsers`.", specCompliance: [], adrConformance: [{ adr: "ADR 1", status: "deviates", note: "src/api/users.ts:7 skips the validator." }], findings: [FINDING] },
-    });
+    const claude = new Claude()
+      .answers({
+        name: "submit_review",
+        input: { summary: "Adds `listUsers`.", specCompliance: [], adrConformance: [{ adr: "ADR 1", status: "deviates", note: "src/api/users.ts:7 skips the validator." }], findings: [FINDING] },
+      })
+      // The high finding is verified before it is posted.
+      .answers({ name: "verify_findings", input: { verdicts: [] } });
 
     // The router reads the config from the default branch.
     configContent();
@@ -320,7 +325,7 @@ describe("runAction (the GitHub Action)", () => {
     expect(created.external_id).toMatch(/^baton:v1:/);
     const patches = seen.filter((s) => s.method === "PATCH").map((s) => s.body as Json);
     expect(patches[0]).toMatchObject({ status: "in_progress" });
-    expect(patches[1]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "1 new finding (1 high) on 1 file" } });
+    expect(patches[1]).toMatchObject({ status: "completed", conclusion: "success", output: { title: "1 new finding (1 high) on 1 file, 1 open" } });
     expect(patches[1]!.output.summary).toContain("review on #" + number + ": created, 1 inline comments");
     expect(patches[1]!.output.summary).toContain(`${PITFALLS_PATH}@${blobSha(BASE_FILES[PITFALLS_PATH]!)}`);
   }, 30_000);

@@ -15,11 +15,16 @@ import { issueLabeled } from "./fixtures/webhooks.js";
 const answer = (supersedes: number[]) => ({
   title: "Return errors as JSON:API error objects",
   context: "Clients now use a JSON:API library.",
-  options: [{ name: "JSON:API errors" }, { name: "Keep problem+json" }],
+  drivers: ["Clients parse errors with a JSON:API library"],
+  options: [
+    { name: "JSON:API errors", good: ["the client library parses them"], bad: ["a breaking change"] },
+    { name: "Keep problem+json", good: ["no change"], bad: ["clients parse by hand"] },
+  ],
   decision: "Return JSON:API error objects.",
   consequences: ["Good, because the client library parses them."],
+  confirmation: "The review applies the api rule below.",
   modules: ["api"],
-  guidance: [{ module: "api", guidance: "Return `{ errors: [...] }` documents." }],
+  guidance: [{ module: "api", rules: [{ level: "MUST", rule: "return `{ errors: [...] }` documents", check: "error responses are JSON:API documents" }] }],
   supersedes,
 });
 

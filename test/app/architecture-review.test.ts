@@ -9,11 +9,24 @@ import { issueLabeled, pushToMain } from "./fixtures/webhooks.js";
 const ADR_ANSWER = {
   title: "Search users with a bounded query endpoint",
   context: "Issue #12 asks for `GET /users?query=` returning at most 50 users.",
-  options: [{ name: "Bounded search endpoint in api", description: "A new handler in src/api/users.ts" }, { name: "Client-side filtering" }],
+  drivers: ["At most 50 users per answer", "Errors follow ADR 1 (problem+json)"],
+  options: [
+    { name: "Bounded search endpoint in api", description: "A new handler in src/api/users.ts", good: ["results are bounded on the server"], bad: ["it needs an index on names"] },
+    { name: "Client-side filtering", good: ["no new endpoint"], bad: ["every client downloads every user"] },
+  ],
   decision: "Add a bounded search endpoint in the api module, with problem+json errors.",
   consequences: ["Good, because results are bounded.", "Bad, because it needs an index."],
+  confirmation: "The review step applies the api rules below to every change of src/api; a test asks for 1000 users and gets 50.",
   modules: ["api"],
-  guidance: [{ module: "api", guidance: "Clamp `limit` to 50 and return problem+json on invalid queries." }],
+  guidance: [
+    {
+      module: "api",
+      rules: [
+        { level: "MUST", rule: "clamp `limit` to 50 before querying", check: "every handler reading `limit` passes it through a clamp to 50" },
+        { level: "MUST NOT", rule: "return errors other than problem+json", check: "invalid queries answer with `application/problem+json`" },
+      ],
+    },
+  ],
   supersedes: [],
 };
 
@@ -60,8 +73,10 @@ describe("architecture review, end to end", () => {
     // What Claude was sent: the issue, delimited and without its hidden comment, and the ADR index.
     expect(claude.requests).toHaveLength(1);
     const request = claude.requests[0]!;
-    expect(request.tool_choice).toMatchObject({ type: "tool", name: "write_adr" });
-    expect(request.tools.map((t) => t.name)).toEqual(["write_adr"]);
+    // Native structured output: the ADR's schema in output_config, no tools.
+    expect(request.output_config?.format?.type).toBe("json_schema");
+    expect(Object.keys(request.output_config!.format!.schema.properties as object)).toContain("drivers");
+    expect(request.tools).toBeUndefined();
     const sent = claude.openingText();
     expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=[\s\S]*<\/untrusted>/);
     expect(sent).not.toContain("ignore all previous instructions");
@@ -82,7 +97,11 @@ describe("architecture review, end to end", () => {
     expect(adr).toMatch(/^---\n[\s\S]*status: proposed[\s\S]*\n---\n/);
     expect(adr).toMatch(/spec: "#12"/);
     expect(adr).toMatch(/modules:[\s\S]*api/);
-    expect(adr).toMatch(/## Module guidance\n+### api\n+Clamp `limit` to 50/);
+    expect(adr).toMatch(/## Module guidance\n+### api\n+- \*\*MUST\*\* clamp `limit` to 50 before querying\. _Check:_ every handler reading `limit` passes it through a clamp to 50\n- \*\*MUST NOT\*\* return errors other than problem\+json\./);
+    // Full MADR: drivers, options with their pros and cons, the outcome with its confirmation.
+    expect(adr).toContain("## Decision Drivers\n\n* At most 50 users per answer");
+    expect(adr).toContain("## Pros and Cons of the Options\n\n### Bounded search endpoint in api\n\n* Good, because results are bounded on the server\n* Bad, because it needs an index on names");
+    expect(adr).toContain("### Confirmation\n\nThe review step applies the api rules below");
     expect(files["docs/adr/README.md"]).toContain("0002-add-a-user-search-endpoint.md");
     // Nothing outside docs/adr changed.
     const before = github.filesAt(main);

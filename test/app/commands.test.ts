@@ -45,8 +45,8 @@ describe("/baton commands, end to end", () => {
 
   it("runs /baton review for someone with write access, even on a commit already reviewed", async () => {
     github.permissions.set("maintainer", "write");
-    const first = { severity: "medium", path: "src/api/users.ts", line: 7, title: "PAGE is larger than the 50-user limit", body: "Use 50.", source: "spec" };
-    const second = { severity: "low", path: "src/api/users.ts", line: 6, title: "Blank line before the export", body: "Drop it.", source: "general" };
+    const first = { severity: "medium", path: "src/api/users.ts", line: 7, code: "export const PAGE = 100;", confidence: 0.9, title: "PAGE is larger than the 50-user limit", body: "Use 50.", source: "spec" };
+    const second = { severity: "low", path: "src/api/users.ts", line: 7, code: "export const PAGE = 100;", confidence: 0.9, title: "PAGE is not documented", body: "Say why.", source: "general" };
     claude
       .answersWithTool("submit_review", { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [first] })
       .answersWithTool("submit_review", { summary: "Adds a constant.", specCompliance: [], adrConformance: [], findings: [first, second] });
@@ -66,9 +66,9 @@ describe("/baton commands, end to end", () => {
     expect(claude.openingText(1)).toContain("PAGE is larger than the 50-user limit");
     expect(github.reviews).toHaveLength(2);
     expect(github.reviews.map((r) => r.commitId)).toEqual([HEAD, HEAD]);
-    expect(github.reviews[1]!.comments.map((c) => c.line)).toEqual([6]);
+    expect(github.reviews[1]!.comments.map((c) => c.line)).toEqual([7]);
     expect(github.commentsOn(15).map((c) => c.body)).toEqual([expect.stringContaining("<!-- baton:review-summary pr -->")]);
-    expect(github.commentsOn(15)[0]!.body).toContain("Blank line before the export");
+    expect(github.commentsOn(15)[0]!.body).toContain("PAGE is not documented");
     // One check run for the step on the commit, reported on again.
     expect(github.checkRuns).toMatchObject([{ name: "Baton: review", headSha: HEAD, conclusion: "success" }]);
   });

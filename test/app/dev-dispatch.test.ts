@@ -74,7 +74,7 @@ describe("dev with dev.runner: claude-code on the hosted app", () => {
     await app.deliver("issues", issueLabeled(issue, "ready-for-dev"));
 
     expect(github.dispatches).toEqual([]);
-    expect(claude.requests.map((r) => r.tools.map((t) => t.name).includes("write_file"))).toEqual([true]);
+    expect(claude.requests.map((r) => r.tools!.map((t) => t.name).includes("write_file"))).toEqual([true]);
   });
 });
 

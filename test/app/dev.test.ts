@@ -40,7 +40,7 @@ describe("dev step, end to end", () => {
 
     // The first request: the dev tools, the spec, the accepted ADR and the pitfalls of its module.
     const first = claude.requests[0]!;
-    expect(first.tools.map((t) => t.name).sort()).toEqual(["delete_file", "edit_file", "finish", "list_files", "read_file", "search", "write_file"]);
+    expect(first.tools!.map((t) => t.name).sort()).toEqual(["delete_file", "edit_file", "finish", "list_files", "read_file", "search", "write_file"]);
     const sent = claude.openingText(0);
     expect(sent).toContain(`<adr path="${ADR_PATH}">`);
     expect(sent).toContain("Every handler under src/api returns errors as `application/problem+json`");

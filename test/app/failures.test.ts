@@ -13,7 +13,7 @@ const REVIEW = {
   summary: "Adds two constants.",
   specCompliance: [],
   adrConformance: [],
-  findings: [{ severity: "medium", path: "src/api/users.ts", line: 8, title: "MAX exceeds the 50-user limit", body: "Use 50.", source: "spec" }],
+  findings: [{ severity: "medium", path: "src/api/users.ts", line: 8, code: "export const MAX = 1000;", confidence: 0.9, title: "MAX exceeds the 50-user limit", body: "Use 50.", source: "spec" }],
 };
 
 describe("failures, end to end", () => {
@@ -49,7 +49,7 @@ describe("failures, end to end", () => {
     expect(github.checkRuns).toHaveLength(1);
     const run = github.checkRuns[0]!;
     expect(run.history).toEqual(["queued", "in_progress", "in_progress", "completed:success"]);
-    expect(run.output?.title).toBe("1 new finding (1 medium) on 1 file");
+    expect(run.output?.title).toBe("1 new finding (1 medium) on 1 file, 1 open");
     expect(github.reviews).toHaveLength(1);
     expect(github.commentsOn(15)).toHaveLength(1);
   });

@@ -13,9 +13,14 @@ import { issueLabeled } from "./fixtures/webhooks.js";
 const ADR_ANSWER = {
   title: "Search users with a bounded query endpoint",
   context: "Issue #12 asks for a search endpoint.",
-  options: [{ name: "Bounded search endpoint" }],
+  drivers: ["At most 50 users per answer"],
+  options: [
+    { name: "Bounded search endpoint", good: ["bounded"], bad: ["needs an index"] },
+    { name: "Client-side filtering", good: ["no endpoint"], bad: ["unbounded downloads"] },
+  ],
   decision: "Add a bounded search endpoint.",
   consequences: ["Good, because results are bounded."],
+  confirmation: "The review applies the api guidance.",
   modules: ["api"],
   guidance: [],
   supersedes: [],

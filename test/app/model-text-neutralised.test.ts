@@ -40,11 +40,16 @@ describe("model text is neutralised before it reaches GitHub", () => {
     claude.answersWithTool("write_adr", {
       title: say("Search users"),
       context: say("Context"),
-      options: [{ name: say("Option A"), description: say("Described") }, { name: "Option B" }],
+      drivers: [say("Driver")],
+      options: [
+        { name: say("Option A"), description: say("Described"), good: [say("Pro")], bad: [say("Con")] },
+        { name: "Option B", good: ["simple"], bad: ["unbounded"] },
+      ],
       decision: say("Decision"),
       consequences: [say("Good, because bounded")],
+      confirmation: say("Confirmed by review"),
       modules: ["api"],
-      guidance: [{ module: "api", guidance: say("Clamp limit") }],
+      guidance: [{ module: "api", rules: [{ level: "MUST", rule: say("Clamp limit"), check: say("Checked") }] }],
       supersedes: [],
     });
     const app = await startApp();
@@ -56,7 +61,7 @@ describe("model text is neutralised before it reaches GitHub", () => {
     const adrPath = Object.keys(github.filesAt(pr.headSha)).find((p) => p.startsWith("docs/adr/0002-"))!;
     const adr = github.filesAt(pr.headSha)[adrPath]!;
     // Each field of the file carries the mentions as code spans.
-    for (const field of ["Context", "Option A", "Described", "Decision", "Good, because bounded", "Clamp limit"]) {
+    for (const field of ["Context", "Driver", "Option A", "Described", "Pro", "Con", "Decision", "Good, because bounded", "Confirmed by review", "Clamp limit", "Checked"]) {
       expect(adr).toContain(`${field} cc \`${PING}\` \`${TEAM}\``);
     }
     expect(parseAdr(adrPath.split("/").pop()!, adr).title).toContain(`Search users cc \`${PING}\` \`${TEAM}\``);

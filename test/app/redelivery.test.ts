@@ -8,11 +8,16 @@ import { issueLabeled } from "./fixtures/webhooks.js";
 const ADR_ANSWER = {
   title: "Search users with a bounded query endpoint",
   context: "Issue #12 asks for a user search.",
-  options: [{ name: "Bounded search endpoint" }],
+  drivers: ["At most 50 users per answer"],
+  options: [
+    { name: "Bounded search endpoint", good: ["bounded"], bad: ["needs an index"] },
+    { name: "Client-side filtering", good: ["no endpoint"], bad: ["unbounded downloads"] },
+  ],
+  confirmation: "The review applies the api rule below.",
   decision: "Add a bounded search endpoint in the api module.",
   consequences: ["Good, because results are bounded."],
   modules: ["api"],
-  guidance: [{ module: "api", guidance: "Clamp `limit` to 50." }],
+  guidance: [{ module: "api", rules: [{ level: "MUST", rule: "clamp `limit` to 50", check: "`limit` goes through a clamp" }] }],
   supersedes: [],
 };
 

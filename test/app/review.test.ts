@@ -45,8 +45,19 @@ const FIRST_REVIEW = {
   specCompliance: [{ requirement: "GET /users?query= returns at most 50 users", status: "partial", evidence: "src/api/users.ts:10 passes limit through" }],
   adrConformance: [{ adr: "ADR 1", status: "conforms", note: "no error paths changed" }],
   findings: [
-    { severity: "high", path: "src/api/users.ts", line: 10, title: "Search limit is not clamped", body: "Clamp `limit` to 50 before querying.", source: "pitfall:Clamp pagination parameters" },
-    { severity: "low", path: "src/api/users.ts", line: 40, title: "Old helper has no tests", body: "Consider a test.", source: "general" },
+    {
+      severity: "high",
+      path: "src/api/users.ts",
+      line: 10,
+      code: "return db.users.search(query, limit);",
+      confidence: 0.9,
+      title: "Search limit is not clamped",
+      body: "Clamp `limit` to 50 before querying.",
+      suggestion: "  return db.users.search(query, Math.min(limit, 50));",
+      source: "pitfall:Clamp pagination parameters",
+    },
+    // Its code is not in the diff: dropped, and counted.
+    { severity: "low", path: "src/api/users.ts", line: 40, code: "export function oldHelper() {", confidence: 0.6, title: "Old helper has no tests", body: "Consider a test.", source: "general" },
   ],
 };
 
@@ -55,9 +66,9 @@ const SECOND_REVIEW = {
   specCompliance: [{ requirement: "GET /users?query= returns at most 50 users", status: "met", evidence: "src/api/users.ts:10" }],
   adrConformance: [{ adr: "ADR 1", status: "conforms", note: "" }],
   findings: [
-    // Reported on the first push: dropped whatever the model says.
-    { severity: "high", path: "src/api/users.ts", line: 10, title: "Search limit is not clamped", body: "Still?", source: "pitfall:Clamp pagination parameters" },
-    { severity: "medium", path: "src/api/users.ts", line: 10, title: "Magic number 50 duplicates the spec limit", body: "Name the constant.", source: "general" },
+    // Reported on the first push, quoting code the push changed: dropped whatever the model says.
+    { severity: "high", path: "src/api/users.ts", line: 10, code: "return db.users.search(query, limit);", confidence: 0.9, title: "Search limit is not clamped", body: "Still?", source: "pitfall:Clamp pagination parameters" },
+    { severity: "medium", path: "src/api/users.ts", line: 10, code: "Math.min(limit, 50)", confidence: 0.8, title: "Magic number 50 duplicates the spec limit", body: "Name the constant.", source: "general" },
   ],
 };
 
@@ -87,7 +98,7 @@ describe("review, end to end", () => {
   }
 
   it("reviews a pull request against the spec, the ADR and the module's pitfalls: one review, one summary, one check run", async () => {
-    claude.answersWithTool("submit_review", FIRST_REVIEW);
+    claude.answersWithTool("submit_review", FIRST_REVIEW).answersWithTool("verify_findings", { verdicts: [{ id: "ignored", verdict: "confirmed", reason: "r" }] });
     const app = await startApp();
 
     await app.deliver("pull_request", openPull());
@@ -97,7 +108,8 @@ describe("review, end to end", () => {
 
     // What Claude was sent: the issue the PR closes, the ADR and its guidance, the pitfalls of `api`, the numbered diff.
     const request = claude.requests[0]!;
-    expect(request.tool_choice).toMatchObject({ type: "tool", name: "submit_review" });
+    // Native structured output: the review's schema in output_config, findings first.
+    expect(Object.keys(request.output_config!.format!.schema.properties as object)).toEqual(["findings", "resolved", "specCompliance", "adrConformance", "summary"]);
     const sent = claude.openingText();
     expect(sent).toMatch(/<untrusted label="issue #12">[\s\S]*GET \/users\?query=/);
     expect(sent).toContain(`<adr path="${ADR_PATH}">`);
@@ -124,11 +136,16 @@ describe("review, end to end", () => {
       expect(c.path).toBe("src/api/users.ts");
       expect(commentable.has(c.line)).toBe(true);
     }
-    expect(review.comments.map((c) => c.line)).toEqual([10]);
+    // The model said line 10; the code it quoted is on line 9, where the comment goes.
+    expect(review.comments.map((c) => c.line)).toEqual([9]);
     expect(review.comments[0]!.body).toContain("Search limit is not clamped");
-    // The finding outside the diff is in the review body, not inline.
-    expect(review.body).toContain("Not on a line of the diff");
-    expect(review.body).toContain("Old helper has no tests");
+    expect(review.comments[0]!.body).toContain("```suggestion\n  return db.users.search(query, Math.min(limit, 50));\n```");
+    // The finding whose code is not in the diff is not posted; the check run says so.
+    expect(review.body).not.toContain("Old helper has no tests");
+    expect(github.checkRuns[0]!.output?.summary).toContain("1 finding whose quoted code is not in the diff: dropped.");
+    // The high finding was verified before it was posted, on the same cached prefix.
+    expect(Object.keys(claude.requests[1]!.output_config!.format!.schema.properties as object)).toEqual(["verdicts"]);
+    expect(claude.requests[1]!.system).toEqual(claude.requests[0]!.system);
 
     // The summary comment, found again later by its hidden marker.
     const comments = github.commentsOn(15);
@@ -141,12 +158,15 @@ describe("review, end to end", () => {
     // The check run on the PR's head, completed.
     expect(github.checkRuns).toHaveLength(1);
     expect(github.checkRuns[0]).toMatchObject({ name: "Baton: review", headSha: HEAD_1, status: "completed", conclusion: "success" });
-    expect(github.checkRuns[0]!.output?.title).toBe("2 new findings (1 high, 1 low) on 1 file");
+    expect(github.checkRuns[0]!.output?.title).toBe("1 new finding (1 high) on 1 file, 1 open");
     expect(github.checkRuns[0]!.output?.summary).toContain("Context manifest: review");
   });
 
   it("on a new push, reviews only the changes since the last review and updates the summary in place", async () => {
-    claude.answersWithTool("submit_review", FIRST_REVIEW).answersWithTool("submit_review", SECOND_REVIEW);
+    claude
+      .answersWithTool("submit_review", FIRST_REVIEW)
+      .answersWithTool("verify_findings", { verdicts: [] })
+      .answersWithTool("submit_review", SECOND_REVIEW);
     const app = await startApp();
     await app.deliver("pull_request", openPull());
     const summary = github.commentsOn(15)[0]!;
@@ -164,15 +184,16 @@ describe("review, end to end", () => {
     // The incremental diff came from the compare API, not the whole PR's files.
     const reads = github.requests.slice(github.requests.indexOf(github.writes()[writesBefore - 1]!));
     expect(reads.some((r) => r.method === "GET" && r.path === `/repos/acme/widgets/compare/${HEAD_1}...${HEAD_2}`)).toBe(true);
-    expect(reads.some((r) => r.method === "GET" && r.path === "/repos/acme/widgets/pulls/15/files")).toBe(false);
+    // The whole PR's files are read too, but only to place comments: GitHub resolves lines against the whole diff.
+    expect(reads.some((r) => r.method === "GET" && r.path === "/repos/acme/widgets/pulls/15/files")).toBe(true);
 
     // Claude was told what was already reported, and given only the push's diff.
-    const sent = claude.openingText(1);
-    expect(sent).toMatch(/<context label="already-reported findings[^"]*">[\s\S]*\[high\] src\/api\/users\.ts:10: Search limit is not clamped/);
+    const sent = claude.openingText(2);
+    expect(sent).toMatch(/<context label="already-reported findings[^"]*">[\s\S]*id [0-9a-f]{8} \[high\] src\/api\/users\.ts:9: Search limit is not clamped/);
     expect(sent).toMatch(new RegExp(`<untrusted label="diff ${HEAD_1.slice(0, 12)}..${HEAD_2.slice(0, 12)}">`));
     expect(sent).toContain("Math.min(limit, 50)");
     expect(sent).not.toContain("+export const PAGE = 100;");
-    expect(claude.requests[1]!.messages[0]!.content.at(-1)!.text).toContain("only what changed since Baton's last review");
+    expect(claude.requests[2]!.messages[0]!.content.at(-1)!.text).toContain("only what changed since Baton's last review");
 
     // One new review, with only the new finding; the summary comment edited in place.
     expect(github.reviews).toHaveLength(2);
@@ -197,7 +218,7 @@ describe("review, end to end", () => {
     // The same push delivered again under a new delivery id: the queue refuses the job (same job id).
     const before = github.requests.length;
     await app.deliver("pull_request", pullRequestEvent("synchronize", { ...pullSpec(HEAD_2), baseSha: main }, HEAD_1));
-    expect(claude.requests).toHaveLength(2);
+    expect(claude.requests).toHaveLength(3);
     expect(github.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual(["GET /repos/acme/widgets/contents/.github/baton.yml"]);
   });
 

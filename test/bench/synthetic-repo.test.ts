@@ -1,3 +1,4 @@
+import { clearAdrMemoryCache } from "../../src/context-store/adr/adr-parse-cache.js";
 import { createHash } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parseConfig } from "../../src/config/load-config.js";
@@ -82,11 +83,15 @@ describe("GitHub requests of a resolution (fake GitHub)", () => {
 
   it("cold: one tree request, then ceil(blobs / batch) GraphQL requests per read, whatever the batch size", async () => {
     for (const batchSize of [7, 25, 100]) {
+      // Cold means a new process: no ADR read yet (the record cache is process-wide).
+      clearAdrMemoryCache();
       const gh = new FakeGitHub(repo);
       const result = await runEvent(event(gh, { batchSize }));
       const counts = gh.counts();
-      // Reads: the config, then the store (ADRs and pitfall files together), then the review's pitfalls (cached by then).
-      expect(result.fetchedPerCall).toEqual([1, SCALE.adrs + SCALE.pitfallFiles, 0]);
+      // Reads: the config, then the store (ADRs and pitfall files together), then what the selectors read
+      // (the context ADRs' full text, the review's pitfalls), all in the blob cache by then.
+      expect(result.fetchedPerCall.slice(0, 2)).toEqual([1, SCALE.adrs + SCALE.pitfallFiles]);
+      expect(result.fetchedPerCall.slice(2).every((n) => n === 0)).toBe(true);
       expect(counts.tree).toBe(1);
       expect(counts.restBlob).toBe(0);
       expect(counts.graphql).toBe(ceil(1, batchSize) + ceil(SCALE.adrs + SCALE.pitfallFiles, batchSize));
@@ -96,6 +101,7 @@ describe("GitHub requests of a resolution (fake GitHub)", () => {
   }, 60_000);
 
   it("warm: no request on the same commit, at most two after a commit that changes context files", async () => {
+    clearAdrMemoryCache();
     const gh = new FakeGitHub(repo);
     const cache = createBlobCache();
     await runEvent(event(gh, { cache }));

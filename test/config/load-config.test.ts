@@ -176,7 +176,7 @@ describe("parseConfig: errors with positions and fixes", () => {
     expect(errorAt("steps:\n  review:\n    inputs: [diff, nope]\n", "steps.review.inputs[1]")).toMatchObject({
       line: 3,
       column: 20,
-      message: '"nope" is not one of spec, adr:linked, adr:related, adr:index, pitfalls:modules, guidance:modules, module-map, tree-outline, diff, source:modules',
+      message: '"nope" is not one of spec, adr:linked, adr:related, adr:index, pitfalls:modules, guidance:modules, module-map, tree-outline, diff, source:modules, source:outline',
       fix: "write one of those values, e.g. - spec",
     });
     expect(errorAt("review:\n  failOn: urgent\n", "review.failOn").fix).toBe("write one of those values, e.g. failOn: none");

@@ -89,3 +89,37 @@ describe("the simple front-matter reader", () => {
     );
   });
 });
+
+describe("reading as a newcomer's ADRs are written (both tiers)", () => {
+  const read = (text: string) => {
+    const fast = readAdrMetadata("0007-x.md", text).metadata;
+    expect(disagreements("0007-x.md", text)).toEqual([]);
+    return fast;
+  };
+
+  test("a title prefix naming the document type is dropped, like an ADR number", () => {
+    expect(read("# Architecture Decision Record: Use ADRs\n").title).toBe("Use ADRs");
+    expect(read("# ADR: Use Kafka\n").title).toBe("Use Kafka");
+    expect(read("# ADR 7: Use Kafka\n").title).toBe("Use Kafka");
+    expect(read("# Decision records are kept in git\n").title).toBe("Decision records are kept in git");
+  });
+
+  test.each([
+    ["Date: 2018-04-09", "2018-04-09"],
+    ["Date 09/04/2018", "2018-04-09"],
+    ["Date: 9 April 2018", "2018-04-09"],
+    ["Date: April 9, 2018", "2018-04-09"],
+    ["Date: 04/25/2020", "2020-04-25"],
+    ["Date: 25/04/2020", "2020-04-25"],
+    ["- Date: 2018-04-09", "2018-04-09"],
+  ])("the date in %s", (line, date) => {
+    expect(read(`# X\n\n${line}\n\n## Status\n\nAccepted\n`).date).toBe(date);
+  });
+
+  test("a misspelt status is `other`, with an error that suggests the word", () => {
+    const problems = readAdrMetadata("0007-x.md", "# X\n\nStatus: acepted\n").problems;
+    expect(read("# X\n\nStatus: acepted\n").status).toBe("other");
+    expect(problems).toContainEqual({ level: "error", message: 'status "acepted" is not a known status; did you mean "accepted"?', line: 3, column: 1 });
+    expect(readAdrMetadata("0007-x.md", "# X\n\nStatus: on hold\n").problems.filter((p) => p.level === "error")).toEqual([]);
+  });
+});

@@ -9,6 +9,7 @@ import { architectureAnswerSchema } from "../../src/steps/architecture-review/ar
 import { DEV_TOOLS } from "../../src/steps/dev/dev-tools.js";
 import { commentableLines } from "../../src/steps/review/comment-placement.js";
 import { parseUnifiedDiff } from "../../src/steps/review/diff-files.js";
+import { verifyAnswerSchema } from "../../src/steps/review/verify-findings.js";
 import { reviewAnswerSchema } from "../../src/steps/review/review-schema.js";
 
 // Expectations are read from the recording where they can be, so that a
@@ -114,7 +115,11 @@ describe("demo/recording.json", () => {
   it("parses, and every structured answer fits the step's current schema", () => {
     expect(Object.keys(recording.structured).sort()).toEqual(["architecture-review", "review"]);
     for (const entry of recording.structured["architecture-review"]!) expect(architectureAnswerSchema.safeParse(entry.value).error?.issues ?? []).toEqual([]);
-    for (const entry of recording.structured.review!) expect(reviewAnswerSchema.safeParse(entry.value).error?.issues ?? []).toEqual([]);
+    // The review's answer, then the verification of its high finding.
+    const [review, verification, ...rest] = recording.structured.review!;
+    expect(reviewAnswerSchema.safeParse(review!.value).error?.issues ?? []).toEqual([]);
+    expect(verifyAnswerSchema.safeParse(verification!.value).error?.issues ?? []).toEqual([]);
+    expect(rest).toEqual([]);
   });
 
   it("holds a dev tool loop that reads first, writes code, and finishes, using only the dev tools with their required inputs", () => {

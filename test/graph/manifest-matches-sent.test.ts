@@ -72,7 +72,8 @@ async function sentAndCounted(spec: SpecRef) {
     trigger: { spec, diff: { base: "a".repeat(40), head: "b".repeat(40), files: diff }, linkedAdrs: [1] },
   });
   const bodies: { messages: { content: { text: string }[] }[] }[] = [];
-  interceptMessages(bodies as unknown[]).reply(200, messageResponse({ content: [{ type: "tool_use", id: "toolu_1", name: "answer", input: { ok: true } }] }));
+  // Native structured output: the answer is JSON text.
+  interceptMessages(bodies as unknown[]).reply(200, messageResponse({ content: [{ type: "text", text: '{"ok":true}' }], stop_reason: "end_turn" }));
   const blocks = promptBlocks(context);
   await createAnthropicModelClient({ apiKey: "k", maxRetries: 0 }).generateStructured({
     stepId: "review",

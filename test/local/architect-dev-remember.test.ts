@@ -7,18 +7,27 @@ import { ADR_GUIDANCE_PHRASE, ADR_PATH, ADR_TEXT, BATON_YML, baton, createLocalR
 const SPEC_PATH = "docs/specs/x.md";
 const SPEC_PHRASE = "export every user as CSV through the pelican-stream endpoint";
 const NEW_ADR = "docs/adr/0002-x.md";
-const NEW_ADR_GUIDANCE = "Stream rows with a cursor; never buffer the whole table.";
+const NEW_ADR_RULES = [
+  { level: "MUST", rule: "stream rows with a cursor", check: "exports iterate db cursors" },
+  { level: "MUST NOT", rule: "buffer the whole table", check: "no export collects rows into an array" },
+];
+const NEW_ADR_GUIDANCE = "- **MUST** stream rows with a cursor. _Check:_ exports iterate db cursors\n- **MUST NOT** buffer the whole table. _Check:_ no export collects rows into an array";
 
 const WRITE_ADR = {
   name: "write_adr",
   input: {
     title: "Stream CSV exports",
     context: `The spec asks to ${SPEC_PHRASE}.`,
-    options: [{ name: "Stream with a cursor" }, { name: "Buffer in memory", description: "Simple, but memory grows with the table." }],
+    drivers: ["Memory stays flat on large tables"],
+    options: [
+      { name: "Stream with a cursor", good: ["memory stays flat"], bad: ["cannot be retried mid-way"] },
+      { name: "Buffer in memory", description: "Simple, but memory grows with the table.", good: ["simple"], bad: ["memory grows with the table"] },
+    ],
+    confirmation: "The review applies the api rules below to every export.",
     decision: "Stream with a cursor, because memory stays flat.",
     consequences: ["Good, because memory stays flat.", "Bad, because the export cannot be retried mid-way."],
     modules: ["api"],
-    guidance: [{ module: "api", guidance: NEW_ADR_GUIDANCE }],
+    guidance: [{ module: "api", rules: NEW_ADR_RULES }],
     supersedes: [],
   },
 };
@@ -60,7 +69,7 @@ describe("baton architect, dev and remember (local mode)", () => {
     expect(run.code).toBe(0);
     expect(claude.isDone()).toBe(true);
     // Claude was asked for the ADR with the spec and the existing ADRs in view.
-    expect(claude.requests[0]!.tool_choice).toMatchObject({ type: "tool", name: "write_adr" });
+    expect(claude.requests[0]!.output_config?.format?.type).toBe("json_schema");
     const sent = claude.sentText(0);
     expect(sent).toContain(SPEC_PHRASE);
     expect(sent).toContain("Use X for request validation");
@@ -209,6 +218,9 @@ describe("baton architect, dev and remember (local mode)", () => {
     });
 
     it("creates the pitfalls file of a module that has none", async () => {
+      // A known module: declared in the configuration, with no pitfalls yet.
+      repo.write(".github/baton.yml", `${BATON_YML}  web: ["src/web/**"]\n`);
+      repo.commit("declare web");
       const run = await baton(repo.dir, ["remember", LESSON, "--module", "web", "--source", "https://github.com/acme/widgets/pull/31"]);
 
       expect(run.code).toBe(0);

@@ -25,10 +25,15 @@ const FINDING = {
   severity: "high",
   path: "src/api/users.ts",
   line: FINDING_LINE,
+  code: "return rows.filter((u) => u.tenant === tenant);",
+  confidence: 0.9,
   title: "Tenant filter trusts the caller's tenant argument",
   body: "The tenant comes from the request; read it from the session, as the api pitfalls say.",
   source: "pitfall:quokka-header",
 };
+
+/** The verification pass's answer (a high finding is re-checked before it is reported): nothing refuted. */
+const VERIFIED = { name: "verify_findings", input: { verdicts: [] } };
 
 function reviewAnswer(findings: unknown[] = [FINDING]) {
   return {
@@ -60,19 +65,19 @@ describe("baton review (local mode)", () => {
   afterEach(() => repo.remove());
 
   it("reviews base...HEAD with the ADR guidance, the pitfalls and the diff, and prints the finding", async () => {
-    claude.answers(reviewAnswer());
+    claude.answers(reviewAnswer()).answers(VERIFIED);
 
     const run = await baton(repo.dir, ["review", "--base", "main", "--format", "markdown"]);
 
     expect(run.stderr).not.toMatch(/baton: (?!review:|model:)/);
     expect(run.code).toBe(0);
     expect(claude.isDone()).toBe(true);
-    expect(claude.requests).toHaveLength(1);
+    expect(claude.requests).toHaveLength(2);
 
     // What Claude was sent: the forced review tool, the trusted context and the numbered diff.
     const sent = claude.requests[0]!;
-    expect(sent.tool_choice).toMatchObject({ type: "tool", name: "submit_review" });
-    expect(sent.tools!.map((t) => t.name)).toEqual(["submit_review"]);
+    expect(Object.keys(sent.output_config!.format!.schema.properties as object)).toContain("findings");
+    expect(sent.tools).toBeUndefined();
     const text = claude.sentText(0);
     expect(text).toContain(ADR_GUIDANCE_PHRASE);
     expect(text).toContain(PITFALL_PHRASE);
@@ -87,6 +92,9 @@ describe("baton review (local mode)", () => {
     // What the user sees.
     expect(run.stdout).toContain("## Baton review");
     expect(run.stdout).toContain(`\`src/api/users.ts:${FINDING_LINE}\` **${FINDING.title}**`);
+    // Each finding's explanation, not only its title.
+    expect(run.stdout).toContain(`## Findings explained`);
+    expect(run.stdout).toContain(FINDING.body);
     expect(run.stdout).toContain("ADR 1");
     expect(run.stdout).toContain("Context manifest");
     expect(run.stdout).toContain(`${ADR_PATH}@${repo.git("rev-parse", `main:${ADR_PATH}`)}`);
@@ -95,7 +103,7 @@ describe("baton review (local mode)", () => {
   });
 
   it("shows progress on stderr (step, inputs, tokens, model), and nothing with --quiet", async () => {
-    claude.answers(reviewAnswer()).answers(reviewAnswer());
+    claude.answers(reviewAnswer()).answers(VERIFIED).answers(reviewAnswer()).answers(VERIFIED);
 
     const loud = await baton(repo.dir, ["review", "--base", "main"]);
     expect(loud.err[0]).toMatch(/^baton: review: context from [0-9a-f]{12}: \d+ inputs, \d+ of 80000 tokens/);
@@ -108,16 +116,17 @@ describe("baton review (local mode)", () => {
   });
 
   it("--format json prints the findings and a manifest pinned to the base's blobs", async () => {
-    claude.answers(reviewAnswer());
+    claude.answers(reviewAnswer()).answers(VERIFIED);
 
     const run = await baton(repo.dir, ["review", "--base", "main", "--format", "json"]);
 
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout) as JsonReport;
-    expect(report.findings).toEqual([FINDING]);
+    expect(report.findings).toEqual([{ ...FINDING, id: expect.stringMatching(/^[0-9a-f]{8}$/) }]);
     expect(report.manifest.model).toBe("claude-sonnet-5-5");
     expect(report.manifest.commit).toBe(repo.git("merge-base", "main", "HEAD"));
-    expect(report.usage).toMatchObject({ inputTokens: 3120, outputTokens: 640 });
+    // The review call and the verification of its high finding, summed.
+    expect(report.usage).toMatchObject({ inputTokens: 6240, outputTokens: 1280 });
 
     const adrSha = repo.git("rev-parse", `main:${ADR_PATH}`);
     const pitfallsSha = repo.git("rev-parse", `main:${PITFALLS_PATH}`);
@@ -131,7 +140,7 @@ describe("baton review (local mode)", () => {
   });
 
   it("--format sarif is valid SARIF 2.1.0 with one result at the finding's path and line", async () => {
-    claude.answers(reviewAnswer());
+    claude.answers(reviewAnswer()).answers(VERIFIED);
 
     const run = await baton(repo.dir, ["review", "--base", "main", "--format", "sarif"]);
 
@@ -164,7 +173,7 @@ describe("baton review (local mode)", () => {
   });
 
   it("--fail-on high exits 1 on a high finding; --fail-on critical exits 0", async () => {
-    claude.answers(reviewAnswer()).answers(reviewAnswer());
+    claude.answers(reviewAnswer()).answers(VERIFIED).answers(reviewAnswer()).answers(VERIFIED);
 
     const high = await baton(repo.dir, ["review", "--base", "main", "--format", "json", "--fail-on", "high"]);
     expect(high.code).toBe(1);
@@ -211,7 +220,7 @@ describe("baton review (local mode)", () => {
   });
 
   it("uses an Anthropic-compatible endpoint from ANTHROPIC_BASE_URL", async () => {
-    const compatible = new Claude("https://llm.internal.example.com").answers(reviewAnswer());
+    const compatible = new Claude("https://llm.internal.example.com").answers(reviewAnswer()).answers(VERIFIED);
 
     const run = await baton(repo.dir, ["review", "--base", "main", "--format", "json"], { ANTHROPIC_API_KEY: "test-key", ANTHROPIC_BASE_URL: "https://llm.internal.example.com" });
 

@@ -23,7 +23,7 @@ function request(model = "claude-sonnet-5-5"): StructuredRequest<{ title: string
   };
 }
 
-const client = () => createAnthropicModelClient({ apiKey: "sk-ant-test", maxRetries: 0 });
+const client = () => createAnthropicModelClient({ apiKey: "sk-ant-test", maxRetries: 0, nativeStructuredOutput: false });
 
 async function failure(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(
@@ -186,7 +186,7 @@ describe("ANTHROPIC_BASE_URL", () => {
       messageResponse({ model: "claude-sonnet-5-5", content: [{ type: "tool_use", id: "toolu_1", name: "write_adr", input: { title: "Queue" } }] }),
     );
 
-    const result = await createAnthropicModelClient({ apiKey: "sk-local", maxRetries: 0 }).generateStructured(request());
+    const result = await createAnthropicModelClient({ apiKey: "sk-local", maxRetries: 0, nativeStructuredOutput: false }).generateStructured(request());
 
     expect(result.value).toEqual({ title: "Queue" });
     expect(bodies).toHaveLength(1);
@@ -196,7 +196,7 @@ describe("ANTHROPIC_BASE_URL", () => {
     process.env.ANTHROPIC_BASE_URL = "http://127.0.0.1:9999";
     nock("http://127.0.0.1:8888").post("/v1/messages").reply(401, errorBody("authentication_error", "invalid key"));
 
-    const error = await failure(createAnthropicModelClient({ apiKey: "sk-local", baseURL: "http://127.0.0.1:8888", maxRetries: 0 }).generateStructured(request()));
+    const error = await failure(createAnthropicModelClient({ apiKey: "sk-local", baseURL: "http://127.0.0.1:8888", maxRetries: 0, nativeStructuredOutput: false }).generateStructured(request()));
 
     expect(error).toBeInstanceOf(PermanentModelError);
     expect((error as Error).message).toContain("http://127.0.0.1:8888");

@@ -34,7 +34,8 @@ function reviewRequest(overrides: Partial<StructuredRequest<Review>> = {}): Stru
   };
 }
 
-const client = () => createAnthropicModelClient({ apiKey: "sk-ant-test", maxRetries: 0 });
+// The forced tool, as models without native structured output get it (native-structured.test.ts covers the native path).
+const client = () => createAnthropicModelClient({ apiKey: "sk-ant-test", maxRetries: 0, nativeStructuredOutput: false });
 
 const validReview = { summary: "Looks right.", findings: [{ path: "src/a.ts", line: 3, severity: "warning", message: "await in handler" }] };
 

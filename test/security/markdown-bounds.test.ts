@@ -77,7 +77,7 @@ describe("markdown from a repository is parsed under limits, off the main thread
     });
     const step = declareSteps(config).review;
     const store = await loadContextStore(snapshot, config);
-    expect(store.warnings).toEqual(["docs/adr/0001-nested.md: 1024.0 KB is over the 256 KB limit for ADRs; left out"]);
+    expect(store.warnings).toEqual(["docs/adr/0001-nested.md: 1024.0 KB is over the 128 KB limit for ADRs; left out"]);
     expect(store.adrs.map((a) => a.path)).toEqual(["docs/adr/0002-use-rest.md"]);
     const { value: resolved, turnedFirst } = await whileTurning(() =>
       resolveContext({ step, snapshot, config, store, trigger: { linkedAdrs: [2], changedPaths: ["src/api/users.ts"] } }),

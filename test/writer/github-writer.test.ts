@@ -202,6 +202,31 @@ describe("review intents", () => {
     expect(result).toMatchObject({ id: 81, action: "skipped" });
   });
 
+  it("on 422 moves only the comments the PR's current diff cannot carry into the body; the others stay inline", async () => {
+    const gh = fakeGitHub();
+    const refused = {
+      message: "Unprocessable Entity",
+      errors: ["Line could not be resolved"],
+      documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
+      status: "422",
+    };
+    // The diff moved since the step read it: keys.ts line 7 is no longer in it, store.ts line 42 still is.
+    const files = [
+      { sha: "a1", filename: "src/cache/store.ts", status: "modified", additions: 1, deletions: 0, changes: 1, patch: "@@ -40,3 +40,4 @@\n a\n b\n+c\n d" },
+      { sha: "b2", filename: "src/cache/keys.ts", status: "modified", additions: 1, deletions: 0, changes: 1, patch: "@@ -1,2 +1,3 @@\n a\n+b\n c" },
+    ];
+    gh.scope.get(reviews).query(true).reply(200, []).post(reviews).reply(422, refused).get(`${R}/pulls/15/files`).query(true).reply(200, files).post(reviews).reply(200, reviewPayload(83, 15, "…", headSha, "COMMENT"));
+
+    const [result] = await writer().apply(reviewStep, [review]);
+
+    gh.scope.done();
+    expect(result).toMatchObject({ id: 83, action: "created", inlineComments: 1, commentsMovedToBody: 1 });
+    const retry = gh.writes()[1]!.body as { body: string; comments: { path: string; line: number }[] };
+    expect(retry.comments.map((c) => `${c.path}:${c.line}`)).toEqual(["src/cache/store.ts:42"]);
+    expect(retry.body).toContain("- `src/cache/keys.ts` line 7:\n  Keys must include the tenant.");
+    expect(retry.body).not.toContain("This bypasses the TTL");
+  });
+
   it("on 422 retries once without inline comments, listing them in the body", async () => {
     const gh = fakeGitHub();
     gh.scope
@@ -215,6 +240,10 @@ describe("review intents", () => {
         documentation_url: "https://docs.github.com/rest/pulls/reviews#create-a-review-for-a-pull-request",
         status: "422",
       })
+      // The PR's current diff carries none of them.
+      .get(`${R}/pulls/15/files`)
+      .query(true)
+      .reply(200, [])
       .post(reviews)
       .reply(200, reviewPayload(82, 15, "…", headSha, "CHANGES_REQUESTED"));
 

@@ -1,14 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import type { Command } from "commander";
 import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
-import { renderAdrIndex, sortAdrRecords } from "../../context-store/adr/adr-index.js";
+import { sortAdrRecords } from "../../context-store/adr/adr-index.js";
+import { updateAdrIndexFile } from "../../context-store/adr/adr-index-file.js";
+import { inAdrFolder } from "../../context-store/adr/adr-folder.js";
 import { adrFileVerdict } from "../../context-store/adr/adr-file-names.js";
 import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
-import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
-import { renderAdr } from "../../context-store/adr/write-adr.js";
-import { listMarkdownFiles } from "../working-tree.js";
+import { gitRoot, listMarkdownFiles, readTextIfExists } from "../working-tree.js";
 import { isReportedSkip, loadWorkingTreeStore, readWorkingTreeAdr, type WorkingTreeStore } from "../working-tree-store.js";
 import { CliError, type CliIo } from "../cli-io.js";
 
@@ -77,7 +77,10 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
     .option("--modules <list>", "comma-separated module names", "")
     .option("--supersedes <n>", "number of the ADR this one supersedes")
     .option("--spec <ref>", "the spec it answers (docs/specs/x.md or #12)")
-    .action((title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
+    .action(async (title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
+      // The writers load the markdown parser: only for the command that writes.
+      const { renderAdr } = await import("../../context-store/adr/write-adr.js");
+      const { supersedeAdr } = await import("../../context-store/adr/supersede-adr.js");
       const store = loadWorkingTreeStore(io.cwd);
       const folder = store.adrFolder ?? store.config.folders.adr ?? "docs/adr";
       const existing = store.adrs.map((a) => a.record);
@@ -102,27 +105,36 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
         consequences: [],
         guidance: Object.fromEntries(modules.map((m) => [m, "What must code in this module do (or avoid) under this decision?"])),
       });
-      const writes: { path: string; content: string }[] = [{ path: `${folder}/${file}`, content: text }];
+      const writes: { path: string; content: string }[] = [{ path: inAdrFolder(folder, file), content: text }];
       if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file, { newTitle: title }));
       const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), readAdrMetadata(file, text).metadata];
       if (old) after.push(readAdrMetadata(old.record.file, writes[1]!.content).metadata);
-      writes.push({ path: `${folder}/README.md`, content: renderAdrIndex(after) });
+      const indexPath = inAdrFolder(folder, "README.md");
+      const index = updateAdrIndexFile(readTextIfExists(join(store.root, indexPath)), after, { path: indexPath, appendToHandWritten: false });
+      if (index.kind === "write") writes.push({ path: indexPath, content: index.content });
+      if (index.kind === "leave") io.err(`baton: note: ${index.note}`);
       for (const w of writes) {
         mkdirSync(dirname(join(store.root, w.path)), { recursive: true });
         writeFileSync(join(store.root, w.path), w.content);
         io.err(`wrote ${w.path}`);
       }
-      io.out(`${folder}/${file}`);
+      io.out(inAdrFolder(folder, file));
     });
 
   adr
     .command("index")
-    .description("Regenerate the ADR index (README.md in the ADR folder, with a Mermaid supersession graph)")
-    .action(() => {
-      const store = loadWorkingTreeStore(io.cwd);
-      if (!store.adrFolder) throw new CliError(`no ADR folder found (${store.adrFolderReason})`);
-      const path = `${store.adrFolder}/README.md`;
-      writeFileSync(join(store.root, path), renderAdrIndex(store.adrs.map((a) => a.record)));
+    .description("Write the ADR index into README.md in the ADR folder (a table and a Mermaid supersession graph); a README written by hand gets it between markers")
+    .option("--dir <dir>", "ADR folder (default: discovered from config and the usual places)")
+    .action((opts: { dir?: string }) => {
+      const store = loadWorkingTreeStore(io.cwd, { adrDir: opts.dir ? relative(gitRoot(io.cwd), resolve(io.cwd, opts.dir)).split("\\").join("/") : undefined });
+      if (store.adrFolder === null) throw new CliError(`no ADR folder found (${store.adrFolderReason}); pass --dir`);
+      for (const s of store.skipped) io.err(`baton: skipped ${s.path}: ${s.reason}`);
+      const path = inAdrFolder(store.adrFolder, "README.md");
+      const index = updateAdrIndexFile(readTextIfExists(join(store.root, path)), store.adrs.map((a) => a.record), { path, appendToHandWritten: true });
+      if (index.kind === "write") {
+        writeFileSync(join(store.root, path), index.content);
+        io.err(`baton: ${index.how}: ${path}`);
+      } else if (index.kind === "unchanged") io.err(`baton: ${path} is up to date`);
       io.out(path);
     });
 }

@@ -5,13 +5,14 @@ import { manifestToMarkdown } from "../../graph/render-manifest.js";
 import { applyIntentsLocally, isWorkingTreeClean } from "../../local/local-writer.js";
 import { resolveLocalContext, type LocalContext } from "../../local/local-context.js";
 import { localModel } from "../../local/model-from-env.js";
-import { reviewExitCode, reviewToSarif, SEVERITY_ORDER, type FailOn } from "../../local/review-formats.js";
+import { reviewExitCode, reviewToMarkdown, reviewToSarif, SEVERITY_ORDER, type FailOn } from "../../local/review-formats.js";
 import { runArchitectureReviewStep } from "../../steps/architecture-review/architecture-review-step.js";
 import { runDevStep } from "../../steps/dev/dev-step.js";
 import type { DevOutcome } from "../../steps/dev/dev-pull-request.js";
 import { runClaudeCodeDevStep } from "../../steps/dev/claude-code/claude-code-dev-step.js";
 import { DEV_RUNNERS, devRunnerFor, type DevRunner } from "../../config/config-schema.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
+import { unknownModuleProblem } from "../../steps/learning/known-modules.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
 import { CliError, type CliIo } from "../cli-io.js";
@@ -115,11 +116,11 @@ export function registerStepCommands(program: Command, io: CliIo): void {
     });
 
   withModelOptions(program.command("review").description("Review git diff base...HEAD against the spec, ADRs and pitfalls read from the base"))
-    .option("--base <ref>", "the base to diff against", "main")
+    .option("--base <ref>", "the base to diff against (default: the default branch: origin/HEAD, else main or master)")
     .option("--format <format>", "markdown, json or sarif", "markdown")
     .option("--fail-on <severity>", `exit 1 when a finding is at or above: ${["none", ...SEVERITY_ORDER].join(", ")}`, "none")
     .option("--adr <pathOrNumber...>", "ADRs the change implements")
-    .action(async (opts: ModelOptions & { base: string; format: string; failOn: string; adr?: string[] }) => {
+    .action(async (opts: ModelOptions & { base?: string; format: string; failOn: string; adr?: string[] }) => {
       if (!["markdown", "json", "sarif"].includes(opts.format)) throw new CliError(`--format ${opts.format}: use markdown, json or sarif`);
       if (!["none", ...SEVERITY_ORDER].includes(opts.failOn)) throw new CliError(`--fail-on ${opts.failOn}: use none, low, medium, high or critical`);
       const say = progress(io, opts);
@@ -135,8 +136,9 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           {
             context: ctx,
             repo: localRepo(root),
-            pull: { number: 0, title: `${opts.base}...HEAD`, headSha: ctx.head, baseSha: ctx.manifest.commit },
+            pull: { number: 0, title: `${opts.base ?? ctx.baseRef}...HEAD`, headSha: ctx.head, baseSha: ctx.manifest.commit },
             diffFiles: ctx.diffFiles,
+            headFiles: ctx.headFiles,
             incremental: false,
             previous: null,
             config: ctx.config,
@@ -149,7 +151,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         const findings = outcome.findings ?? [];
         if (opts.format === "sarif") io.out(JSON.stringify(reviewToSarif(findings, { version: ctx.step.version, model: outcome.model }), null, 2));
         else if (opts.format === "json" || opts.json) io.out(JSON.stringify({ title: outcome.title, findings, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
-        else io.out(outcome.reportMarkdown ?? outcome.summary);
+        else io.out(reviewToMarkdown(outcome.reportMarkdown ?? outcome.summary, findings));
         const code = reviewExitCode(findings, opts.failOn as FailOn);
         if (code) throw new CliError(`${findings.length} findings; at least one at or above ${opts.failOn}`, code);
       } finally {
@@ -168,6 +170,8 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const root = gitRoot(io.cwd);
       const ctx = await resolveLocalContext({ cwd: root, step: "learning" });
       try {
+        const problem = unknownModuleProblem(opts.module, [...ctx.moduleMap.modules.map((m) => m.name), ...ctx.store.pitfallPaths.keys()]);
+        if (problem) throw new CliError(problem);
         const outcome = await runLearningStep({
           context: ctx,
           // The lesson is appended to the file as it is in the working tree, so lessons not yet committed are kept.

@@ -75,14 +75,6 @@ function problem(level: AdrProblem["level"], message: string, where: Where): Adr
   return { level, message, line: where.line, column: where.column };
 }
 
-/** A status word that is no status but one letter or two away from one: said, never guessed. */
-function statusProblem(text: string, where: Where): AdrProblem {
-  const suggestion = statusSuggestion(text);
-  return suggestion
-    ? problem("error", `status ${JSON.stringify(text.trim())} is not a known status; did you mean "${suggestion}"?`, where)
-    : problem("warning", `status not understood: ${JSON.stringify(text.trim())} (read as "other")`, where);
-}
-
 function readStatus(reading: AdrReading, problems: AdrProblem[]): StatusReading {
   const fm = reading.frontMatter;
   const fmStatus = textValue(fm.data.get("status"));
@@ -114,9 +106,14 @@ function readStatus(reading: AdrReading, problems: AdrProblem[]): StatusReading 
   return { status: "unknown", rawStatus: null, line: null };
 }
 
-/** Only a near-miss of a known word is worth a problem: "on hold" or "reverted" are statuses in their own right. */
+/**
+ * A status word one letter or two away from a known one is said, never
+ * guessed: an error that names the word it probably meant. Other words
+ * ("on hold", "reverted") are statuses in their own right.
+ */
 function statusSuggestionProblem(text: string, where: Where): AdrProblem[] {
-  return statusSuggestion(text) ? [statusProblem(text, where)] : [];
+  const suggestion = statusSuggestion(text);
+  return suggestion ? [problem("error", `status ${JSON.stringify(text.trim())} is not a known status; did you mean "${suggestion}"?`, where)] : [];
 }
 
 function frontMatterReferences(value: unknown): number[] {

@@ -14,6 +14,14 @@ const PREFIXES: readonly RegExp[] = [
   /^#?\d+(?:[.:)]\s+|\s+)(?:[-–—:|]\s+)?/,
 ];
 
+/**
+ * A label naming the document type rather than the decision, as `ADR 7:`
+ * does with a number: "Architecture Decision Record: Use ADRs", "ADR: Use
+ * Kafka". Needs its colon, so "Decision records are kept in git" and
+ * "ADR - Eval-Hub multi-tenancy" (a dash reads as part of the title) stay.
+ */
+const DOCUMENT_TYPE = /^(?:Architectur(?:e|al)\s+Decision(?:\s+Records?)?|Any\s+Decision\s+Records?|Decision\s+Records?|ADRs?|MADR|DR)\s*:\s*/i;
+
 function unwrapBold(title: string): string {
   const m = /^(\*\*|__)(.+)\1$/s.exec(title);
   return m ? (m[2] ?? "").trim() : title;
@@ -23,6 +31,8 @@ function unwrapBold(title: string): string {
 export function cleanTitle(raw: string): string {
   let title = raw.replace(/\s+/g, " ").replace(/\s*\{#[^}]*\}\s*$/, "").trim();
   title = unwrapBold(title);
+  const typed = title.replace(DOCUMENT_TYPE, "");
+  if (typed !== title && typed.trim() !== "") return unwrapBold(cleanTitle(typed));
   for (const prefix of PREFIXES) {
     const stripped = title.replace(prefix, "");
     if (stripped !== title) {

@@ -19,6 +19,9 @@ export type AdrDraftStatus = Exclude<AdrStatus, "other" | "unknown">;
 export interface AdrOption {
   name: string;
   description?: string;
+  /** MADR's pros and cons: each point without its "Good, because" / "Bad, because". */
+  good?: string[];
+  bad?: string[];
 }
 
 export interface AdrDraft {
@@ -33,10 +36,14 @@ export interface AdrDraft {
   supersedes: number[];
   supersededBy: number[];
   context: string;
+  /** MADR's decision drivers, one bullet each. */
+  drivers?: string[];
   options: AdrOption[];
   decision: string;
   /** One bullet each; start them with "Good, because" / "Bad, because" for MADR's convention. */
   consequences: string[];
+  /** MADR 4's Confirmation: how compliance with the decision is checked. */
+  confirmation?: string;
   /** Module name → guidance markdown. */
   guidance: Record<string, string>;
 }
@@ -302,14 +309,26 @@ function renderOption(option: AdrOption): string {
   return `* ${name}\n\n  ${indentContinuation(description, "  ")}`;
 }
 
+function bullets(items: readonly string[]): string {
+  return items
+    .map((c) => embedMarkdown(c))
+    .filter((c) => c !== "")
+    .map((c) => `* ${indentContinuation(c, "  ")}`)
+    .join("\n");
+}
+
 function composeAdr(d: AdrDraft, titleLine: string, guidance: readonly { line: string; body: string }[]): string {
   const parts: string[] = [frontMatter(d), titleLine];
   const section = (heading: string, body: string): void => {
     if (body !== "") parts.push(`## ${heading}`, body);
   };
   section("Context and Problem Statement", embedMarkdown(d.context));
-  section("Considered Options", d.options.filter((o) => foldLine(o.name) !== "").map(renderOption).join("\n"));
-  section("Decision Outcome", embedMarkdown(d.decision));
+  section("Decision Drivers", bullets(d.drivers ?? []));
+  const options = d.options.filter((o) => foldLine(o.name) !== "");
+  section("Considered Options", options.map(renderOption).join("\n"));
+  const outcome = embedMarkdown(d.decision);
+  const confirmation = embedMarkdown(d.confirmation ?? "");
+  section("Decision Outcome", confirmation === "" || outcome === "" ? outcome : `${outcome}\n\n### Confirmation\n\n${confirmation}`);
   section(
     "Consequences",
     d.consequences
@@ -318,6 +337,14 @@ function composeAdr(d: AdrDraft, titleLine: string, guidance: readonly { line: s
       .map((c) => `* ${indentContinuation(c, "  ")}`)
       .join("\n"),
   );
+  // MADR 4's order: the outcome and its consequences, then the pros and cons of each option.
+  const weighed = options.filter((o) => (o.good?.length ?? 0) + (o.bad?.length ?? 0) > 0);
+  if (weighed.length > 0) {
+    parts.push("## Pros and Cons of the Options");
+    for (const o of weighed) {
+      parts.push(atxHeading(3, escapeMarkdownText(foldLine(o.name), true)), bullets([...(o.good ?? []).map((g) => `Good, because ${g}`), ...(o.bad ?? []).map((b) => `Bad, because ${b}`)]));
+    }
+  }
   if (guidance.length > 0) {
     parts.push("## Module guidance");
     for (const g of guidance) parts.push(g.line, g.body);

@@ -1,6 +1,7 @@
 import type { BatonConfig } from "../../config/config-schema.js";
 import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
-import { renderAdrIndex } from "../../context-store/adr/adr-index.js";
+import { updateAdrIndexFile } from "../../context-store/adr/adr-index-file.js";
+import { inAdrFolder } from "../../context-store/adr/adr-folder.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
 import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
 import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
@@ -15,7 +16,7 @@ import { escapeMarkdownInline, inlineCode, relativeLink } from "../../util/poste
 import type { WriteResult } from "../../writer/write-result.js";
 import { promptBlocks, slugify, type RepoRef, type StepOutcome } from "../step-types.js";
 import { ARCHITECTURE_SYSTEM, architectureInstruction } from "./architecture-prompt.js";
-import { architectureAnswerSchema, type ArchitectureAnswer } from "./architecture-schema.js";
+import { architectureAnswerSchema, renderRules, type ArchitectureAnswer } from "./architecture-schema.js";
 import { stepTrailers } from "../pull-request-body.js";
 
 export interface ArchitectureReviewInput {
@@ -127,7 +128,8 @@ interface AdrChanges {
 /** Pure apart from reading the superseded ADRs' text at the pinned commit. */
 export async function buildAdrChanges(input: ArchitectureReviewInput, answer: ArchitectureAnswer): Promise<AdrChanges> {
   const { context, spec } = input;
-  const folder = context.store.adrFolder ?? input.config.folders.adr ?? "docs/adr";
+  // ADRs read at the repository root are fine; new ones go to a folder (the step may write only there).
+  const folder = context.store.adrFolder || input.config.folders.adr || "docs/adr";
   const adrs = context.store.adrs;
   const notes: string[] = [];
   const reserved = input.reservedNumbers ?? [];
@@ -136,7 +138,7 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   if (reserved.length) notes.push(`ADR ${reserved.join(", ")} ${reserved.length === 1 ? "is" : "are"} taken by open ADR pull requests: this one is ADR ${number}`);
   // The file name follows the spec, not the model's wording, so a re-run rewrites the same file.
   const file = adrFileName(number, specTitle(spec), adrs.map((a) => a.record.file));
-  const adrPath = `${folder}/${file}`;
+  const adrPath = inAdrFolder(folder, file);
   const known = new Set(context.moduleMap.modules.map((m) => m.name));
   const modules = [...new Set(answer.modules)];
   for (const m of modules) if (!known.has(m)) notes.push(`module "${m}" is not in the module map`);
@@ -150,7 +152,7 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   }
   const title = neutraliseModelText(answer.title).replace(/\s+/g, " ").trim();
   const guidance: Record<string, string> = {};
-  for (const g of answer.guidance) guidance[g.module] = neutraliseModelText(g.guidance);
+  for (const g of answer.guidance) guidance[g.module] = renderRules(g.rules, neutraliseModelText);
   for (const m of modules) guidance[m] ??= "No specific guidance.";
   // The model's text is parsed to render it: in the bounded worker, like any untrusted markdown.
   const rendered = await renderAdrBounded(adrPath, {
@@ -163,9 +165,16 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     supersedes: superseded,
     supersededBy: [],
     context: neutraliseModelText(answer.context),
-    options: answer.options.map((o) => ({ name: neutraliseModelText(o.name), description: o.description ? neutraliseModelText(o.description) : undefined })),
+    drivers: answer.drivers.map(neutraliseModelText),
+    options: answer.options.map((o) => ({
+      name: neutraliseModelText(o.name),
+      description: o.description ? neutraliseModelText(o.description) : undefined,
+      good: o.good.map(neutraliseModelText),
+      bad: o.bad.map(neutraliseModelText),
+    })),
     decision: neutraliseModelText(answer.decision),
     consequences: answer.consequences.map(neutraliseModelText),
+    confirmation: neutraliseModelText(answer.confirmation),
     guidance,
   });
   if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);
@@ -185,6 +194,10 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
     }
   }
   records.push(readAdrMetadata(file, text).metadata);
-  files.push({ path: `${folder}/README.md`, content: renderAdrIndex(records) });
+  const indexPath = inAdrFolder(folder, "README.md");
+  const currentIndex = (await input.snapshot.readFiles([indexPath])).get(indexPath)?.text ?? null;
+  const index = updateAdrIndexFile(currentIndex, records, { path: indexPath, appendToHandWritten: false });
+  if (index.kind === "write") files.push({ path: indexPath, content: index.content });
+  if (index.kind === "leave") notes.push(index.note);
   return { number, title, adrPath, files, superseded, notes };
 }

@@ -1,4 +1,5 @@
-import type { DiffFile } from "./diff-files.js";
+import type { InlineComment } from "../../writer/intents.js";
+import { fromGitHubFiles, type DiffFile, type GitHubPullFile } from "./diff-files.js";
 
 /**
  * GitHub accepts an inline review comment only on a line that is part of the
@@ -14,12 +15,7 @@ export interface PlaceableFinding {
   severity?: string;
 }
 
-export interface InlineComment {
-  path: string;
-  line: number;
-  side: "RIGHT";
-  body: string;
-}
+export type { InlineComment };
 
 export interface Placement<F extends PlaceableFinding> {
   inline: InlineComment[];
@@ -84,4 +80,65 @@ export function placeComments<F extends PlaceableFinding>(
     inline.push({ path, line, side: "RIGHT", body });
   }
   return { inline, unplaced };
+}
+
+/** Per path, each new-side line the diff shows, with the index of its hunk: a multi-line comment stays in one hunk. */
+export function commentableHunks(files: DiffFile[]): Map<string, Map<number, number>> {
+  const result = new Map<string, Map<number, number>>();
+  for (const file of files) {
+    if (file.binary || file.status === "deleted") continue;
+    const lines = result.get(file.path) ?? new Map<number, number>();
+    file.hunks.forEach((hunk, h) => {
+      for (const line of hunk.lines) if (line.type !== "del" && line.newLine !== undefined) lines.set(line.newLine, h);
+    });
+    if (lines.size > 0) result.set(file.path, lines);
+  }
+  return result;
+}
+
+/**
+ * GitHub's rules for an inline comment, as its API applies them: `line` is a
+ * line the diff shows on the RIGHT side; a multi-line comment's `start_line`
+ * is before `line`, on the same side, in the same hunk.
+ */
+export function commentFits(comment: Pick<InlineComment, "path" | "line" | "startLine" | "startSide" | "side">, hunks: Map<string, Map<number, number>>): boolean {
+  const lines = hunks.get(comment.path);
+  const hunk = lines?.get(comment.line);
+  if (hunk === undefined) return false;
+  if (comment.startLine === undefined) return true;
+  return comment.startLine < comment.line && (comment.startSide ?? "RIGHT") === comment.side && lines!.get(comment.startLine) === hunk;
+}
+
+/** The comments GitHub would refuse against the pull request's files as they are now. */
+export function refusedComments(comments: InlineComment[], pullFiles: GitHubPullFile[]): InlineComment[] {
+  const hunks = commentableHunks(fromGitHubFiles(pullFiles));
+  return comments.filter((c) => !commentFits(c, hunks));
+}
+
+export interface RangePlacement {
+  comment: InlineComment;
+  /** The comment covers exactly the finding's lines, so a suggestion for them applies. */
+  exact: boolean;
+}
+
+/**
+ * A finding on lines `startLine..line` as an inline comment: the whole
+ * range when GitHub allows it (same hunk), else its last line, else the
+ * nearest line the diff shows (saying which line it means); null when no
+ * line of the diff is near.
+ */
+export function placeRange(finding: { path: string; startLine?: number; line: number; body: string }, hunks: Map<string, Map<number, number>>, maxDistance = 3): RangePlacement | null {
+  const lines = hunks.get(finding.path);
+  if (!lines) return null;
+  const base = { path: finding.path, side: "RIGHT" as const };
+  if (finding.startLine !== undefined && finding.startLine < finding.line) {
+    const ranged: InlineComment = { ...base, startLine: finding.startLine, startSide: "RIGHT", line: finding.line, body: finding.body };
+    if (commentFits(ranged, hunks)) return { comment: ranged, exact: true };
+  }
+  const line = nearestCommentableLine(new Set(lines.keys()), finding.line, maxDistance);
+  if (line === undefined) return null;
+  const exact = line === finding.line && finding.startLine === undefined;
+  const about = finding.startLine !== undefined && finding.startLine < finding.line ? `lines ${finding.startLine}–${finding.line}` : `line ${finding.line}`;
+  const body = line === finding.line && finding.startLine === undefined ? finding.body : `${finding.body}\n\n_(About ${about}, not all of which GitHub can comment on here.)_`;
+  return { comment: { ...base, line, body }, exact };
 }

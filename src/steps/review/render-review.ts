@@ -2,7 +2,7 @@ import { inlineCode, tableCell as fitTableCell } from "../../util/posted-text.js
 import { hiddenMarker } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
 import { SEVERITIES, SEVERITY_RANK, type AdrConformance, type Severity, type SpecRequirement } from "./review-schema.js";
-import { renderReviewState, SUMMARY_MARKER, type ReviewState } from "./review-state.js";
+import { renderReviewState, SUMMARY_MARKER, type FindingStatus, type ReviewState, type SpecRow } from "./review-state.js";
 
 /**
  * What Baton posts for a review: the review body, its inline comments and
@@ -70,8 +70,10 @@ function indent(text: string, by = "  "): string {
 
 /** A finding as rendered: from this run (with body and source) or from an earlier push (state only). */
 export interface RenderedFinding {
+  id?: string;
   severity: Severity;
   path: string;
+  startLine?: number;
   line?: number;
   title: string;
   body?: string;
@@ -80,6 +82,10 @@ export interface RenderedFinding {
   isNew: boolean;
   /** Commit of the review that first reported it (earlier pushes). */
   sha?: string;
+  /** Open unless a push fixed it or a maintainer dismissed it. */
+  status?: FindingStatus;
+  closedSha?: string;
+  closedBy?: string;
 }
 
 export function bySeverity<T extends { severity: Severity }>(findings: T[]): T[] {
@@ -98,22 +104,59 @@ export function countLabel(findings: { severity: Severity }[], noun = "finding")
   return `${head} (${parts.join(", ")})`;
 }
 
-function location(f: { path: string; line?: number }): string {
-  return code(f.line ? `${f.path}:${f.line}` : f.path);
+function location(f: { path: string; line?: number; startLine?: number }): string {
+  const lines = f.line ? (f.startLine && f.startLine < f.line ? `:${f.startLine}-${f.line}` : `:${f.line}`) : "";
+  return code(`${f.path}${lines}`);
 }
 
-/** The body of one inline comment. */
-export function renderInlineComment(f: { severity: Severity; title: string; body: string; source: string }): string {
-  return [`${severityBadge(f.severity)} · **${safeText(f.title)}**`, "", safeText(f.body), "", `<sub>Source: ${safeText(describeSource(f.source))} · Baton review</sub>`].join("\n");
+/** A GitHub suggestion block: "Commit suggestion" replaces the commented lines with it. Null when it cannot be offered safely. */
+export function suggestionBlock(suggestion: string | undefined): string | null {
+  if (suggestion === undefined) return null;
+  const text = suggestion.replace(/\r\n?/g, "\n").replace(/\n+$/, "");
+  // Code is posted as is, so it could carry a hidden marker: such a suggestion is not offered.
+  if (text.includes("<!--") || text.includes("-->")) return null;
+  let fence = "```";
+  while (text.includes(fence)) fence += "`";
+  return `${fence}suggestion\n${text}\n${fence}`;
+}
+
+/** Found in a review thread's first comment, so a resolved thread dismisses its finding. */
+export function findingMarker(id: string): string {
+  return hiddenMarker("finding", id);
+}
+
+/** The body of one inline comment; the suggestion only when the comment covers exactly the finding's lines. */
+export function renderInlineComment(
+  f: { id?: string; severity: Severity; title: string; body: string; source: string; confidence?: number; suggestion?: string },
+  opts: { exact?: boolean } = {},
+): string {
+  const suggestion = opts.exact ? suggestionBlock(f.suggestion) : null;
+  const meta = [`Source: ${safeText(describeSource(f.source))}`, ...(f.id ? [`id ${code(f.id)}`] : []), ...(f.confidence !== undefined ? [`confidence ${f.confidence.toFixed(2)}`] : []), "Baton review"];
+  // The marker first: Baton's markers live in a body's header only (outgoing-text.ts), where a resolved thread is read.
+  const lines = [...(f.id ? [findingMarker(f.id)] : []), `${severityBadge(f.severity)} · **${safeText(f.title)}**`, "", safeText(f.body)];
+  if (suggestion) lines.push("", suggestion);
+  lines.push("", `<sub>${meta.join(" · ")}</sub>`);
+  return lines.join("\n");
 }
 
 /** One finding as a list item; `withBody` in the review body (no inline comment carries it), not in the grouped summary. */
 function listFinding(f: RenderedFinding, withBody: boolean): string {
   const source = f.source ? ` · ${safeText(describeSource(f.source))}` : "";
-  const when = f.isNew ? "" : f.sha ? ` · _reported at ${code(shortSha(f.sha))}_` : " · _reported earlier_";
+  const id = f.id ? ` · ${code(f.id)}` : "";
+  const when = f.isNew ? (withBody ? "" : " · 🆕 new") : f.sha ? ` · _reported at ${code(shortSha(f.sha))}_` : " · _reported earlier_";
+  const closed = f.status && f.status !== "open" ? ` · ${f.status}${f.closedBy ? ` by ${closedByText(f.closedBy)}` : ""}${f.closedSha ? ` at ${code(shortSha(f.closedSha))}` : ""}` : "";
   const badge = withBody ? `${severityBadge(f.severity)} ` : "";
-  const head = `- ${badge}${location(f)} **${safeText(f.title).replace(/\n+/g, " ")}**${source}${when}`;
+  const head = `- ${badge}${location(f)} **${safeText(f.title).replace(/\n+/g, " ")}**${source}${id}${when}${closed}`;
   return withBody && f.body ? `${head}\n\n${indent(safeText(f.body))}\n` : head;
+}
+
+function closedByText(by: string): string {
+  if (by === "push") return "a push (its code changed)";
+  if (by === "model") return "a push (per the review)";
+  if (by === "thread") return "a resolved thread";
+  const login = by.replace(/^@/, "");
+  // A GitHub login: shown as a code span, so nobody is pinged.
+  return /^[A-Za-z0-9-]{1,39}$/.test(login) ? inlineCode(`@${login}`) : code(by);
 }
 
 export interface ReviewBodyArgs {
@@ -149,9 +192,10 @@ export interface SummaryArgs {
   headSha: string;
   sinceSha?: string;
   summary: string;
-  specCompliance: SpecRequirement[];
+  /** The spec table over the whole PR (rows judged on earlier pushes carry their commit). */
+  specCompliance: SpecRow[];
   adrConformance: AdrConformance[];
-  /** All findings so far: this review's and earlier ones. */
+  /** All findings so far: this review's and earlier ones, each with its status. */
   findings: RenderedFinding[];
   manifestMarkdown?: string;
   state: ReviewState;
@@ -172,16 +216,63 @@ export function renderSummaryComment(args: SummaryArgs): string {
   return buildSummary({ ...args, specCompliance: [], adrConformance: [] }, 0, false);
 }
 
+const FINDINGS_HEADING = "### Findings";
+const CONTEXT_HEADING = "### Context used";
+
+/** "2 open (1 new) · 1 resolved · 0 dismissed". */
+export function statusLine(findings: RenderedFinding[]): string {
+  const open = findings.filter((f) => (f.status ?? "open") === "open");
+  const count = (status: FindingStatus) => findings.filter((f) => f.status === status).length;
+  return `${countLabel(open, "open finding")}, ${open.filter((f) => f.isNew).length} new · ${count("resolved")} resolved · ${count("dismissed")} dismissed`;
+}
+
+/**
+ * The findings section: open ones by severity (new ones marked), then the
+ * resolved and dismissed ones. Exported so a dismissal can re-render this
+ * section alone (see replaceFindingsSection).
+ */
+export function renderFindingsSection(findings: RenderedFinding[], limit = Number.MAX_SAFE_INTEGER): string[] {
+  const lines = [FINDINGS_HEADING, "", `_${statusLine(findings)}_ · open findings count for \`review.failOn\`; dismiss one with \`/baton dismiss <id>\` or by resolving its thread.`, ""];
+  const open = bySeverity(findings.filter((f) => (f.status ?? "open") === "open"));
+  if (findings.length === 0) lines.push("_No findings._", "");
+  for (const severity of SEVERITIES) {
+    const group = open.filter((f) => f.severity === severity);
+    if (!group.length) continue;
+    const shown = group.slice(0, Math.max(0, limit));
+    lines.push(`#### ${severityBadge(severity)} (${group.length})`, "", ...shown.map((f) => listFinding(f, false)));
+    if (shown.length < group.length) lines.push(`- _…and ${group.length - shown.length} more_`);
+    lines.push("");
+  }
+  for (const status of ["resolved", "dismissed"] as const) {
+    const group = findings.filter((f) => f.status === status);
+    if (!group.length) continue;
+    const shown = group.slice(-Math.max(0, limit));
+    lines.push(`<details><summary>${status === "resolved" ? "Resolved" : "Dismissed"} (${group.length})</summary>`, "", ...shown.map((f) => listFinding(f, false)));
+    if (shown.length < group.length) lines.push(`- _…and ${group.length - shown.length} more_`);
+    lines.push("", "</details>", "");
+  }
+  return lines;
+}
+
+/** The summary with its state and findings section replaced; null when the body is not a summary Baton can edit. */
+export function replaceFindingsSection(body: string, state: ReviewState, findings: RenderedFinding[]): string | null {
+  const start = body.indexOf(`\n${FINDINGS_HEADING}\n`);
+  const end = body.indexOf(`\n${CONTEXT_HEADING}\n`);
+  const marker = /<!-- baton:review-state [\s\S]*? -->/.exec(body);
+  if (start < 0 || end < start || !marker) return null;
+  const withSection = `${body.slice(0, start + 1)}${renderFindingsSection(findings).join("\n")}${body.slice(end)}`;
+  return withSection.replace(marker[0], () => renderReviewState(state));
+}
+
 function buildSummary(args: SummaryArgs, findingLimit: number, withManifest: boolean): string {
   const scope = args.sinceSha ? `changes since ${code(shortSha(args.sinceSha))}` : "whole pull request";
-  const newCount = args.findings.filter((f) => f.isNew).length;
   const lines: string[] = [
     SUMMARY_MARKER,
     // The state sits at the top: a reader takes the first state marker, before any rendered text.
     renderReviewState(args.state),
     "## Baton review",
     "",
-    `Last reviewed ${code(shortSha(args.headSha))} (${scope}) · ${countLabel(args.findings)} so far, ${newCount} new`,
+    `Last reviewed ${code(shortSha(args.headSha))} (${scope}) · ${statusLine(args.findings)}`,
     "",
   ];
   if (args.note) lines.push(`> ${safeText(args.note)}`, "");
@@ -189,31 +280,23 @@ function buildSummary(args: SummaryArgs, findingLimit: number, withManifest: boo
 
   lines.push("### Spec compliance", "");
   if (args.specCompliance.length) {
-    if (args.sinceSha) lines.push(`_Judged from the ${scope}._`, "");
-    lines.push("| # | requirement | status | evidence |", "|---:|---|---|---|");
-    args.specCompliance.forEach((r, i) => lines.push(`| ${i + 1} | ${tableCell(r.requirement)} | ${SPEC_STATUS[r.status]} | ${tableCell(r.evidence)} |`));
+    lines.push("_Over the whole pull request: each requirement as last judged._", "");
+    lines.push("| # | requirement | status | evidence | judged at |", "|---:|---|---|---|---|");
+    args.specCompliance.forEach((r, i) =>
+      lines.push(`| ${i + 1} | ${tableCell(r.requirement)} | ${SPEC_STATUS[r.status]} | ${tableCell(r.evidence)} | ${r.sha ? code(shortSha(r.sha)) : ""} |`),
+    );
   } else {
     lines.push("_No spec requirements were checked (no spec in the context, or nothing reviewed)._");
   }
   lines.push("", "### ADR conformance", "");
   if (args.adrConformance.length) {
-    lines.push("| ADR | status | note |", "|---|---|---|");
-    for (const a of args.adrConformance) lines.push(`| ${tableCell(a.adr)} | ${ADR_STATUS[a.status]} | ${tableCell(a.note)} |`);
+    lines.push("| ADR | rule | status | note |", "|---|---|---|---|");
+    for (const a of args.adrConformance) lines.push(`| ${tableCell(a.adr)} | ${tableCell(a.rule ?? "") || "_the decision_"} | ${ADR_STATUS[a.status]} | ${tableCell(a.note)} |`);
   } else {
     lines.push("_No ADR was checked (none linked or related to this change)._");
   }
 
-  lines.push("", "### Findings", "");
-  const sorted = bySeverity(args.findings);
-  if (sorted.length === 0) lines.push("_No findings._");
-  for (const severity of SEVERITIES) {
-    const group = sorted.filter((f) => f.severity === severity);
-    if (!group.length) continue;
-    const shown = group.slice(0, Math.max(0, findingLimit));
-    lines.push(`#### ${severityBadge(severity)} (${group.length})`, "", ...shown.map((f) => listFinding(f, false)));
-    if (shown.length < group.length) lines.push(`- _…and ${group.length - shown.length} more_`);
-    lines.push("");
-  }
+  lines.push("", ...renderFindingsSection(args.findings, findingLimit));
 
   lines.push("### Context used", "");
   if (args.manifestMarkdown && withManifest) {

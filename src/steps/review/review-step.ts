@@ -1,14 +1,16 @@
 import type { BatonConfig } from "../../config/config-schema.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
-import { ZERO_USAGE, type ModelClient } from "../../model/model-client.js";
+import { addUsage, ZERO_USAGE, type ModelClient } from "../../model/model-client.js";
 import { hiddenMarker, type CommentIntent, type InlineComment, type Intent, type ReviewIntent } from "../../writer/intents.js";
 import { promptBlocks, type RepoRef, type StepOutcome } from "../step-types.js";
-import { commentableLines, placeComments } from "./comment-placement.js";
+import { commentableHunks, placeRange } from "./comment-placement.js";
 import type { DiffFile } from "./diff-files.js";
-import { code, countLabel, renderInlineComment, renderReviewBody, renderSummaryComment, safeText, bySeverity, type RenderedFinding } from "./render-review.js";
+import { bySeverity, code, countLabel, renderInlineComment, renderReviewBody, renderSummaryComment, safeText, type RenderedFinding } from "./render-review.js";
+import { anchorFindings, closeFindings, codeSources, mergeSpecRows, nextStateFindings, type AnchorOutcome, type Closing, type NewFinding } from "./review-findings.js";
 import { previousFindingsBlock, REVIEW_SYSTEM, reviewInstruction } from "./review-prompt.js";
 import { reviewAnswerSchema, SEVERITY_RANK, type ReviewAnswer, type ReviewFinding } from "./review-schema.js";
-import { findingFingerprint, SUMMARY_MARKER, type ReviewState, type ReviewStateFinding } from "./review-state.js";
+import { openFindings, SUMMARY_MARKER, type ReviewState, type ReviewStateFinding } from "./review-state.js";
+import { verifyFindings } from "./verify-findings.js";
 
 export interface ReviewStepInput {
   context: ResolvedContext;
@@ -27,22 +29,27 @@ export interface ReviewStepInput {
   previous: ReviewState | null;
   config: BatonConfig;
   manifestMarkdown?: string;
+  /** The new side of the changed files (path → text): anchors findings, and tells whether earlier ones were fixed. */
+  headFiles?: Record<string, string>;
+  /** The whole pull request's files, for placing inline comments (defaults to `diffFiles`). */
+  pullFiles?: DiffFile[];
+  /** Earlier findings a maintainer dismissed since the last review (resolved thread): id → who. */
+  dismissed?: ReadonlyMap<string, string>;
 }
 
 export const REVIEW_SCHEMA_NAME = "submit_review";
 const REVIEW_MAX_TOKENS = 8000;
 
-/** A finding of this run, after de-duplication: the path as the diff spells it, the title neutralised. */
-export interface NewFinding extends ReviewFinding {
-  fingerprint: string;
-}
+export type { NewFinding } from "./review-findings.js";
 
 /**
- * The review step: one model call, then everything else is deterministic.
- * Findings already reported (by fingerprint) are dropped whatever the model
- * says; inline comments go only on lines the diff shows; the rest, and what
- * is over the inline limit, goes in the review body. The summary comment
- * carries the state the next push is reviewed against.
+ * The review step: one model call (and a second to verify high and
+ * critical findings), then everything else is deterministic. Findings are
+ * anchored to the code they quote, de-duplicated against earlier pushes,
+ * and earlier ones closed when this push fixed them; inline comments go
+ * only on lines the pull request's diff shows; the rest, and what is over
+ * the inline limit, goes in the review body. The summary comment carries
+ * the state the next push is reviewed against.
  */
 export async function runReviewStep(input: ReviewStepInput, model: ModelClient): Promise<StepOutcome> {
   const { context, pull, diffFiles, config } = input;
@@ -62,7 +69,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
   }
 
   const blocks = promptBlocks(context);
-  const previousBlock = previousFindingsBlock(previous);
+  const previousBlock = previousFindingsBlock(openFindings(previous));
   if (previousBlock) blocks.push(previousBlock);
   const result = await model.generateStructured({
     stepId: "review",
@@ -72,14 +79,32 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
     instruction: reviewInstruction({ pullNumber: pull.number, pullTitle: pull.title, incremental: input.incremental, fileCount: diffFiles.length, hasPrevious: previousBlock !== null }),
     schema: reviewAnswerSchema,
     schemaName: REVIEW_SCHEMA_NAME,
-    schemaDescription: "Submit the review of the pull request: spec compliance, ADR conformance and findings.",
+    schemaDescription: "Submit the review of the pull request: findings first, then spec compliance, ADR conformance and the verdict.",
     maxTokens: REVIEW_MAX_TOKENS,
   });
   const answer = result.value;
+  let usage = result.usage;
 
-  const { fresh, repeated } = dedupeFindings(answer.findings, previous, diffFiles);
+  const headFiles = input.headFiles ?? {};
+  const anchored = anchorFindings(answer.findings, previous, codeSources(diffFiles, headFiles), config.review.minConfidence);
+  let fresh = anchored.fresh;
+  let removed: { finding: NewFinding; reason: string }[] = [];
+  if (config.review.verify) {
+    const verification = await verifyFindings(fresh, { model, modelName: context.step.model, system: REVIEW_SYSTEM, context: blocks });
+    fresh = verification.kept;
+    removed = verification.removed;
+    usage = addUsage(usage, verification.usage);
+  }
+
+  const closing = closeFindings(previous, diffFiles, headFiles, answer.resolved, input.dismissed ?? new Map());
+  const state: ReviewState = {
+    lastReviewedSha: pull.headSha,
+    findings: nextStateFindings(previous, closing, fresh, pull.headSha),
+    spec: mergeSpecRows(input.previous?.spec ?? [], answer.specCompliance, pull.headSha),
+  };
   const sinceSha = input.incremental ? input.previous?.lastReviewedSha : undefined;
-  const placed = placeFindings(fresh, diffFiles, config.review.maxInlineComments);
+  // Comments are placed against the whole pull request's diff: that is what GitHub resolves lines against.
+  const placed = placeFindings(fresh, input.pullFiles ?? diffFiles, config.review.maxInlineComments);
 
   const intents: Intent[] = [];
   // Skip an empty incremental review: nothing new to say on this push, the summary says the rest.
@@ -107,10 +132,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
     intents.push(review);
   }
 
-  const state: ReviewState = {
-    lastReviewedSha: pull.headSha,
-    findings: [...previous, ...fresh.map((f): ReviewStateFinding => ({ fingerprint: f.fingerprint, path: f.path, title: f.title, severity: f.severity, line: f.line, sha: pull.headSha }))],
-  };
+  const freshIds = new Set(fresh.map((f) => f.id));
   const summaryComment: CommentIntent = {
     kind: "comment",
     issueNumber: pull.number,
@@ -120,28 +142,40 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
       headSha: pull.headSha,
       ...(sinceSha ? { sinceSha } : {}),
       summary: answer.summary,
-      specCompliance: answer.specCompliance,
+      specCompliance: state.spec ?? [],
       adrConformance: answer.adrConformance,
-      findings: [...previous.map(previousToRendered), ...fresh.map(toRendered)],
+      findings: state.findings.map((f) => stateToRendered(f, freshIds, fresh)),
       ...(input.manifestMarkdown ? { manifestMarkdown: input.manifestMarkdown } : {}),
       state,
     }),
   };
   intents.push(summaryComment);
 
-  // The gate fails on new findings; a second review of the same commit (a redelivered
-  // event, a restart, `/baton review`) must come to the same verdict, so what an earlier
-  // review found on this very commit still counts.
-  const failing = failingFindings([...fresh, ...previous.filter((f) => f.sha === pull.headSha)], config.review.failOn);
+  // The gate counts every finding still open, whichever push reported it: an unfixed critical
+  // finding keeps the check failing; a fix or a dismissal turns it green.
+  const failing = failingFindings(openFindings(state.findings), config.review.failOn);
   const files = `${reviewable.length} file${reviewable.length === 1 ? "" : "s"}`;
+  const open = openFindings(state.findings).length;
   return {
     intents,
-    title: fresh.length ? `${countLabel(fresh, "new finding")} on ${files}` : `No new findings on ${files}`,
-    summary: stepSummary(answer, fresh, repeated, placed, failing.length, config.review.failOn),
+    title: fresh.length ? `${countLabel(fresh, "new finding")} on ${files}, ${open} open` : `No new findings on ${files}, ${open} open`,
+    summary: stepSummary({ answer, fresh, anchored, removed, closing, placed, failing: failing.length, failOn: config.review.failOn, minConfidence: config.review.minConfidence }),
     conclusion: failing.length > 0 ? "failure" : "success",
-    usage: result.usage,
+    usage,
     model: result.model,
-    findings: fresh.map((f) => ({ severity: f.severity, path: f.path, line: f.line, title: f.title, body: f.body, source: f.source })),
+    findings: fresh.map((f) => ({
+      id: f.id,
+      severity: f.severity,
+      path: f.path,
+      ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+      line: f.line,
+      code: f.code,
+      confidence: f.confidence,
+      title: f.title,
+      body: f.body,
+      source: f.source,
+      ...(f.lesson ? { lesson: f.lesson } : {}),
+    })),
     // The terminal shows the same summary a PR would get, without the hidden state.
     reportMarkdown: summaryComment.body.replace(/<!--[\s\S]*?-->\n?/g, "").trim(),
   };
@@ -154,38 +188,6 @@ export function failingFindings<F extends { severity: ReviewFinding["severity"] 
   return findings.filter((f) => SEVERITY_RANK[f.severity] >= threshold);
 }
 
-/**
- * Drops findings reported before (by fingerprint: path and normalised
- * visible title) and repeats within the answer. Paths are first matched to the diff's own
- * spelling, so "./src/x.ts" and "src/x.ts" are one finding.
- */
-export function dedupeFindings(findings: ReviewFinding[], previous: ReviewStateFinding[], diffFiles: DiffFile[]): { fresh: NewFinding[]; repeated: number } {
-  const known = new Set(previous.map((f) => f.fingerprint));
-  const paths = new Set(diffFiles.map((f) => f.path));
-  const fresh: NewFinding[] = [];
-  let repeated = 0;
-  for (const finding of findings) {
-    const path = diffPath(finding.path, paths);
-    // The visible title identifies a finding: it is what the model is shown as already reported.
-    const title = safeText(finding.title).replace(/\s+/g, " ").trim() || "Untitled finding";
-    const fingerprint = findingFingerprint({ path, title });
-    if (known.has(fingerprint)) {
-      repeated++;
-      continue;
-    }
-    known.add(fingerprint);
-    fresh.push({ ...finding, path, title, fingerprint });
-  }
-  return { fresh, repeated };
-}
-
-function diffPath(path: string, paths: Set<string>): string {
-  const trimmed = path.trim();
-  if (paths.has(trimmed)) return trimmed;
-  for (const candidate of [trimmed.replace(/^\.?\//, ""), trimmed.replace(/^[ab]\//, "")]) if (paths.has(candidate)) return candidate;
-  return trimmed.replace(/^\.\//, "");
-}
-
 export interface PlacedFindings {
   inline: InlineComment[];
   /** On no line of the diff: listed in the review body. */
@@ -196,31 +198,78 @@ export interface PlacedFindings {
 
 /** Most severe first, so the inline limit keeps the findings that matter most. */
 export function placeFindings(findings: NewFinding[], diffFiles: DiffFile[], maxInline: number): PlacedFindings {
-  const commentable = commentableLines(diffFiles);
+  const hunks = commentableHunks(diffFiles);
   const out: PlacedFindings = { inline: [], unplaced: [], overflow: [] };
   for (const finding of bySeverity(findings)) {
-    // One at a time, so each inline comment stays tied to its finding.
-    const placement = placeComments([{ path: finding.path, line: finding.line, body: renderInlineComment(finding), severity: finding.severity }], commentable);
-    const comment = placement.inline[0];
-    if (!comment) out.unplaced.push(finding);
+    const placement = placeRange({ path: finding.path, line: finding.line, body: "", ...(finding.startLine !== undefined ? { startLine: finding.startLine } : {}) }, hunks);
+    if (!placement) out.unplaced.push(finding);
     else if (out.inline.length >= maxInline) out.overflow.push(finding);
-    else out.inline.push(comment);
+    else {
+      const body = renderInlineComment(finding, { exact: placement.exact });
+      out.inline.push({ ...placement.comment, body: placement.comment.body ? `${body}${placement.comment.body}` : body });
+    }
   }
   return out;
 }
 
 function toRendered(f: NewFinding): RenderedFinding {
-  return { severity: f.severity, path: f.path, line: f.line, title: f.title, body: f.body, source: f.source, isNew: true };
+  return {
+    id: f.id,
+    severity: f.severity,
+    path: f.path,
+    line: f.line,
+    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+    title: f.title,
+    body: f.body,
+    source: f.source,
+    isNew: true,
+    status: "open",
+  };
 }
 
-function previousToRendered(f: ReviewStateFinding): RenderedFinding {
-  return { severity: f.severity, path: f.path, title: f.title, isNew: false, ...(f.line !== undefined ? { line: f.line } : {}), ...(f.sha !== undefined ? { sha: f.sha } : {}) };
+function stateToRendered(f: ReviewStateFinding, freshIds: ReadonlySet<string>, fresh: NewFinding[]): RenderedFinding {
+  const mine = freshIds.has(f.id) ? fresh.find((x) => x.id === f.id) : undefined;
+  if (mine) return toRendered(mine);
+  return {
+    id: f.id,
+    severity: f.severity,
+    path: f.path,
+    title: f.title,
+    isNew: false,
+    status: f.status,
+    ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+    ...(f.sha !== undefined ? { sha: f.sha } : {}),
+    ...(f.closedSha !== undefined ? { closedSha: f.closedSha } : {}),
+    ...(f.closedBy !== undefined ? { closedBy: f.closedBy } : {}),
+  };
 }
 
-function stepSummary(answer: ReviewAnswer, fresh: NewFinding[], repeated: number, placed: PlacedFindings, failing: number, failOn: string): string {
-  const lines = [safeText(answer.summary), ""];
-  lines.push(`- ${countLabel(fresh, "new finding")}: ${placed.inline.length} inline, ${placed.unplaced.length} not on a diff line, ${placed.overflow.length} over the inline limit.`);
-  if (repeated) lines.push(`- ${repeated} finding${repeated === 1 ? "" : "s"} already reported on an earlier push: not repeated.`);
-  if (failOn !== "none") lines.push(`- ${failing} finding${failing === 1 ? "" : "s"} on this commit at or above \`${failOn}\` (review.failOn).`);
+interface SummaryFacts {
+  answer: ReviewAnswer;
+  fresh: NewFinding[];
+  anchored: AnchorOutcome;
+  removed: { finding: NewFinding; reason: string }[];
+  closing: Closing;
+  placed: PlacedFindings;
+  failing: number;
+  failOn: string;
+  minConfidence: number;
+}
+
+function stepSummary(x: SummaryFacts): string {
+  const plural = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
+  const lines = [safeText(x.answer.summary), ""];
+  lines.push(`- ${countLabel(x.fresh, "new finding")}: ${x.placed.inline.length} inline, ${x.placed.unplaced.length} not on a diff line, ${x.placed.overflow.length} over the inline limit.`);
+  if (x.anchored.unconfident) lines.push(`- ${plural(x.anchored.unconfident, "finding")} below review.minConfidence (${x.minConfidence}): dropped.`);
+  if (x.anchored.unanchored) lines.push(`- ${plural(x.anchored.unanchored, "finding")} whose quoted code is not in the diff: dropped.`);
+  if (x.anchored.repeated) lines.push(`- ${plural(x.anchored.repeated, "finding")} already reported on an earlier push: not repeated.`);
+  if (x.removed.length) {
+    lines.push(`- Verification removed ${plural(x.removed.length, "finding")}:`);
+    for (const r of x.removed) lines.push(`  - ${code(r.finding.path)} **${safeText(r.finding.title)}**: ${safeText(r.reason)}`);
+  }
+  if (x.closing.resolved.size) lines.push(`- ${plural(x.closing.resolved.size, "earlier finding")} resolved by this push.`);
+  if (x.closing.dismissed.size) lines.push(`- ${plural(x.closing.dismissed.size, "earlier finding")} dismissed by a maintainer.`);
+  if (x.failOn !== "none") lines.push(`- ${plural(x.failing, "open finding")} at or above \`${x.failOn}\` (review.failOn).`);
   return lines.join("\n");
 }

@@ -110,7 +110,7 @@ export function reviewContext(config: BatonConfig = defaultConfig()): ResolvedCo
     block("spec", "Issue #12: Add tax to invoice totals", "issue#12@2026-11-25T10:00:00Z", SPEC_TEXT, false),
     block("adr:linked", "ADR 12: Money is integer cents, rounded half-even", "docs/adr/0012-money-is-integer-cents.md@abc123", ADR_12_TEXT, true),
     block("pitfalls:modules", "Pitfalls: billing", "docs/pitfalls/billing.md@def456", PITFALLS_TEXT, true),
-    block("diff", `Diff ${BASE_SHA.slice(0, 12)}..${HEAD_SHA.slice(0, 12)} (2 files)`, `diff ${BASE_SHA.slice(0, 12)}..${HEAD_SHA.slice(0, 12)}`, PR_DIFF, false),
+    { ...block("diff", `Diff ${BASE_SHA.slice(0, 12)}..${HEAD_SHA.slice(0, 12)} (2 files)`, `diff ${BASE_SHA.slice(0, 12)}..${HEAD_SHA.slice(0, 12)}`, PR_DIFF, false), code: true },
   ];
   const manifest: Manifest = {
     step: { id: step.id, version: step.version },
@@ -178,12 +178,17 @@ export function cannedAnswer(overrides: Partial<ReviewAnswer> = {}): ReviewAnswe
       { requirement: "R2: amounts are rounded half-even", status: "missing", evidence: "Math.round at src/billing/invoice.ts:45" },
       { requirement: "R3: refunds through the API", status: "partial", evidence: "src/api/refunds.ts exists, no auth" },
     ],
-    adrConformance: [{ adr: "ADR 12", status: "deviates", note: "float arithmetic and Math.round in billing" }],
+    adrConformance: [{ adr: "ADR 12", rule: "billing MUST NOT use floating-point arithmetic on money", status: "deviates", note: "float arithmetic and Math.round in billing" }],
+    resolved: [],
     findings: [
       {
         severity: "critical",
         path: "src/api/refunds.ts",
         line: 5,
+        code: '  await db.query("UPDATE invoices SET refunded = true WHERE id = " + body.id);',
+        confidence: 0.95,
+        suggestion: "  await db.sql`UPDATE invoices SET refunded = true WHERE id = ${body.id}`;",
+        lesson: "Never build SQL by string concatenation; use db.sql tagged templates.",
         title: "SQL built by string concatenation",
         body: "`body.id` goes straight into SQL. Use the `db.sql` tagged template (ADR 12, api guidance).",
         source: "adr:12",
@@ -192,6 +197,8 @@ export function cannedAnswer(overrides: Partial<ReviewAnswer> = {}): ReviewAnswe
         severity: "high",
         path: "src/billing/invoice.ts",
         line: 45,
+        code: "const rounded = Math.round(sum + tax);",
+        confidence: 0.9,
         title: "Math.round is not half-even",
         body: "Totals must round half-even; call roundHalfEven.",
         source: "pitfall:P-3",
@@ -200,6 +207,8 @@ export function cannedAnswer(overrides: Partial<ReviewAnswer> = {}): ReviewAnswe
         severity: "medium",
         path: "src/billing/invoice.ts",
         line: 300,
+        code: 'import { TAX_RATE } from "./tax.js";',
+        confidence: 0.8,
         title: "TAX_RATE is not imported",
         body: "TAX_RATE is used but never imported in this file.",
         source: "general",
@@ -208,6 +217,8 @@ export function cannedAnswer(overrides: Partial<ReviewAnswer> = {}): ReviewAnswe
         severity: "low",
         path: "src/billing/rounding.ts",
         line: 3,
+        code: "export function roundHalfEven(x: number): number {",
+        confidence: 0.7,
         title: "roundHalfEven lacks tests",
         body: "The helper the ADR relies on has no tests.",
         source: "general",
@@ -220,12 +231,16 @@ export function cannedAnswer(overrides: Partial<ReviewAnswer> = {}): ReviewAnswe
 /** The fake model at the interface boundary: records each request, returns the canned answer. */
 export class FakeModel implements ModelClient {
   readonly requests: StructuredRequest<unknown>[] = [];
-  constructor(private readonly answer: ReviewAnswer) {}
+  /** `verdicts`: the answer to the verification pass (none refuted by default). */
+  constructor(
+    private readonly answer: ReviewAnswer,
+    private readonly verdicts: { id: string; verdict: "confirmed" | "refuted"; reason: string }[] = [],
+  ) {}
 
   async generateStructured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
     this.requests.push(req as StructuredRequest<unknown>);
     // Validate like the real client does, so a fixture that breaks the schema fails the test.
-    const value = req.schema.parse(this.answer);
+    const value = req.schema.parse(req.schemaName === "verify_findings" ? { verdicts: this.verdicts } : this.answer);
     return { value, usage: { inputTokens: 4200, outputTokens: 900, cacheReadTokens: 1000, cacheWriteTokens: 0 }, model: req.model, repaired: false };
   }
 

@@ -1,12 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { findingFingerprint, normaliseTitle, parseReviewState, renderReviewState, SUMMARY_MARKER, type ReviewState } from "../../../src/steps/review/review-state.js";
+import { findingFingerprint, findingId, normaliseTitle, parseReviewState, renderReviewState, SUMMARY_MARKER, type ReviewState } from "../../../src/steps/review/review-state.js";
 
 const SHA = "3333333333333333333333333333333333333333";
 
 function state(titles: string[]): ReviewState {
   return {
     lastReviewedSha: SHA,
-    findings: titles.map((title, i) => ({ fingerprint: findingFingerprint({ path: `src/f${i}.ts`, title }), path: `src/f${i}.ts`, title, severity: "high", line: i + 1, sha: SHA })),
+    findings: titles.map((title, i) => {
+      const fingerprint = findingFingerprint({ path: `src/f${i}.ts`, title, code: `call${i}();` });
+      return { id: findingId(fingerprint), fingerprint, path: `src/f${i}.ts`, startLine: i + 1, line: i + 2, code: `call${i}();`, severity: "high", title, lesson: "Check it.", status: i === 0 ? "resolved" : "open", sha: SHA, ...(i === 0 ? { closedSha: SHA, closedBy: "push" } : {}) };
+    }),
+    spec: [{ requirement: "R1 -- quoted", status: "met", evidence: "a.ts:1", sha: SHA }],
   };
 }
 
@@ -42,7 +46,9 @@ describe("review state marker", () => {
     })} -->`;
     const parsed = parseReviewState(body);
     expect(parsed?.lastReviewedSha).toBe(SHA);
-    expect(parsed?.findings).toEqual([good, good]);
+    // A state written before findings had ids and statuses reads as open, with the id from the fingerprint.
+    const read = { ...good, id: "01234567", status: "open" };
+    expect(parsed?.findings).toEqual([read, read]);
   });
 
   it("treats a state without findings as empty", () => {
@@ -58,10 +64,13 @@ describe("findingFingerprint", () => {
     expect(a).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it("differs by path and by wording", () => {
-    const a = findingFingerprint({ path: "src/a.ts", title: "Missing await" });
-    expect(findingFingerprint({ path: "src/b.ts", title: "Missing await" })).not.toBe(a);
-    expect(findingFingerprint({ path: "src/a.ts", title: "Missing return" })).not.toBe(a);
+  it("differs by path, by wording and by the code anchored, not by its spacing", () => {
+    const a = findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "save(x);" });
+    expect(findingFingerprint({ path: "src/b.ts", title: "Missing await", code: "save(x);" })).not.toBe(a);
+    expect(findingFingerprint({ path: "src/a.ts", title: "Missing return", code: "save(x);" })).not.toBe(a);
+    // The same title at another place is another finding.
+    expect(findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "load(y);" })).not.toBe(a);
+    expect(findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "    save(x);  " })).toBe(a);
   });
 
   it("normalises titles to lowercase words", () => {

@@ -40,18 +40,29 @@ export function takeToken(clientId: string, options: RateLimitOptions, now = Dat
 export const ADR_ANSWER = {
   title: "Cache user lookups in memory with a short TTL",
   context: "Issue #1 asks for faster user lookups: the api module reads the same users from the database on every request.",
+  drivers: ["User lookups must stop hitting the database on every request", "No new service to run"],
   options: [
-    { name: "In-memory cache with a TTL", description: "A bounded LRU in each process, entries expire after 30 seconds." },
-    { name: "Redis cache", description: "Shared across processes, one more service to run." },
+    { name: "In-memory cache with a TTL", description: "A bounded LRU in each process, entries expire after 30 seconds.", good: ["it needs no new service"], bad: ["each process has its own cache"] },
+    { name: "Redis cache", description: "Shared across processes, one more service to run.", good: ["one cache for every process"], bad: ["one more service to run"] },
   ],
+  confirmation: "The review step applies the api rules below to every change of the api module.",
   decision: "Chosen option: in-memory cache with a TTL, because it needs no new service and 30 seconds of staleness is acceptable for user profiles.",
   consequences: ["Good, because lookups no longer hit the database on every request.", "Bad, because each process has its own cache."],
   modules: ["api"],
-  guidance: [{ module: "api", guidance: "Read users through `cachedUser(id)`; never cache error results; bound the cache to 10,000 entries." }],
+  guidance: [
+    {
+      module: "api",
+      rules: [
+        { level: "MUST", rule: "read users through `cachedUser(id)`", check: "no handler calls db.users.find directly" },
+        { level: "MUST NOT", rule: "cache error results", check: "only successful lookups are stored" },
+        { level: "MUST", rule: "bound the cache to 10,000 entries", check: "the LRU is created with max 10000" },
+      ],
+    },
+  ],
   supersedes: [],
 };
 
-export function reviewAnswer(target: { path: string; line: number } | null): Json {
+export function reviewAnswer(target: { path: string; line: number; code: string } | null): Json {
   return {
     summary: "Adds a token-bucket rate limiter in the api module, as ADR 1 decides. One problem: the buckets map grows without bound.",
     specCompliance: [{ requirement: "Rate-limit requests per client", status: "met", evidence: target ? `${target.path}:${target.line}` : "the diff" }],
@@ -62,6 +73,8 @@ export function reviewAnswer(target: { path: string; line: number } | null): Jso
             severity: "medium",
             path: target.path,
             line: target.line,
+            code: target.code,
+            confidence: 0.8,
             title: "Buckets are never evicted",
             body: "The `buckets` map keeps one entry per client forever: evict idle buckets (for example after `capacity / refillPerSecond` seconds).",
             source: "general",
@@ -71,8 +84,8 @@ export function reviewAnswer(target: { path: string; line: number } | null): Jso
   };
 }
 
-/** The first added line of the first file in the rendered diff ("### path (added…)" then "  12 +text"). */
-export function firstAddedLine(prompt: string): { path: string; line: number } | null {
+/** The first non-blank added line of the first file in the rendered diff ("### path (added…)" then "  12 +text"). */
+export function firstAddedLine(prompt: string): { path: string; line: number; code: string } | null {
   const lines = prompt.split("\n");
   let path: string | null = null;
   for (const line of lines) {
@@ -82,8 +95,8 @@ export function firstAddedLine(prompt: string): { path: string; line: number } |
       continue;
     }
     if (!path) continue;
-    const added = /^\s*(\d+) \+/.exec(line);
-    if (added) return { path, line: Number(added[1]) };
+    const added = /^\s*(\d+) \+(.*)$/.exec(line);
+    if (added && added[2]!.trim()) return { path, line: Number(added[1]), code: added[2]! };
   }
   return null;
 }

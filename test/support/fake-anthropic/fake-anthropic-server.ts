@@ -189,7 +189,19 @@ export class FakeAnthropicServer {
     let kind: ModelCallKind;
     let content: Json[];
     let stopReason: string | null = null;
-    if (names.has("write_adr")) {
+    // Native structured output: the answer is JSON text fitting output_config.format; which step asks is seen from the schema.
+    const native = ((body.output_config as Json | undefined)?.format as Json | undefined)?.schema as Json | undefined;
+    const fields = new Set(Object.keys((native?.properties as Json | undefined) ?? {}));
+    if (native && fields.has("drivers")) {
+      kind = "write_adr";
+      content = [{ type: "text", text: JSON.stringify(ADR_ANSWER) }];
+    } else if (native && fields.has("findings")) {
+      kind = "submit_review";
+      content = [{ type: "text", text: JSON.stringify(reviewAnswer(firstAddedLine(messages.map((m) => textOf(m.content)).join("\n")))) }];
+    } else if (native && fields.has("verdicts")) {
+      kind = "other";
+      content = [{ type: "text", text: JSON.stringify({ verdicts: [] }) }];
+    } else if (names.has("write_adr")) {
       kind = "write_adr";
       content = [toolUse("write_adr", ADR_ANSWER)];
     } else if (names.has("submit_review")) {

@@ -114,3 +114,43 @@ export function countPatchLines(patch: string | undefined, sign: "+" | "-"): num
   if (!patch) return 0;
   return patch.split("\n").filter((l) => l.startsWith(sign) && !l.startsWith(`${sign}${sign}${sign} `)).length;
 }
+
+/** New-side line → hunk index, for each line a review comment may use on the RIGHT side. */
+export function rightSideHunks(patch: string): Map<number, number> {
+  const lines = new Map<number, number>();
+  let right = 0;
+  let hunk = -1;
+  for (const line of patch.split("\n")) {
+    const header = /^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@/.exec(line);
+    if (header) {
+      right = Number(header[1]);
+      hunk++;
+      continue;
+    }
+    if (line.startsWith("-") || line.startsWith("\\")) continue;
+    if (line.startsWith("+") || line.startsWith(" ")) lines.set(right++, hunk);
+  }
+  return lines;
+}
+
+/**
+ * Why GitHub would refuse an inline review comment on a file with this
+ * patch, as its API says it (null: accepted). Its rules: `line` is in the
+ * diff on `side`; a multi-line comment's `start_line` precedes `line`, on
+ * the same side, in the same hunk. Only the RIGHT side is modelled.
+ */
+export function reviewCommentProblem(patch: string | undefined, c: { line: number; side?: string; start_line?: number; start_side?: string }): string | null {
+  if (typeof patch !== "string") return "Line could not be resolved";
+  const side = c.side ?? "RIGHT";
+  if (side !== "RIGHT") return "Line could not be resolved";
+  const hunks = rightSideHunks(patch);
+  const hunk = hunks.get(c.line);
+  if (hunk === undefined) return "Line could not be resolved";
+  if (c.start_line === undefined) return null;
+  if (!(c.start_line < c.line)) return "pull_request_review_thread.start_line must precede the end line.";
+  if ((c.start_side ?? side) !== side) return "pull_request_review_thread.start_side must be the same as side.";
+  const startHunk = hunks.get(c.start_line);
+  if (startHunk === undefined) return "pull_request_review_thread.start_line must be part of the diff.";
+  if (startHunk !== hunk) return "pull_request_review_thread.start_line must be part of the same hunk as the line.";
+  return null;
+}
