@@ -14,7 +14,8 @@ try {
   const mode = readStartupMode(process.env, "server");
   if (mode.mode === "setup") {
     console.info(`baton: ${mode.reason}: starting Probot's setup page to register the GitHub App`);
-    await run(batonApp);
+    // The setup page receives no webhooks: Probot need not relay the smee.io channel (its manifest still registers it).
+    await run(batonApp, { env: { ...process.env, WEBHOOK_PROXY_URL: undefined } });
   } else {
     stopOnSignals(await startBaton(mode.config, { role: "server", env: process.env }));
   }

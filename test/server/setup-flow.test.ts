@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
+import { testPrivateKey } from "../app/fixtures/harness.js";
 import { freePort } from "../scale/fixtures/free-port.js";
 
 /**
@@ -41,6 +42,23 @@ describe("development setup", () => {
       expect(manifest.hook_attributes?.url).toBe(channel);
       expect(manifest.default_permissions).toMatchObject({ contents: "write", pull_requests: "write", issues: "write", checks: "write" });
       expect(manifest.default_events).toEqual(["issues", "issue_comment", "pull_request", "push", "check_run"]);
+    } finally {
+      child.kill("SIGKILL");
+    }
+  }, 120_000);
+
+  it("relays the smee.io channel once registered, and keeps serving when the channel cannot be reached", async () => {
+    nock.enableNetConnect((host) => host.startsWith("127.0.0.1"));
+    const port = await freePort();
+    const env = { PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s", WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unreachable-channel", BATON_STATE_DIR: "/tmp/baton-setup-flow-test" };
+    const child = spawn(process.execPath, ["--import", "tsx", "src/app/server.ts", "--development"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString()));
+    try {
+      for (let i = 0; i < 900 && !out.includes("could not connect to the smee.io channel"); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toContain("could not connect to the smee.io channel (WEBHOOK_PROXY_URL)");
+      expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe("PONG");
     } finally {
       child.kill("SIGKILL");
     }
