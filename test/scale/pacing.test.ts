@@ -15,12 +15,14 @@ import { deliver, startHttpApp } from "../server/fixtures/http-app.js";
  */
 
 const PATCH = (line: string) => ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", `+${line}`].join("\n");
-const REVIEW = (title: string) => ({
+/** A review with one finding on the line the push added (line 7 of the patch). */
+const REVIEW = (code: string) => ({
   summary: "Adds a constant.",
   specCompliance: [],
   adrConformance: [],
-  findings: [{ severity: "medium", path: "src/api/users.ts", line: 7, title, body: "Use 50.", source: "spec" }],
+  findings: [{ severity: "medium", path: "src/api/users.ts", line: 7, code, confidence: 0.9, title: `Magic number in ${code}`, body: "Name it.", source: "general" }],
 });
+
 /** Three pushes: each a real commit on the previous one. */
 function pushes(github: FakeGitHub, main: string): string[] {
   const heads: string[] = [];
@@ -47,9 +49,10 @@ describe("pacing: what a push costs", () => {
       github.writes().filter((w) => (w.method === "POST" && /\/pulls\/15\/reviews$|\/issues\/15\/comments$/.test(w.path)) || (w.method === "PATCH" && /\/issues\/comments\/\d+$/.test(w.path)));
     const HEADS = pushes(github, main);
     const pr = github.addPull({ ...spec, headSha: HEADS[0]!, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH("export const A = 1;") }] });
+    // Every push brings one new finding, so every push is worth a review: the most a push can cost.
     const perPush: string[][] = [];
     for (const [i, head] of HEADS.entries()) {
-      claude.answersWithTool("submit_review", REVIEW(`Finding of push ${i}`));
+      claude.answersWithTool("submit_review", REVIEW(`export const A = ${i + 1};`));
       const before = notificationWrites().length;
       if (i > 0) {
         pr.headSha = head;
@@ -89,7 +92,7 @@ describeWithRedis("pacing: Probot's write throttle on Redis", (url) => {
     github.addIssue(ISSUE_12);
     const spec = { number: 15, title: "Add a constant", body: "Closes #12", headRef: "feature/c", headSha: pushes(github, main)[0]!, additions: 30, deletions: 0 };
     github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch: PATCH("export const A = 1;") }] });
-    claude.answersWithTool("submit_review", REVIEW("A finding"));
+    claude.answersWithTool("submit_review", REVIEW("export const A = 1;"));
     const redis = new Redis(url, { maxRetriesPerRequest: null });
     // Bottleneck's cluster keys (Probot's throttling) are not under our prefix: clear this installation's first.
     const stale = await redis.keys(`b_octokit-*-${INSTALLATION_ID}_*`);
