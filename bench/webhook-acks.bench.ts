@@ -43,7 +43,7 @@ async function burst(design: string, args: string[], opts: { redisUrl?: string; 
       await fleet.spawn(["dist/app/worker.js"], {}, false);
     } else app = await fleet.spawn(args);
     // A running server is warm: a few deliveries Baton ignores, one at a time.
-    for (const p of pulls.slice(0, 20)) await fleet.deliver("pull_request", { ...p.payload, action: "closed" });
+    for (const p of pulls.slice(0, 20)) await fleet.deliver("pull_request", { ...p.payload, action: "edited" });
     const file = join(mkdtempSync(join(tmpdir(), "baton-burst-")), "deliveries.json");
     writeFileSync(file, JSON.stringify(pulls.map((p) => fleet.prepare("pull_request", opts.action ? { ...p.payload, action: opts.action } : p.payload))));
     const [command, argv] = atNormalPriority(process.execPath, ["--import", "tsx", "bench/scale/burst-client.ts", file, `http://127.0.0.1:${fleet.port}/api/github/webhooks`, String(RATE_PER_S)]);
@@ -68,7 +68,7 @@ lowerOwnPriority();
 const redisUrl = process.env.BENCH_REDIS_URL;
 const now = await burst("instant acks, one process (`npm start`)", ["dist/app/server.js"]);
 const split = redisUrl ? await burst("instant acks, webhooks-only process + 1 worker (`REDIS_URL`)", ["dist/app/server.js"], { redisUrl }) : undefined;
-const ignored = await burst("for reference: the same burst as events Baton ignores (the answer path alone, no jobs)", ["dist/app/server.js"], { action: "closed" });
+const ignored = await burst("for reference: the same burst as events Baton ignores (the answer path alone, no jobs)", ["dist/app/server.js"], { action: "edited" });
 const before = await burst("previous design (routing before the answer)", ["--import", "tsx", "bench/scale/previous-design-app.ts"]);
 const load = loadavg()[0]!;
 const rows = [now, ...(split ? [split] : []), ignored, before].map(

@@ -29,6 +29,8 @@ const ROUTED = new Set([
   "pull_request.synchronize",
   "pull_request.reopened",
   "pull_request.ready_for_review",
+  "pull_request.closed",
+  "pull_request_review.submitted",
   "issue_comment.created",
   "check_run.rerequested",
 ]);

@@ -61,7 +61,7 @@ export interface Baton {
   close(): Promise<void>;
 }
 
-const EVENTS = ["issues.labeled", "push", "pull_request", "issue_comment.created", "check_run.rerequested"] as const;
+const EVENTS = ["issues.labeled", "push", "pull_request", "pull_request_review.submitted", "issue_comment.created", "check_run.rerequested"] as const;
 
 /**
  * The app: an edge that only enqueues, and the queue's handlers. A route

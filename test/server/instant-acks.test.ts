@@ -55,8 +55,8 @@ describe("webhook answers", () => {
       // Nothing for Baton, decided from the payload alone: no job at all.
       const chat = await deliver(app.url, "issue_comment", issueComment({ number: 12, body: "Looks good to me", commentId: 77 }), "delivery-b");
       expect(chat).toEqual({ status: 200, text: "Nothing to do: comment without a /baton command\n" });
-      const closed = await deliver(app.url, "pull_request", { ...opened, action: "closed" }, "delivery-c");
-      expect(closed.text).toBe("Nothing to do: pull_request.closed is not an event Baton acts on\n");
+      const labeled = await deliver(app.url, "pull_request", { ...opened, action: "labeled" }, "delivery-c");
+      expect(labeled.text).toBe("Nothing to do: pull_request.labeled is not an event Baton acts on\n");
       // GitHub's Redeliver: the same delivery id, refused while the first is still queued.
       const again = await deliver(app.url, "pull_request", opened, "delivery-a");
       expect(again).toEqual({ status: 200, text: "Nothing to do: already received (a redelivery of a delivery still queued, running or done)\n" });
