@@ -59,7 +59,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const ctx = await resolveLocalContext({ cwd: root, step: "architecture-review", spec: opts.spec, issueText: opts.issueText });
       try {
         describeContext(ctx, say);
-        const model = await localModel(io.env, { ...opts, stepId: "architecture-review" });
+        const model = await localModel(io.env, { ...opts, stepId: "architecture-review", commits: [ctx.manifest.commit, ctx.head] });
         say(`model: ${model.source}`);
         const spec = opts.spec ? { kind: "file" as const, path: opts.spec.replace(/^\.\//, "") } : { kind: "text" as const, label: basename(opts.issueText!).replace(/\.[a-z]+$/i, ""), text: "" };
         const outcome = await runArchitectureReviewStep(
@@ -98,7 +98,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           say(`model: ${ctx.step.model} in a Claude Code session (runner: claude-code, in ${root})`);
           outcome = await runClaudeCodeDevStep({ ...input, root, env: io.env, say });
         } else {
-          const model = await localModel(io.env, { ...opts, stepId: "dev" });
+          const model = await localModel(io.env, { ...opts, stepId: "dev", commits: [ctx.manifest.commit, ctx.head] });
           say(`model: ${model.source} (runner: builtin)`);
           outcome = await runDevStep(input, model.client);
           await model.finish();
@@ -128,7 +128,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const ctx = await resolveLocalContext({ cwd: root, step: "review", base: opts.base, adrs: opts.adr?.map((a) => (/^\d+$/.test(a) ? Number(a) : a)) });
       try {
         describeContext(ctx, say);
-        const model = await localModel(io.env, { ...opts, stepId: "review" });
+        const model = await localModel(io.env, { ...opts, stepId: "review", commits: [ctx.manifest.commit, ctx.head] });
         say(`model: ${model.source}`);
         // The report embeds the manifest before the answer comes back: name a replayed model already.
         if (model.model) ctx.manifest.model = model.model;
