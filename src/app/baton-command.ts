@@ -8,11 +8,17 @@ export type BatonCommand =
   | { name: "review" }
   | { name: "context"; step?: "architecture-review" | "dev" | "review" }
   | { name: "remember"; lesson: string; module?: string }
+  | { name: "accept" }
+  | { name: "reject" }
+  | { name: "trace"; ref?: string }
   | { name: "dismiss"; ids: string[] }
   | { name: "unknown"; word: string };
 
 /** Commands that need write access: those that call the model, and `dismiss`, which can turn the review gate green. */
 export const SPENDS_TOKENS = new Set<BatonCommand["name"]>(["architect", "dev", "review", "remember", "dismiss"]);
+
+/** Commands that need write access: those that spend tokens, and those that decide (they commit for the commenter). */
+export const NEEDS_WRITE = new Set<BatonCommand["name"]>([...SPENDS_TOKENS, "accept", "reject"]);
 
 export function parseBatonCommand(body: string): BatonCommand | null {
   // Quoted text (`> /baton dev`) and code blocks are not commands.
@@ -36,6 +42,12 @@ export function parseBatonCommand(body: string): BatonCommand | null {
         return { name: "dev" };
       case "review":
         return { name: "review" };
+      case "accept":
+        return { name: "accept" };
+      case "reject":
+        return { name: "reject" };
+      case "trace":
+        return args[0] ? { name: "trace", ref: args[0].slice(0, 200) } : { name: "trace" };
       case "context": {
         const step = args[0] === undefined ? null : stepIdOf(args[0]);
         return { name: "context", step: step === "learning" || step === null ? undefined : step };
@@ -66,6 +78,9 @@ export const HELP_TEXT = `**Baton commands** (comment on an issue or pull reques
 | \`/baton context [step]\` | issue or PR | posts the manifest of what the step would receive (no model call) |
 | \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
 | \`/baton dismiss <id>\` | pull request | dismisses a review finding by its id: it no longer counts for \`review.failOn\` |
+| \`/baton accept\` | ADR pull request | accepts its proposed ADR (as approving the PR does): status, date, supersession, index, pinned spec |
+| \`/baton reject\` | ADR pull request | marks its proposed ADR rejected |
+| \`/baton trace [#issue \\| ADR \\| spec file]\` | issue or PR | posts the chain: spec, ADRs, pull requests, pitfalls learned, open findings (graph and table) |
 | \`/baton help\` | anywhere | this table |
 
-Commands that call the model, and \`dismiss\`, need write access to the repository.`;
+Commands that call the model, \`dismiss\`, \`accept\` and \`reject\` need write access to the repository.`;

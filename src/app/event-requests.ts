@@ -1,4 +1,5 @@
 import type { BatonConfig } from "../config/config-schema.js";
+import { pinnedSpecsFolder } from "../graph/default-steps.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
 import { inlineCode } from "../util/posted-text.js";
 import type { BatonCommand } from "./baton-command.js";
@@ -23,8 +24,10 @@ export function pushRequests(
 ): JobRequest[] {
   if (push.ref !== `refs/heads/${push.defaultBranch}` || /^0+$/.test(push.after)) return [];
   const prefix = `${config.folders.specs.replace(/\/+$/, "")}/`;
+  // Specs pinned at an ADR's acceptance already have their ADR.
+  const pinned = `${pinnedSpecsFolder(config)}/`;
   const paths = new Set<string>();
-  for (const c of push.commits) for (const p of [...(c.added ?? []), ...(c.modified ?? [])]) if (p.startsWith(prefix) && /\.md$/i.test(p) && !/\/readme\.md$/i.test(p)) paths.add(p);
+  for (const c of push.commits) for (const p of [...(c.added ?? []), ...(c.modified ?? [])]) if (p.startsWith(prefix) && !p.startsWith(pinned) && /\.md$/i.test(p) && !/\/readme\.md$/i.test(p)) paths.add(p);
   return [...paths].sort().map((path) => ({ kind: "architecture-review", target, spec: { kind: "file", path, commit: push.after }, cause: `push-${push.after.slice(0, 12)}` }));
 }
 
@@ -70,7 +73,13 @@ export function commandRequest(
       return { kind: "context", target, number: where.number, step: command.step ?? (where.isPullRequest ? "review" : "architecture-review"), cause };
     case "remember":
       if (!command.lesson) return reply("Usage: `/baton remember [--module <name>] <lesson>`");
-      return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause };
+      return { kind: "remember", target, number: where.number, lesson: command.lesson, module: command.module, commentUrl: where.commentUrl, author: where.author, cause, isPullRequest: where.isPullRequest };
+    case "trace":
+      return { kind: "trace", target, number: where.number, isPullRequest: where.isPullRequest, query: command.ref ?? null, cause };
+    case "accept":
+    case "reject":
+      if (!where.isPullRequest) return reply(`\`/baton ${command.name}\` works on the pull request that proposes the ADR.`);
+      return { kind: "adr-decision", target, pullNumber: where.number, decision: command.name === "accept" ? "accepted" : "rejected", by: where.author, via: "command", cause };
     case "dismiss":
       if (!where.isPullRequest) return reply("`/baton dismiss <id>` works on pull requests: the id is in Baton's review summary.");
       if (command.ids.length === 0) return reply("Usage: `/baton dismiss <id>`, with the 8-character id of a finding from Baton's review summary.");

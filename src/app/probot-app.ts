@@ -63,7 +63,7 @@ export function createBatonApp(options: BatonAppOptions = {}): ApplicationFuncti
     const handled = new Set<string>();
 
     // One router for every event, shared with the GitHub Action.
-    app.on(["issues.labeled", "push", "pull_request", "issue_comment.created", "check_run.rerequested"], async (context) => {
+    app.on(["issues.labeled", "push", "pull_request", "pull_request_review.submitted", "issue_comment.created", "check_run.rerequested"], async (context) => {
       const installationId = (context.payload as { installation?: { id: number } }).installation?.id;
       if (!installationId) return;
       if (handled.has(context.id)) {

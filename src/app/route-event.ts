@@ -1,9 +1,10 @@
 import type { GitHubClient } from "../runner/github-port.js";
 import type { JobRequest, RepoTarget } from "../runner/job-request.js";
 import { parseCheckRunExternalId } from "../runner/check-run-id.js";
-import { parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
+import { NEEDS_WRITE, parseBatonCommand, SPENDS_TOKENS } from "./baton-command.js";
 import { readEdgeConfig } from "./edge-config.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
+import { knowledgePushRequest, pullClosedRequest, reviewSubmittedRequest } from "./knowledge-requests.js";
 import { hasWriteAccess } from "./write-access.js";
 import { DEV_DISPATCH_TYPE } from "../runner/baton-workflow.js";
 
@@ -51,7 +52,9 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
 
   if (name === "push") {
     const config = await readEdgeConfig(event.octokit, owner, repository.name);
-    return pushRequests(target, config, { ref: payload.ref, after: payload.after, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main", commits: payload.commits ?? [] });
+    const push = { ref: payload.ref, before: payload.before ?? "", after: payload.after, defaultBranch: repository.default_branch ?? repository.master_branch ?? "main", commits: payload.commits ?? [] };
+    const knowledge = knowledgePushRequest(target, push);
+    return [...pushRequests(target, config, push), ...(knowledge ? [knowledge] : [])];
   }
 
   if (name === "pull_request" && ["opened", "synchronize", "reopened", "ready_for_review"].includes(action ?? "")) {
@@ -80,6 +83,12 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
     return [decision.request];
   }
 
+  if (name === "pull_request" && action === "closed") {
+    const pr = payload.pull_request;
+    const req = pullClosedRequest(target, { number: pr.number, merged: Boolean(pr.merged), headRef: pr.head?.ref ?? "" }, `closed-${event.id}`);
+    return req ? [req] : [];
+  }
+
   if (name === "issue_comment" && action === "created") {
     const { comment, issue, sender } = payload;
     if (sender?.type === "Bot" || comment.user?.type === "Bot") return [];
@@ -87,7 +96,8 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
     if (!command) return [];
     const cause = `comment-${comment.id}`;
     const author: string = comment.user?.login ?? sender.login;
-    if (SPENDS_TOKENS.has(command.name) && !(await hasWriteAccess(event.octokit, owner, repository.name, author))) {
+    if (NEEDS_WRITE.has(command.name) && !(await hasWriteAccess(event.octokit, owner, repository.name, author))) {
+      const why = SPENDS_TOKENS.has(command.name) ? "calls the model" : "commits a decision";
       return [
         {
           kind: "reply",
@@ -95,7 +105,7 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
           number: issue.number,
           cause,
           marker: `<!-- baton:reply ${cause} -->`,
-          body: `Thanks, \`@${author}\`. \`/baton ${command.name}\` calls the model, so it is reserved for people with write access to this repository. A maintainer can run it for you.`,
+          body: `Thanks, \`@${author}\`. \`/baton ${command.name}\` ${why}, so it is reserved for people with write access to this repository. A maintainer can run it for you.`,
         },
       ];
     }
@@ -117,6 +127,23 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
     }
     const commit = typeof p.commit === "string" && /^[0-9a-f]{40}$/.test(p.commit) ? p.commit : undefined;
     return [{ kind: "dev", target, issueNumber: issue, cause: `dispatch-${event.id}`, ...(commit ? { commit } : {}) }];
+  }
+
+  if (name === "pull_request_review" && action === "submitted") {
+    const { review, pull_request: pr } = payload;
+    const req = reviewSubmittedRequest(target, {
+      pullNumber: pr.number,
+      state: String(review?.state ?? ""),
+      reviewer: review?.user?.login ?? "",
+      reviewerType: review?.user?.type ?? "",
+      reviewId: review?.id ?? 0,
+      pullOpen: pr.state === "open",
+      headRepo: pr.head?.repo?.full_name ?? null,
+      baseRepo: pr.base.repo.full_name,
+    });
+    // An approval decides only when it comes from someone who could merge the decision anyway.
+    if (!req || !(await hasWriteAccess(event.octokit, owner, repository.name, review.user.login))) return [];
+    return [req];
   }
 
   if (name === "check_run" && action === "rerequested") {

@@ -14,8 +14,9 @@ const GROUPS: Record<string, () => Promise<Registrar>> = {
   lint: async () => (await import("./commands/lint-command.js")).registerLintCommand,
   context: async () => (await import("./commands/context-command.js")).registerContextCommand,
   steps: async () => (await import("./commands/step-commands.js")).registerStepCommands,
+  trace: async () => (await import("./commands/trace-command.js")).registerTraceCommand,
 };
-const GROUP_OF: Record<string, string> = { adr: "adr", lint: "lint", context: "context", architect: "steps", dev: "steps", review: "steps", remember: "steps" };
+const GROUP_OF: Record<string, string> = { adr: "adr", lint: "lint", context: "context", architect: "steps", dev: "steps", review: "steps", remember: "steps", trace: "trace" };
 
 /** The program, with the command group that `argv` names (all of them for help, or when none is named). */
 export async function buildProgram(io: CliIo, argv: readonly string[] = []): Promise<Command> {

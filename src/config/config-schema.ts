@@ -200,6 +200,13 @@ export const batonConfigSchema = z
         }
       })
       .prefault({}),
+    learning: z
+      .object({
+        fromFindings: z.boolean().default(true).describe("When a reviewed pull request merges, propose the lessons of the findings it fixed as pitfalls (with the /baton remember lessons given on it), in one pull request."),
+        maxEntriesPerModule: z.number().int().min(3).max(500).default(30).describe("Past this many entries in a module's pitfall file, the learning pull request proposes merging its oldest entries."),
+      })
+      .strict()
+      .prefault({}),
     steps: stepKeyed(z.partialRecord(z.enum(STEP_IDS), stepOverride)).default({}).describe("Adjust the declared steps."),
   })
   .strict();

@@ -96,3 +96,19 @@ export function commentOnlyStep(id: StepId, description?: string): StepDeclarati
 export function isStepEnabled(config: BatonConfig, id: StepId): boolean {
   return config.steps[id]?.enabled !== false;
 }
+
+/**
+ * Baton's own edits on an ADR pull request (the decision on a proposed ADR,
+ * its number): the architecture review's declaration, narrowed to a commit,
+ * the pull request's title and a comment, writing only the ADR folder and the pinned specs
+ * (`<specs folder>/pinned/`). No model is called.
+ */
+export function adrLifecycleStep(steps: Record<StepId, StepDeclaration>, config: BatonConfig): StepDeclaration {
+  const arch = steps["architecture-review"];
+  return { ...arch, description: "Records the decision on a proposed ADR on its pull request.", inputs: [], outputs: ["commit", "pull-request", "comment"], writablePaths: [...arch.writablePaths, `${pinnedSpecsFolder(config)}/**`] };
+}
+
+/** Where the text of an issue spec is pinned when its ADR is accepted. */
+export function pinnedSpecsFolder(config: BatonConfig): string {
+  return `${config.folders.specs.replace(/\/+$/, "")}/pinned`;
+}

@@ -2,7 +2,8 @@ import type { DiffFile } from "../steps/review/diff-files.js";
 
 /** Where a step's spec comes from: an issue as of the trigger, or a committed file. */
 export type SpecRef =
-  | { kind: "issue"; number: number; title: string; body: string; updatedAt: string; url?: string }
+  /** `pinned`: the title and body are the issue's as accepted, from this committed file (see context-store/specs/pinned-spec.ts). */
+  | { kind: "issue"; number: number; title: string; body: string; updatedAt: string; url?: string; pinned?: { path: string; sha: string } }
   | { kind: "file"; path: string }
   | { kind: "text"; label: string; text: string };
 

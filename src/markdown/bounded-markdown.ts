@@ -11,6 +11,7 @@ import type { AdrDraft } from "../context-store/adr/write-adr.js";
 import type { AppendResult } from "../context-store/pitfalls/write-pitfalls.js";
 import type { NewPitfall, PitfallFile } from "../context-store/pitfalls/pitfall-entry.js";
 import type { MarkdownTask, MarkdownTaskName } from "./markdown-tasks.js";
+import type { planLearnedPitfalls } from "../steps/learning/learned-pitfalls.js";
 import { TimeLimitError, WorkerPool } from "./worker-pool.js";
 
 export interface MarkdownLimit {
@@ -95,4 +96,22 @@ export async function appendPitfallBounded(path: string, existing: string | null
  */
 export function renderAdrBounded(name: string, draft: AdrDraft): Promise<Bounded<string>> {
   return runBounded(name, JSON.stringify(draft), MARKDOWN_LIMITS.adr, "renderAdr", [draft]);
+}
+
+/**
+ * What a closed pull request teaches, planned against the pitfall files
+ * (steps/learning/learned-pitfalls.ts): each lesson held to the lesson limit
+ * (one over it is left out, with the reason), each file to the pitfall-file
+ * limit, the whole plan to its time limit.
+ */
+export async function planLearnedPitfallsBounded(input: Parameters<typeof planLearnedPitfalls>[0]): Promise<Bounded<{ plans: ReturnType<typeof planLearnedPitfalls>; leftOut: string[] }>> {
+  const leftOut: string[] = [];
+  const lessons = input.lessons.filter((l) => {
+    const over = overSizeLimit(`the lesson from #${l.source.pr}`, `${l.lesson}\n${l.why ?? ""}`, MARKDOWN_LIMITS.lesson);
+    if (over) leftOut.push(over);
+    return over === null;
+  });
+  const largest = [...input.files.entries()].reduce<[string, string]>((a, [m, t]) => ((t ?? "").length > a[1].length ? [m, t ?? ""] : a), ["", ""]);
+  const planned = await runBounded(`the pitfalls of ${largest[0] || "the modules"}`, largest[1], MARKDOWN_LIMITS.pitfalls, "planLearnedPitfalls", [{ ...input, lessons }]);
+  return planned.ok ? { ok: true, value: { plans: planned.value, leftOut } } : planned;
 }

@@ -13,7 +13,11 @@ export const BATON_WORKFLOW_PATH = ".github/workflows/baton.yml";
 export const BATON_WORKFLOW_YAML = `name: baton
 on:
   pull_request:
-    types: [opened, synchronize, reopened, ready_for_review]
+    types: [opened, synchronize, reopened, ready_for_review, closed]
+  pull_request_review:
+    types: [submitted]   # an approval accepts an ADR
+  push:
+    branches: [main]     # your default branch: ADR numbers and "context changed"
   issues:
     types: [labeled]
   issue_comment:
@@ -33,11 +37,11 @@ jobs:
         with:
           persist-credentials: false   # no token in .git/config for the session's commands to read
       # The dev session runs your tests: install what they need (adapt to your project).
-      - if: github.event_name != 'pull_request'
+      - if: contains(fromJSON('["issues", "issue_comment", "repository_dispatch"]'), github.event_name)
         uses: actions/setup-node@v4
         with:
           node-version: 20
-      - if: github.event_name != 'pull_request'
+      - if: contains(fromJSON('["issues", "issue_comment", "repository_dispatch"]'), github.event_name)
         run: npm ci
       - uses: baton-dev/baton@main
         with:

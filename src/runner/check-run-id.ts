@@ -22,3 +22,11 @@ export function parseCheckRunExternalId(externalId: string): Omit<Rerunnable, "t
   }
   return null;
 }
+
+/**
+ * The "Baton: context changed" check run's external id: its Re-run button
+ * reviews the pull request again, whole (`force`), with the context as it is now.
+ */
+export function contextChangedExternalId(pullNumber: number, headSha: string): string {
+  return PREFIX + JSON.stringify({ kind: "review", pullNumber, headSha, force: true });
+}

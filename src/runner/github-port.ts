@@ -19,6 +19,10 @@ export interface PullRequestState {
   draft: boolean;
   fromFork: boolean;
   htmlUrl: string;
+  /** The branch the PR is from (in the head repository). */
+  headRef: string;
+  open: boolean;
+  merged: boolean;
 }
 
 export async function getPullRequest(octokit: GitHubClient, owner: string, repo: string, number: number): Promise<PullRequestState> {
@@ -33,6 +37,9 @@ export async function getPullRequest(octokit: GitHubClient, owner: string, repo:
     draft: data.draft ?? false,
     fromFork: (data.head.repo?.full_name ?? "") !== data.base.repo.full_name,
     htmlUrl: data.html_url,
+    headRef: data.head.ref,
+    open: data.state === "open",
+    merged: data.merged ?? false,
   };
 }
 
@@ -64,6 +71,22 @@ export async function getDefaultBranchHead(octokit: GitHubClient, owner: string,
   return { branch: r.default_branch, sha: ref.object.sha, htmlUrl: r.html_url };
 }
 
+/**
+ * Where a review reads its trusted context: the base branch as it is now.
+ * A pull request's `base.sha` is the base branch's tip when it was opened,
+ * not now, so ADRs and pitfalls changed since would be missed (and a re-run
+ * after "context changed" would read the old text again).
+ */
+export async function currentBaseCommit(octokit: GitHubClient, owner: string, repo: string, pr: { baseRef: string; baseSha: string }): Promise<string> {
+  try {
+    const { data } = await octokit.rest.git.getRef({ owner, repo, ref: `heads/${pr.baseRef}` });
+    return data.object.sha;
+  } catch (err) {
+    if ((err as { status?: number }).status === 404) return pr.baseSha;
+    throw err;
+  }
+}
+
 /** Every file of a PR (paginated: GitHub lists at most 3,000). */
 export async function listPullRequestFiles(octokit: GitHubClient, owner: string, repo: string, number: number) {
   return octokit.paginate(octokit.rest.pulls.listFiles, { owner, repo, pull_number: number, per_page: 100 });
@@ -76,6 +99,26 @@ export async function compareCommits(octokit: GitHubClient, owner: string, repo:
   // GitHub lists at most 300 files in a comparison: past that, review the whole PR instead of missing files.
   if ((data.files?.length ?? 0) >= 300) return null;
   return data.files ?? [];
+}
+
+/**
+ * How `head` stands against `base` ("ahead", "behind", "diverged", "identical")
+ * and the paths changed from their merge base to `head`; `paths` is null past
+ * GitHub's 300-file listing limit (then unknown).
+ */
+export async function comparePaths(octokit: GitHubClient, owner: string, repo: string, base: string, head: string): Promise<{ status: string; paths: string[] | null }> {
+  const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 100 });
+  const files = data.files ?? [];
+  return { status: data.status, paths: files.length >= 300 ? null : files.map((f) => f.filename) };
+}
+
+/** Open pull requests from branches of this repository (forks are never written to), oldest first. */
+export async function listOpenPullRequests(octokit: GitHubClient, owner: string, repo: string, baseBranch: string) {
+  const pulls = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", base: baseBranch, per_page: 100 });
+  return pulls
+    .filter((p) => p.head.repo?.full_name === p.base.repo.full_name)
+    .map((p) => ({ number: p.number, title: p.title, body: p.body ?? "", headRef: p.head.ref, headSha: p.head.sha, htmlUrl: p.html_url }))
+    .sort((a, b) => a.number - b.number);
 }
 
 /** The body of Baton's own comment holding `marker` in its header (written by `bot`), if there is one. */

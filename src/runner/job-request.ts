@@ -16,10 +16,19 @@ export type JobRequest =
   | { kind: "dev"; target: RepoTarget; issueNumber: number; cause: string; commit?: string }
   | { kind: "review"; target: RepoTarget; pullNumber: number; headSha: string; cause: string; force?: boolean }
   | { kind: "context"; target: RepoTarget; number: number; step: "architecture-review" | "dev" | "review"; cause: string }
-  | { kind: "remember"; target: RepoTarget; number: number; lesson: string; module?: string; commentUrl: string; author: string; cause: string }
+  /** `isPullRequest`: on an open pull request the lesson waits for its merge (see learn-from-pull); elsewhere it is proposed at once. */
+  | { kind: "remember"; target: RepoTarget; number: number; lesson: string; module?: string; commentUrl: string; author: string; cause: string; isPullRequest?: boolean }
   | { kind: "help"; target: RepoTarget; number: number; cause: string }
   /** `/baton dismiss <id>`: review findings a maintainer dismissed; no model call. */
   | { kind: "dismiss"; target: RepoTarget; pullNumber: number; ids: string[]; author: string; cause: string }
+  /** A person with write access approved an ADR pull request, or commented `/baton accept` or `/baton reject` on it. */
+  | { kind: "adr-decision"; target: RepoTarget; pullNumber: number; decision: "accepted" | "rejected"; by: string; via: "approval" | "command"; cause: string }
+  /** The default branch moved and the push touched knowledge (Markdown, the config): renumber ADR PRs, flag stale reviews. `paths`: null when unknown. */
+  | { kind: "default-branch-changed"; target: RepoTarget; before: string; after: string; paths: string[] | null; cause: string }
+  /** A pull request closed: merged, the lessons of the findings it fixed and its `/baton remember` lessons; unmerged, the latter. */
+  | { kind: "learn-from-pull"; target: RepoTarget; pullNumber: number; merged: boolean; cause: string }
+  /** `/baton trace [ref]`: the chain posted as a comment; without a ref, the issue itself or the PR's ADR. */
+  | { kind: "trace"; target: RepoTarget; number: number; isPullRequest: boolean; query: string | null; cause: string }
   /** A short answer on an issue or PR (a refusal, a missing prerequisite), found again by its marker. */
   | { kind: "reply"; target: RepoTarget; number: number; body: string; marker: string; cause: string };
 
@@ -33,8 +42,12 @@ function subject(req: JobRequest): string {
       return `#${req.issueNumber}`;
     case "review":
       return `#${req.pullNumber}@${req.headSha}`;
+    case "adr-decision":
+    case "learn-from-pull":
     case "dismiss":
       return `#${req.pullNumber}`;
+    case "default-branch-changed":
+      return `:default-branch@${req.after}`;
     default:
       return `#${req.number}`;
   }

@@ -14,8 +14,10 @@ import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
-import { commentOnlyStep, declareSteps, isStepEnabled } from "../graph/default-steps.js";
+import { commentOnlyStep, declareSteps, isStepEnabled, pinnedSpecsFolder } from "../graph/default-steps.js";
 import { devRunnerFor } from "../config/config-schema.js";
+import { pinnedIssueSpec } from "./pin-spec.js";
+import { specDriftMarkdown, withSpecDrift } from "./spec-drift-report.js";
 
 type DevRequest = Extract<JobRequest, { kind: "dev" }>;
 
@@ -34,13 +36,17 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
     return;
   }
   const issue = await getIssue(deps.octokit, owner, repo, req.issueNumber);
-  const spec: SpecRef = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+  // The spec as accepted, when its ADR's acceptance pinned it; else the issue as it is now.
+  const pin = await pinnedIssueSpec(repoState.snapshot, repoState.config, issue);
+  const spec: SpecRef = pin
+    ? { kind: "issue", number: issue.number, title: pin.pinned.title, body: pin.pinned.body, updatedAt: pin.pinned.updatedAt, url: issue.htmlUrl, pinned: { path: pin.path, sha: pin.sha } }
+    : { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
   const linked = findLinkedAdrs(repoState.store, { spec });
   const adr = linked.find((a) => a.record.status === "accepted");
   if (!adr) {
     const proposed = linked.find((a) => a.record.status === "proposed");
     const why = proposed
-      ? `ADR ${inlineCode(proposed.path)} answers this issue but is still **proposed**: merge its pull request (or set \`status: accepted\`), then try again.`
+      ? `ADR ${inlineCode(proposed.path)} answers this issue but is still **proposed**: approve its pull request (or comment \`/baton accept\` on it) and merge it, then try again.`
       : `No ADR on ${inlineCode(head.branch)} answers this issue (front matter \`spec: "#${issue.number}"\`). Label the issue ${inlineCode(repoState.config.triggers.architectureLabel)} or comment \`/baton architect\` to propose one.`;
     const writer = createGitHubWriter({ octokit: deps.octokit, owner, repo, bot: deps.bot, log: deps.log });
     await writer.apply(commentOnlyStep("dev"), [
@@ -81,6 +87,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
           store: repoState.store,
         });
         context.manifest.notes.push(...repoState.configNotes);
+        context.manifest.notes.push(pin ? `spec: issue #${issue.number} as accepted, pinned in ${pin.path}${pin.drift ? " (the issue was edited since: not followed)" : ""}` : `spec: issue #${issue.number} as it is now (no pinned copy under ${pinnedSpecsFolder(repoState.config)})`);
         const input = {
           context,
           snapshot: repoState.snapshot,
@@ -98,7 +105,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
         } else {
           outcome = await runDevStep(input, deps.model);
         }
-        return { outcome, manifest: context.manifest };
+        return { outcome: pin?.drift ? withSpecDrift(outcome, specDriftMarkdown(issue.number, pin.path, pin.drift)) : outcome, manifest: context.manifest };
       },
     },
     deps,

@@ -9,13 +9,17 @@ import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker } from "../writer/intents.js";
 import type { BotIdentity } from "../writer/bot-identity.js";
 import type { ForkAccess } from "../writer/fork-push.js";
-import { getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
+import { currentBaseCommit, getDefaultBranchHead, getIssue, getPullRequest, listPullRequestFiles, type GitHubClient } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import { openRepository, type OpenRepository } from "./open-repository.js";
+import { runAdrDecision } from "./run-adr-decision.js";
 import { runArchitecture } from "./run-architecture.js";
+import { runDefaultBranchChanged } from "./run-default-branch-changed.js";
 import { runDev } from "./run-dev.js";
 import { runDismiss } from "./run-dismiss.js";
+import { runLearnFromPull } from "./run-learn-from-pull.js";
 import { runRemember } from "./run-remember.js";
+import { runTrace } from "./run-trace.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
@@ -56,6 +60,14 @@ export async function runJob(req: JobRequest, deps: RunnerDeps): Promise<void> {
       return reply(deps, req.target, req.number, hiddenMarker("reply", req.cause), HELP_TEXT);
     case "reply":
       return reply(deps, req.target, req.number, req.marker, req.body);
+    case "adr-decision":
+      return runAdrDecision(req, deps);
+    case "default-branch-changed":
+      return runDefaultBranchChanged(req, deps);
+    case "trace":
+      return runTrace(req, deps);
+    case "learn-from-pull":
+      return runLearnFromPull(req, deps);
   }
 }
 
@@ -72,7 +84,7 @@ async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: 
   if (req.step === "review") {
     // The same trigger as the review itself: the PR's diff, its linked ADRs and its spec.
     const pr = await getPullRequest(deps.octokit, owner, repo, req.number);
-    repoState = await openRepository(deps.octokit, req.target, pr.baseSha);
+    repoState = await openRepository(deps.octokit, req.target, await currentBaseCommit(deps.octokit, owner, repo, pr));
     const files = fromGitHubFiles((await listPullRequestFiles(deps.octokit, owner, repo, req.number)) as Parameters<typeof fromGitHubFiles>[0]);
     trigger = await reviewTrigger(deps, req.target, repoState.store, { body: pr.body, base: pr.baseSha, head: pr.headSha, files });
   } else {
@@ -92,7 +104,10 @@ export async function reportJobFailure(req: JobRequest, err: unknown, deps: Runn
     await closeCheckRunAfterFailure(checkRunExternalId(req), err, deps.octokit, deps.bot);
     return;
   }
-  if (req.kind === "remember" || req.kind === "context") {
+  if (req.kind === "remember" || req.kind === "context" || req.kind === "trace") {
     await reply(deps, req.target, req.number, hiddenMarker("failure", req.cause), failureSummary(err)).catch(() => undefined);
+  }
+  if (req.kind === "adr-decision") {
+    await reply(deps, req.target, req.pullNumber, hiddenMarker("failure", req.cause), failureSummary(err)).catch(() => undefined);
   }
 }

@@ -6,12 +6,13 @@ import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.j
 import { runReviewStep } from "../steps/review/review-step.js";
 import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { checkRunExternalId } from "./check-run-id.js";
-import { closingIssueNumbers, compareCommits, findCommentByMarker, getIssue, getPullRequest, listPullRequestFiles } from "./github-port.js";
+import { closingIssueNumbers, compareCommits, currentBaseCommit, findCommentByMarker, getIssue, getPullRequest, listPullRequestFiles } from "./github-port.js";
 import type { JobRequest, RepoTarget } from "./job-request.js";
 import type { ContextStore } from "../context-store/load-context-store.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
 import { isStepEnabled } from "../graph/default-steps.js";
+import { settleContextChanged } from "./flag-stale-reviews.js";
 import { createGitHubSnapshot } from "../snapshot/github-snapshot.js";
 import { readHeadFiles } from "../steps/review/extend-hunks.js";
 import { dismissedByThreads } from "./review-threads.js";
@@ -32,7 +33,8 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
     deps.log.info({ pr: pr.number }, "review skipped: the PR has moved on; the newer push has its own review");
     return;
   }
-  const repoState = await openRepositoryForStep(req.target, { stepId: "review", headSha: pr.headSha, externalId: checkRunExternalId({ ...req, headSha: pr.headSha }) }, pr.baseSha, deps);
+  const trusted = await currentBaseCommit(deps.octokit, owner, repo, pr);
+  const repoState = await openRepositoryForStep(req.target, { stepId: "review", headSha: pr.headSha, externalId: checkRunExternalId({ ...req, headSha: pr.headSha }) }, trusted, deps);
   if (!isStepEnabled(repoState.config, "review")) {
     deps.log.info({ pr: pr.number }, "review step disabled by configuration");
     return;
@@ -84,6 +86,8 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
     },
     deps,
   );
+  // This review read the context as it is now: a "context changed" flag on this commit is settled.
+  await settleContextChanged(deps, req.target, pr.number, pr.headSha);
 }
 
 /**

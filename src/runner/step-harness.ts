@@ -1,5 +1,6 @@
 import type { Manifest } from "../graph/manifest.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
+import { contextMarker } from "../graph/context-identities.js";
 import type { StepDeclaration } from "../graph/step-declaration.js";
 import { estimateCostUsd } from "../model/model-pricing.js";
 import { isTransientError } from "../model/model-errors.js";
@@ -64,7 +65,8 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     const { outcome, manifest } = await plan.build();
     const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
-    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${checkRunSummary(outcome, manifest, results, target)}` });
+    // The knowledge files the context was read from, in the header too: what staleness checks read (the table shows 40 rows).
+    await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${contextMarker(manifest)}\n${checkRunSummary(outcome, manifest, results, target)}` });
     openCheckRuns.delete(plan.externalId);
     return results;
   } catch (err) {

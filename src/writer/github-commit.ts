@@ -70,6 +70,7 @@ export function commitIntentProblems(intent: CommitIntent): string[] {
   const branch = branchProblem(intent.branch);
   if (branch) problems.push(branch);
   if (!FULL_SHA.test(intent.baseSha)) problems.push(`baseSha must be a full commit SHA, not "${intent.baseSha}" (a ref name could move)`);
+  if (intent.mergeWith !== undefined && !FULL_SHA.test(intent.mergeWith)) problems.push(`mergeWith must be a full commit SHA, not "${intent.mergeWith}"`);
   if (!intent.message.trim()) problems.push("the commit message is empty");
   if (intent.repository !== undefined && !/^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/[A-Za-z0-9._-]{1,100}$/.test(intent.repository)) problems.push(`"${intent.repository}" is not a repository (owner/repo)`);
   // Keyed as a case-insensitive disk sees them: `README.md` and `readme.md` would overwrite each other on checkout.
@@ -166,10 +167,13 @@ function raceIsTransient(err: unknown, branch: string): never {
 export async function writeCommit(target: CommitTarget, intent: CommitIntent): Promise<CommitResult> {
   const { octokit, owner, repo, log } = target;
   const tip = await branchTip(target, intent.branch);
+  if (intent.mergeWith && tip === undefined) throw new GitHubWriteError(`commit to ${intent.branch}: a merge needs the branch to exist`, { transient: false });
   const parentSha = tip ?? intent.baseSha;
   const { data: parent } = await githubRequest<GitCommit>(octokit, "GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: parentSha });
-  const algorithm = parent.tree.sha.length === 64 ? "sha256" : "sha1";
-  const existing = await lookUp(target, parent.tree.sha, intent.files.map((f) => f.path));
+  // A merge starts from the merged commit's tree; any other commit from its parent's.
+  const start = intent.mergeWith ? (await githubRequest<GitCommit>(octokit, "GET /repos/{owner}/{repo}/git/commits/{commit_sha}", { owner, repo, commit_sha: intent.mergeWith })).data : parent;
+  const algorithm = start.tree.sha.length === 64 ? "sha256" : "sha1";
+  const existing = await lookUp(target, start.tree.sha, intent.files.map((f) => f.path));
 
   const changes: { path: string; content: string | null; mode: string }[] = [];
   for (const file of intent.files) {
@@ -187,7 +191,7 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
     if (!unchanged) changes.push({ path: file.path, content: file.content, mode: typeof entry === "object" && entry.mode === "100755" ? "100755" : "100644" });
   }
 
-  if (changes.length === 0) {
+  if (changes.length === 0 && !intent.mergeWith) {
     log?.info({ owner, repo, branch: intent.branch, sha: parentSha, branchExists: tip !== undefined }, "commit: every file already as intended, nothing written");
     return { kind: "commit", branch: intent.branch, sha: parentSha, url: parent.html_url, created: false, action: "unchanged", changedPaths: [], repository: `${owner}/${repo}` };
   }
@@ -209,18 +213,16 @@ export async function writeCommit(target: CommitTarget, intent: CommitIntent): P
     entries.push({ path: change.path, mode: change.mode, type: "blob", sha: blob.sha });
   }
 
-  const { data: tree } = await githubRequest<{ sha: string }>(octokit, "POST /repos/{owner}/{repo}/git/trees", {
-    owner,
-    repo,
-    base_tree: parent.tree.sha,
-    tree: entries,
-  });
+  const treeSha =
+    entries.length === 0
+      ? start.tree.sha
+      : (await githubRequest<{ sha: string }>(octokit, "POST /repos/{owner}/{repo}/git/trees", { owner, repo, base_tree: start.tree.sha, tree: entries })).data.sha;
   const { data: commit } = await githubRequest<GitCommit>(octokit, "POST /repos/{owner}/{repo}/git/commits", {
     owner,
     repo,
     message: outgoingPlain(intent.message),
-    tree: tree.sha,
-    parents: [parentSha],
+    tree: treeSha,
+    parents: intent.mergeWith ? [parentSha, intent.mergeWith] : [parentSha],
   });
 
   try {

@@ -23,6 +23,13 @@ export interface CommitIntent {
   baseSha: string;
   message: string;
   files: FileChange[];
+  /**
+   * A merge: the commit's parents are the branch tip and this commit, and its
+   * tree is this commit's tree with `files` applied. `files` must then hold
+   * every file the branch changed that is to be kept (GitHub's "Update
+   * branch", with the conflicts resolved by the caller).
+   */
+  mergeWith?: string;
 }
 
 export interface PullRequestIntent {

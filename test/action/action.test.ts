@@ -214,6 +214,8 @@ describe("runAction (the GitHub Action)", () => {
     configContent();
     // The runner: the PR as it is now, then the trusted context at its base.
     github("GET", `${R}/pulls/${number}`, 200, () => payload.pull_request);
+    // The base branch as it is now (the PR's base.sha is its tip when the PR was opened).
+    github("GET", `${R}/git/ref/heads/main`, 200, () => ({ ref: "refs/heads/main", node_id: "MDM6UmVm", url: `${API}${R}/git/refs/heads/main`, object: { type: "commit", sha: BASE_SHA, url: `${API}${R}/git/commits/${BASE_SHA}` } }));
     github("GET", `${R}/git/trees/${BASE_SHA}`, 200, () => treeOf(BASE_FILES, "9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901"));
     github("GET", `${R}/git/trees/${HEAD_SHA}`, 200, () => treeOf(HEAD_FILES, "0b1c2d3e4f5a69788796a5b4c3d2e1f0a9b8c7d6"));
     let graphqlCalls = 0;
@@ -282,6 +284,8 @@ describe("runAction (the GitHub Action)", () => {
       author_association: "NONE",
     }));
     github("PATCH", `${R}/check-runs/${CHECK_RUN_ID}`, 200, (body: Json) => checkRun("completed", body.conclusion, body.output));
+    // No "context changed" flag on this commit to settle.
+    github("GET", `${R}/commits/${HEAD_SHA}/check-runs`, 200, () => ({ total_count: 0, check_runs: [] }));
 
     const code = await runAction({ env: env("pull_request", payload), sleep: async () => {}, log, throttle: false });
 

@@ -8,8 +8,9 @@ import { issueLabeled } from "./fixtures/webhooks.js";
 
 /**
  * When the model answers that the new decision supersedes an older ADR, the
- * same commit marks the old ADR superseded (linking the new one), and the
- * new ADR names what it supersedes: a reader of either file sees both.
+ * new ADR records the intent (`supersedes`) and the old one is left in force:
+ * it is marked superseded only when the new ADR is accepted, in the
+ * acceptance commit (test/app/adr-lifecycle.test.ts).
  */
 
 const answer = (supersedes: number[]) => ({
@@ -50,21 +51,18 @@ describe("architecture review, superseding an ADR", () => {
     return { pr, files: github.filesAt(pr.headSha) };
   }
 
-  it("marks the superseded ADR in the same commit, and the new ADR names it", async () => {
+  it("records the intent in the new ADR and leaves the old one in force until the new one is accepted", async () => {
     const { pr, files } = await propose([1]);
 
-    const before = parseAdr("0001-return-problem-json-errors.md", github.filesAt(main)[ADR_PATH]!);
-    expect(before.status).toBe("accepted");
-    const old = parseAdr("0001-return-problem-json-errors.md", files[ADR_PATH]!);
-    expect(old.status).toBe("superseded");
-    expect(old.supersededBy).toEqual([2]);
-    expect(old.title).toBe(before.title);
+    // The old ADR is untouched on the proposal's branch.
+    expect(files[ADR_PATH]).toBe(github.filesAt(main)[ADR_PATH]);
     const newPath = Object.keys(files).find((p) => p.startsWith("docs/adr/0002-"))!;
-    expect(parseAdr(newPath.split("/").pop()!, files[newPath]!).supersedes).toEqual([1]);
-    // One commit on main holds both files and the index, which shows the supersession.
+    expect(parseAdr(newPath.split("/").pop()!, files[newPath]!)).toMatchObject({ status: "proposed", supersedes: [1] });
+    // One commit holds the new ADR and the index, which draws the intended supersession.
     expect(github.commits.get(pr.headSha)!.parents).toEqual([main]);
-    expect(files["docs/adr/README.md"]).toMatch(/superseded/i);
-    expect(github.checkRuns[0]!.output?.summary).toContain("superseding ADR 1");
+    expect(files["docs/adr/README.md"]).toContain("adr2 -->|supersedes| adr1");
+    expect(pr.body).toContain("It supersedes ADR 1: that ADR is marked superseded when this one is accepted, not before.");
+    expect(github.checkRuns[0]!.output?.summary).toContain("to supersede ADR 1 once accepted");
   });
 
   it("leaves every ADR as it was when the model names one that does not exist, and says so", async () => {

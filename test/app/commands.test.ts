@@ -73,13 +73,13 @@ describe("/baton commands, end to end", () => {
     expect(github.checkRuns).toMatchObject([{ name: "Baton: review", headSha: HEAD, conclusion: "success" }]);
   });
 
-  it("turns /baton remember into a pitfall pull request, without calling the model", async () => {
+  it("turns /baton remember on an issue into a pitfall pull request, without calling the model", async () => {
     github.permissions.set("maintainer", "maintain");
     const app = await startApp();
 
     await app.deliver(
       "issue_comment",
-      issueComment({ number: 15, isPullRequest: true, body: "/baton remember --module api Search queries need a minimum length because one-letter queries scan the table", commentId: 9006, login: "maintainer" }),
+      issueComment({ number: 12, body: "/baton remember --module api Search queries need a minimum length because one-letter queries scan the table", commentId: 9006, login: "maintainer" }),
     );
 
     expect(github.unmatched).toEqual([]);
@@ -87,14 +87,28 @@ describe("/baton commands, end to end", () => {
     const prs = [...github.pulls.values()].filter((p) => p.number !== 15);
     expect(prs).toHaveLength(1);
     const pr = prs[0]!;
-    expect(pr.headRef).toMatch(/^baton\/pitfalls\/15-pf-[0-9a-f]+$/);
+    expect(pr.headRef).toMatch(/^baton\/pitfalls\/12-pf-[0-9a-f]+$/);
     const pitfalls = github.filesAt(github.branchSha(pr.headRef)!)["docs/pitfalls/api.md"]!;
     expect(pitfalls).toContain("## Clamp pagination parameters");
     expect(pitfalls).toContain("Search queries need a minimum length");
     expect(pitfalls).toContain("one-letter queries scan the table");
-    expect(pitfalls).toContain("https://github.com/acme/widgets/pull/15#issuecomment-9006");
+    expect(pitfalls).toContain("https://github.com/acme/widgets/issues/12#issuecomment-9006");
     expect(pitfalls).toContain("2026-11-25");
-    expect(github.commentsOn(15).map((c) => c.body)).toEqual([expect.stringContaining(`https://github.com/acme/widgets/pull/${pr.number}`)]);
+    expect(github.commentsOn(12).map((c) => c.body)).toEqual([expect.stringContaining(`https://github.com/acme/widgets/pull/${pr.number}`)]);
+  });
+
+  it("notes /baton remember on an open pull request for its merge, and refuses an unknown module listing the known ones", async () => {
+    github.permissions.set("maintainer", "maintain");
+    const app = await startApp();
+
+    await app.deliver("issue_comment", issueComment({ number: 15, isPullRequest: true, body: "/baton remember --module api Search queries need a minimum length", commentId: 9007, login: "maintainer" }));
+    await app.deliver("issue_comment", issueComment({ number: 15, isPullRequest: true, body: "/baton remember --module apj Typo in the module", commentId: 9008, login: "maintainer" }));
+
+    expect(github.unmatched).toEqual([]);
+    expect([...github.pulls.values()].filter((p) => p.number !== 15)).toEqual([]);
+    const replies = github.commentsOn(15).map((c) => c.body);
+    expect(replies[0]).toContain('proposed with the other lessons of this pull request (the findings it fixes) in one pull request, "Pitfalls learned from #15"');
+    expect(replies[1]).toContain("There is no module `apj` in the module map. Known modules: `api`, `web`, `general`.");
   });
 
   it("answers /baton help with the command table", async () => {

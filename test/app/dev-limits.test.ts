@@ -36,8 +36,8 @@ describe("dev step limits, end to end", () => {
     return claude.requests[turn + 1]!.messages.at(-1)!.content.find((b) => b.type === "tool_result")!;
   }
 
-  it("never writes the ADR folder or .github/baton.yml, even when dev.allowPaths allows everything and dev.denyPaths is empty", async () => {
-    const main = seed('  allowPaths: ["**"]\n  denyPaths: []\n');
+  it("never writes the ADR folder or .github/baton.yml, even when dev.allowPaths allows everything and dev.denyPaths and dev.protectedPaths are empty", async () => {
+    const main = seed('  allowPaths: ["**"]\n  denyPaths: []\n  protectedPaths: []\n');
     claude
       .answersWithTool("write_file", { path: "docs/adr/0001-return-problem-json-errors.md", content: "---\nstatus: rejected\n---\n# Gone\n" })
       .answersWithTool("write_file", { path: ".github/baton.yml", content: "dev:\n  maxFiles: 500\n" })

@@ -78,7 +78,8 @@ describe("model text is neutralised before it reaches GitHub", () => {
   it("in a lesson given with /baton remember", async () => {
     const main = seedRepository(github, repositoryFiles());
     const head = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add PAGE");
-    github.addPull({ number: 15, title: "Add PAGE", body: "", headRef: "feature/page", headSha: head, baseSha: main, files: [] });
+    // Closed: the lesson is proposed at once (on an open pull request it waits for the merge).
+    github.addPull({ number: 15, title: "Add PAGE", body: "", headRef: "feature/page", headSha: head, baseSha: main, files: [], closed: { at: "2026-11-25T11:00:00Z", mergeCommitSha: null } });
     github.permissions.set("maintainer", "maintain");
     const app = await startApp();
 

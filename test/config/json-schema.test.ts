@@ -15,7 +15,7 @@ describe("baton.schema.json", () => {
     expect(schema.$schema).toBe("http://json-schema.org/draft-07/schema#");
     expect(schema.$id).toBe("urn:baton:config-schema");
     expect(schema.title).toContain(".github/baton.yml");
-    expect(Object.keys(schema.properties ?? {})).toEqual(["modules", "folders", "triggers", "budgets", "models", "review", "dev", "steps"]);
+    expect(Object.keys(schema.properties ?? {})).toEqual(["modules", "folders", "triggers", "budgets", "models", "review", "dev", "learning", "steps"]);
     expect(schema.additionalProperties).toBe(false);
     // The steps' ids, then the other words for them (step-names.ts).
     expect((schema.properties?.steps as { propertyNames: { enum: string[] } }).propertyNames.enum).toEqual([...STEP_IDS, ...STEP_IDS.flatMap((id) => stepAliasesOf(id))]);

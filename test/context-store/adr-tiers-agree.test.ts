@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import fc from "fast-check";
 import { parseDocument } from "yaml";
 import { describe, expect, test } from "vitest";
@@ -7,6 +7,7 @@ import { readSimpleYaml } from "../../src/context-store/adr/adr-simple-yaml.js";
 import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
 import { readAdrMetadata } from "../../src/context-store/adr/read-adr-metadata.js";
 import { generateSyntheticRepo } from "../../bench/synthetic-repo.js";
+import { adrCorpus, REPOSITORY_ROOT } from "../support/adr-corpus.js";
 
 /**
  * The fast tier (a linear scan, for every ADR) and the full tier (remark,
@@ -25,10 +26,11 @@ function disagreements(file: string, text: string): string[] {
   });
 }
 
-const CORPUS = resolve(process.cwd(), "../shared/adr-corpus");
+const { dir: CORPUS, available, reason } = adrCorpus();
+const OWN_ADRS = join(REPOSITORY_ROOT, "docs/adr");
 
 describe("the two tiers of the ADR reader", () => {
-  test.skipIf(!existsSync(CORPUS))("agree on every field of every ADR of the shared corpus", () => {
+  test.skipIf(!available)(`agree on every field of every ADR of the shared corpus${available ? "" : ` (skipped: ${reason})`}`, () => {
     const files = readdirSync(CORPUS, { withFileTypes: true })
       .filter((d) => d.isDirectory())
       .flatMap((d) => readdirSync(join(CORPUS, d.name)).filter((f) => f.endsWith(".md")).map((f) => join(CORPUS, d.name, f)));
@@ -37,12 +39,12 @@ describe("the two tiers of the ADR reader", () => {
   });
 
   test("agree on Baton's own ADRs and on the benchmark's generated ones", () => {
-    const own = readdirSync("docs/adr").filter((f) => /^\d{4}-.*\.md$/.test(f));
+    const own = readdirSync(OWN_ADRS).filter((f) => /^\d{4}-.*\.md$/.test(f));
     const repo = generateSyntheticRepo({ adrs: 120, pitfallFiles: 1, sourcePaths: 1 });
     const generated = repo.files.filter((f) => f.kind === "adr");
     expect(own.length + generated.length).toBeGreaterThan(120);
     expect([
-      ...own.flatMap((f) => disagreements(f, readFileSync(join("docs/adr", f), "utf8"))),
+      ...own.flatMap((f) => disagreements(f, readFileSync(join(OWN_ADRS, f), "utf8"))),
       ...generated.flatMap((f) => disagreements(basename(f.path), f.text())),
     ]).toEqual([]);
   });

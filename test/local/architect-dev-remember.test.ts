@@ -218,15 +218,21 @@ describe("baton architect, dev and remember (local mode)", () => {
     });
 
     it("creates the pitfalls file of a module that has none", async () => {
-      // A known module: declared in the configuration, with no pitfalls yet.
-      repo.write(".github/baton.yml", `${BATON_YML}  web: ["src/web/**"]\n`);
-      repo.commit("declare web");
-      const run = await baton(repo.dir, ["remember", LESSON, "--module", "web", "--source", "https://github.com/acme/widgets/pull/31"]);
+      // `general` is the module of lessons that belong to none: always known, no file yet.
+      const run = await baton(repo.dir, ["remember", LESSON, "--module", "general", "--source", "https://github.com/acme/widgets/pull/31"]);
 
       expect(run.code).toBe(0);
-      const text = repo.read("docs/pitfalls/web.md");
-      expect(text).toMatch(/^# Pitfalls: web\n/);
-      expect(parsePitfalls("docs/pitfalls/web.md", text).entries).toEqual([expect.objectContaining({ lesson: "Always paginate list endpoints", source: { url: "https://github.com/acme/widgets/pull/31", pr: 31 } })]);
+      const text = repo.read("docs/pitfalls/general.md");
+      expect(text).toMatch(/^# Pitfalls: general\n/);
+      expect(parsePitfalls("docs/pitfalls/general.md", text).entries).toEqual([expect.objectContaining({ lesson: "Always paginate list endpoints", source: { url: "https://github.com/acme/widgets/pull/31", pr: 31 } })]);
+    });
+
+    it("refuses a module the module map does not know, listing the known ones, and writes nothing", async () => {
+      const run = await baton(repo.dir, ["remember", LESSON, "--module", "apj"]);
+
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain("There is no module apj in the module map. Known modules: api, general.");
+      expect(repo.exists("docs/pitfalls/apj.md")).toBe(false);
     });
   });
 });

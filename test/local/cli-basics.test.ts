@@ -74,16 +74,24 @@ describe("baton CLI basics", () => {
       const second = await baton(r.dir, ["adr", "new", "Use SQLite", "--supersedes", "1"]);
       expect(second.code).toBe(0);
       expect(second.stdout).toBe("docs/adr/0002-use-sqlite.md");
-      expect(second.err).toEqual(["wrote docs/adr/0002-use-sqlite.md", "wrote docs/adr/0001-use-postgres.md", "wrote docs/adr/README.md"]);
+      // The intent is recorded; ADR 1 stays as it is while ADR 2 is only proposed.
+      expect(second.err).toEqual(["wrote docs/adr/0002-use-sqlite.md", "wrote docs/adr/README.md", 'ADR 1 is marked superseded when this one is accepted ("baton adr accept 2")']);
+      expect(parseAdr("0001-use-postgres.md", r.read("docs/adr/0001-use-postgres.md"))).toMatchObject({ status: "proposed", supersededBy: [] });
+      expect(parseAdr("0002-use-sqlite.md", r.read("docs/adr/0002-use-sqlite.md"))).toMatchObject({ number: 2, title: "Use SQLite", status: "proposed", supersedes: [1], supersededBy: [] });
 
+      // Accepting ADR 2 applies it: ADR 1 superseded, in the same run, and the index regenerated.
+      const accepted = await baton(r.dir, ["adr", "accept", "2"]);
+      expect(accepted.code).toBe(0);
+      expect(accepted.stdout).toBe("docs/adr/0002-use-sqlite.md: accepted");
+      expect(accepted.err).toEqual(["wrote docs/adr/0002-use-sqlite.md", "wrote docs/adr/0001-use-postgres.md", "wrote docs/adr/README.md", "ADR 1 is marked superseded by ADR 2"]);
       const oldText = r.read("docs/adr/0001-use-postgres.md");
       expect(oldText).toMatch(/^---\n[\s\S]*status: superseded\n[\s\S]*superseded-by: \[ 2 \]\n[\s\S]*---\n/);
       expect(parseAdr("0001-use-postgres.md", oldText)).toMatchObject({ status: "superseded", supersededBy: [2], title: "Use Postgres", modules: ["api"] });
-      expect(parseAdr("0002-use-sqlite.md", r.read("docs/adr/0002-use-sqlite.md"))).toMatchObject({ number: 2, title: "Use SQLite", status: "proposed", supersedes: [1], supersededBy: [] });
+      expect(parseAdr("0002-use-sqlite.md", r.read("docs/adr/0002-use-sqlite.md"))).toMatchObject({ number: 2, status: "accepted", date: "2026-03-04", supersedes: [1] });
 
       const index = r.read("docs/adr/README.md");
       expect(index).toContain("| 0001 | [Use Postgres](0001-use-postgres.md) | superseded | 2026-03-04 |  | [0002](0002-use-sqlite.md) |");
-      expect(index).toContain("| 0002 | [Use SQLite](0002-use-sqlite.md) | proposed | 2026-03-04 | [0001](0001-use-postgres.md) |  |");
+      expect(index).toContain("| 0002 | [Use SQLite](0002-use-sqlite.md) | accepted | 2026-03-04 | [0001](0001-use-postgres.md) |  |");
       const mermaid = /```mermaid\n([\s\S]*?)```/.exec(index)?.[1] ?? "";
       expect(mermaid).toMatch(/^graph TD\n/);
       expect(mermaid).toContain('adr1["0001: Use Postgres"]');
@@ -95,8 +103,17 @@ describe("baton CLI basics", () => {
       const listed = JSON.parse((await baton(r.dir, ["adr", "list", "--json"])).stdout) as ListEntry[];
       expect(listed.map((e) => [e.number, e.status, e.supersededBy, e.supersedes])).toEqual([
         [1, "superseded", [2], []],
-        [2, "proposed", [], [1]],
+        [2, "accepted", [], [1]],
       ]);
+
+      // Deciding again is refused; rejecting a proposed ADR writes rejected.
+      const again = await baton(r.dir, ["adr", "reject", "2"]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain("ADR 2 is accepted, not proposed");
+      await baton(r.dir, ["adr", "new", "Use DuckDB"]);
+      const rejected = await baton(r.dir, ["adr", "reject", "3"]);
+      expect(rejected.code).toBe(0);
+      expect(parseAdr("0003-use-duckdb.md", r.read("docs/adr/0003-use-duckdb.md"))).toMatchObject({ status: "rejected", date: "2026-03-04" });
     });
 
     it("refuses to supersede an ADR that does not exist, writing nothing", async () => {

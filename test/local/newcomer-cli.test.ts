@@ -140,7 +140,7 @@ describe("one vocabulary, and the defaults a newcomer expects", () => {
     const repo = repoWith({ ".github/baton.yml": "modules:\n  api: [\"src/api/**\"]\n  web: [\"src/web/**\"]\n", "src/api/a.ts": "export const a = 1;\n" });
     const run = await cli(repo, "remember", "Paginate every list call", "--module", "nosuchmodule");
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('baton: unknown module "nosuchmodule": the known modules are api, web');
+    expect(run.stderr).toBe("baton: There is no module nosuchmodule in the module map. Known modules: api, web, general.");
     expect(repo.exists("docs/pitfalls/nosuchmodule.md")).toBe(false);
   });
 });

@@ -123,8 +123,9 @@ describe("forged hidden markers (audit 4)", () => {
     const run = github.checkRuns.find((c) => c.name === "Baton: review")!;
     expect(run.status).toBe("completed");
     const runSummary = run.output!.summary!;
-    expect(runSummary.startsWith("<!-- baton:job comment-9102 -->\n")).toBe(true);
-    expect(runSummary.match(HIDDEN)).toHaveLength(1);
+    expect(runSummary.startsWith("<!-- baton:job comment-9102 -->\n<!-- baton:context commit=")).toBe(true);
+    // The job marker and the context line Baton wrote; the quoted name opens no comment.
+    expect(runSummary.match(HIDDEN)).toHaveLength(2);
   });
 
   it("a summary marker and state in a comment by another bot, or by a person, are ignored", async () => {

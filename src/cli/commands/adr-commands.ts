@@ -72,15 +72,15 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
 
   adr
     .command("new")
-    .description("Write a new ADR (MADR with front matter), update any superseded ADR and the index")
+    .description("Write a new proposed ADR (MADR with front matter) and update the index; --supersedes records the intent, applied on acceptance")
     .argument("<title>", "the decision's title")
     .option("--modules <list>", "comma-separated module names", "")
-    .option("--supersedes <n>", "number of the ADR this one supersedes")
+    .option("--supersedes <n>", "number of the ADR this one supersedes (marked superseded when this one is accepted)")
     .option("--spec <ref>", "the spec it answers (docs/specs/x.md or #12)")
     .action(async (title: string, opts: { modules: string; supersedes?: string; spec?: string }) => {
       // The writers load the markdown parser: only for the command that writes.
       const { renderAdr } = await import("../../context-store/adr/write-adr.js");
-      const { supersedeAdr } = await import("../../context-store/adr/supersede-adr.js");
+      const { indexChange } = await import("../../context-store/adr/decide-adrs.js");
       const store = loadWorkingTreeStore(io.cwd);
       const folder = store.adrFolder ?? store.config.folders.adr ?? "docs/adr";
       const existing = store.adrs.map((a) => a.record);
@@ -88,8 +88,7 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
       const file = adrFileName(number, title, existing.map((r) => r.file));
       const modules = opts.modules.split(",").map((m) => m.trim()).filter(Boolean);
       const supersedes = opts.supersedes ? [parseAdrNumber(opts.supersedes)] : [];
-      const old = supersedes.length ? store.adrs.find((a) => a.record.number === supersedes[0]) : undefined;
-      if (supersedes.length && !old) throw new CliError(`--supersedes ${opts.supersedes}: no ADR with that number in ${folder}`);
+      if (supersedes.length && !store.adrs.some((a) => a.record.number === supersedes[0])) throw new CliError(`--supersedes ${opts.supersedes}: no ADR with that number in ${folder}`);
       const text = renderAdr({
         number,
         title,
@@ -105,21 +104,40 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
         consequences: [],
         guidance: Object.fromEntries(modules.map((m) => [m, "What must code in this module do (or avoid) under this decision?"])),
       });
-      const writes: { path: string; content: string }[] = [{ path: inAdrFolder(folder, file), content: text }];
-      if (old) writes.push(supersedeAdr({ path: old.path, text: old.text }, supersedes[0]!, number, file, { newTitle: title }));
-      const after = [...store.adrs.filter((a) => a !== old).map((a) => a.record), readAdrMetadata(file, text).metadata];
-      if (old) after.push(readAdrMetadata(old.record.file, writes[1]!.content).metadata);
-      const indexPath = inAdrFolder(folder, "README.md");
-      const index = updateAdrIndexFile(readTextIfExists(join(store.root, indexPath)), after, { path: indexPath, appendToHandWritten: false });
-      if (index.kind === "write") writes.push({ path: indexPath, content: index.content });
-      if (index.kind === "leave") io.err(`baton: note: ${index.note}`);
-      for (const w of writes) {
-        mkdirSync(dirname(join(store.root, w.path)), { recursive: true });
-        writeFileSync(join(store.root, w.path), w.content);
-        io.err(`wrote ${w.path}`);
-      }
-      io.out(inAdrFolder(folder, file));
+      const path = inAdrFolder(folder, file);
+      const writes: { path: string; content: string }[] = [{ path, content: text }];
+      const index = indexChange(folder, [...existing, readAdrMetadata(file, text).metadata], readTextIfExists(join(store.root, inAdrFolder(folder, "README.md"))));
+      if (index.change) writes.push({ path: index.change.path, content: index.change.content ?? "" });
+      if (index.note) io.err(`baton: note: ${index.note}`);
+      writeFiles(io, store.root, writes);
+      if (supersedes.length) io.err(`ADR ${supersedes[0]} is marked superseded when this one is accepted ("baton adr accept ${number}")`);
+      io.out(path);
     });
+
+  for (const [name, decision] of [["accept", "accepted"], ["reject", "rejected"]] as const) {
+    adr
+      .command(name)
+      .description(
+        decision === "accepted"
+          ? "Accept a proposed ADR: status and date, the ADRs it supersedes marked superseded, the index regenerated"
+          : "Reject a proposed ADR: status and date, the index regenerated",
+      )
+      .argument("<number>", "the ADR's number (7, 0007 or ADR-0007)")
+      .action(async (numberText: string) => {
+        const { decideAdrs } = await import("../../context-store/adr/decide-adrs.js");
+        const store = loadWorkingTreeStore(io.cwd);
+        if (!store.adrFolder) throw new CliError(`no ADR folder found (${store.adrFolderReason})`);
+        const n = parseAdrNumber(numberText);
+        const target = store.adrs.find((a) => a.record.number === n);
+        if (!target) throw new CliError(`no ADR ${n} in ${store.adrFolder}`);
+        if (target.record.status !== "proposed" && target.record.status !== decision) throw new CliError(`ADR ${n} is ${target.record.status}, not proposed: only a proposed ADR is ${decision}`);
+        const plan = decideAdrs({ folder: store.adrFolder, adrs: store.adrs, index: readTextIfExists(join(store.root, inAdrFolder(store.adrFolder, "README.md"))), targets: [target.path], decision, date: io.today() });
+        for (const note of plan.notes) io.err(note);
+        writeFiles(io, store.root, plan.files.map((f) => ({ path: f.path, content: f.content ?? "" })));
+        for (const s of plan.superseded) io.err(`ADR ${s.number} is marked superseded by ADR ${s.by}`);
+        io.out(`${target.path}: ${decision}`);
+      });
+  }
 
   adr
     .command("index")
@@ -137,6 +155,14 @@ export function registerAdrCommands(program: Command, io: CliIo): void {
       } else if (index.kind === "unchanged") io.err(`baton: ${path} is up to date`);
       io.out(path);
     });
+}
+
+function writeFiles(io: CliIo, root: string, writes: { path: string; content: string }[]): void {
+  for (const w of writes) {
+    mkdirSync(dirname(join(root, w.path)), { recursive: true });
+    writeFileSync(join(root, w.path), w.content);
+    io.err(`wrote ${w.path}`);
+  }
 }
 
 export function parseAdrNumber(text: string): number {

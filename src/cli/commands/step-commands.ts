@@ -11,8 +11,8 @@ import { runDevStep } from "../../steps/dev/dev-step.js";
 import type { DevOutcome } from "../../steps/dev/dev-pull-request.js";
 import { runClaudeCodeDevStep } from "../../steps/dev/claude-code/claude-code-dev-step.js";
 import { DEV_RUNNERS, devRunnerFor, type DevRunner } from "../../config/config-schema.js";
+import { unknownModulesMessage } from "../../steps/learning/lesson-modules.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
-import { unknownModuleProblem } from "../../steps/learning/known-modules.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
 import { CliError, type CliIo } from "../cli-io.js";
@@ -170,8 +170,10 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const root = gitRoot(io.cwd);
       const ctx = await resolveLocalContext({ cwd: root, step: "learning" });
       try {
-        const problem = unknownModuleProblem(opts.module, [...ctx.moduleMap.modules.map((m) => m.name), ...ctx.store.pitfallPaths.keys()]);
-        if (problem) throw new CliError(problem);
+        // Modules with a pitfall file are known too: a lesson may go where lessons already are.
+        const known = [...new Set([...ctx.moduleMap.modules.map((m) => m.name), ...ctx.store.pitfallPaths.keys()])];
+        const refusal = unknownModulesMessage(opts.module, known, "plain");
+        if (refusal) throw new CliError(refusal);
         const outcome = await runLearningStep({
           context: ctx,
           // The lesson is appended to the file as it is in the working tree, so lessons not yet committed are kept.

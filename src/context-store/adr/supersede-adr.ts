@@ -40,21 +40,25 @@ export function supersedeAdr(
 ): FileChange {
   const unchanged = { path: oldFile.path, content: oldFile.text };
   if (!Number.isSafeInteger(newNumber) || newNumber < 0 || newNumber === oldNumber) return unchanged;
-
-  const bom = oldFile.text.startsWith("\uFEFF") ? "\uFEFF" : "";
-  // Only a file whose every line ends in CRLF is converted back; a mixed file is edited as it is.
-  const crlf = /\r\n/.test(oldFile.text) && !/(^|[^\r])\n/.test(oldFile.text);
-  const raw = oldFile.text.slice(bom.length);
-  const text = crlf ? raw.replace(/\r\n/g, "\n") : raw;
   const link = {
     number: newNumber,
     target: relativeTarget(oldFile.path, newFileName),
     text: options.newTitle ? `${newNumber}. ${foldLine(options.newTitle)}` : `ADR ${newNumber}`,
   };
+  return { path: oldFile.path, content: editKeepingLineEndings(oldFile.text, (text) => updateStatus(text, link)) };
+}
 
-  const updated = updateStatus(text, link);
-  const content = bom + (crlf ? updated.replace(/\n/g, "\r\n") : updated);
-  return { path: oldFile.path, content };
+/**
+ * Runs an edit on `\n`-terminated text and gives the result back with the
+ * file's BOM and, for a file whose every line ends in CRLF, its CRLFs; a
+ * mixed file is edited as it is.
+ */
+export function editKeepingLineEndings(original: string, edit: (text: string) => string): string {
+  const bom = original.startsWith("\uFEFF") ? "\uFEFF" : "";
+  const crlf = /\r\n/.test(original) && !/(^|[^\r])\n/.test(original);
+  const raw = original.slice(bom.length);
+  const updated = edit(crlf ? raw.replace(/\r\n/g, "\n") : raw);
+  return bom + (crlf ? updated.replace(/\n/g, "\r\n") : updated);
 }
 
 interface NewLink {
@@ -78,7 +82,7 @@ function markdownLink(link: NewLink): string {
 }
 
 /** Opening line, YAML, closing line (kept as written, `...` included). */
-const FRONT_MATTER = /^(---[ \t]*\n)(?:([\s\S]*?)\n)?((?:---|\.\.\.)[ \t]*(?:\n|$))/;
+export const FRONT_MATTER = /^(---[ \t]*\n)(?:([\s\S]*?)\n)?((?:---|\.\.\.)[ \t]*(?:\n|$))/;
 
 function updateStatus(text: string, link: NewLink): string {
   const fm = FRONT_MATTER.exec(text);
@@ -106,10 +110,10 @@ function updateStatus(text: string, link: NewLink): string {
 
 // ---------------------------------------------------------------- front matter
 
-const STATUS_KEY = /^status$/i;
+export const STATUS_KEY = /^status$/i;
 const SUPERSEDED_BY_KEY = /^superseded[-_ ]?by$/i;
 
-function safeParseYaml(source: string): Record<string, unknown> | null {
+export function safeParseYaml(source: string): Record<string, unknown> | null {
   try {
     const doc = YAML.parseDocument(source);
     if (doc.errors.length > 0) return null;
@@ -121,7 +125,7 @@ function safeParseYaml(source: string): Record<string, unknown> | null {
   }
 }
 
-function findKey(data: Record<string, unknown>, pattern: RegExp): string | undefined {
+export function findKey(data: Record<string, unknown>, pattern: RegExp): string | undefined {
   return Object.keys(data).find((k) => pattern.test(k));
 }
 
@@ -137,7 +141,7 @@ export function numbersIn(value: unknown): number[] {
 }
 
 /** Same keys and values, whatever the key order. */
-function sameData(a: Record<string, unknown> | null, b: Record<string, unknown>): boolean {
+export function sameData(a: Record<string, unknown> | null, b: Record<string, unknown>): boolean {
   if (a === null) return false;
   const keys = Object.keys(a);
   return keys.length === Object.keys(b).length && keys.every((k) => k in b && JSON.stringify(a[k]) === JSON.stringify(b[k]));
@@ -150,7 +154,7 @@ function flowNumbers(numbers: readonly number[]): string {
 }
 
 /** Top-level key lines and the lines their value continues on (indented lines, block sequence items). */
-function keyExtent(lines: readonly string[], pattern: RegExp): { start: number; end: number; key: string } | null {
+export function keyExtent(lines: readonly string[], pattern: RegExp): { start: number; end: number; key: string } | null {
   for (let i = 0; i < lines.length; i++) {
     const m = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(lines[i] ?? "");
     if (!m?.[1] || !pattern.test(m[1].replace(/^["']|["']$/g, ""))) continue;
@@ -198,7 +202,7 @@ function updateFrontMatter(source: string, data: Record<string, unknown>, newNum
 // ---------------------------------------------------------------- body
 
 /** Lines outside fenced code, with their index. */
-function unfencedLines(lines: readonly string[]): number[] {
+export function unfencedLines(lines: readonly string[]): number[] {
   const out: number[] = [];
   let fence: string | null = null;
   lines.forEach((line, i) => {
@@ -210,8 +214,8 @@ function unfencedLines(lines: readonly string[]): number[] {
   return out;
 }
 
-const STATUS_LINE = /^(\s*(?:[-*+]\s+)?(?:\*\*|__)?Status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*)(.*?)(\s*)$/i;
-const TABLE_ROW = /^(\s*\|\s*(?:\*\*|__)?)([^|]*?)((?:\*\*|__)?\s*:?\s*\|)([^|]*)(\|.*)$/;
+export const STATUS_LINE = /^(\s*(?:[-*+]\s+)?(?:\*\*|__)?Status(?:\*\*|__)?\s*:\s*(?:\*\*|__)?\s*)(.*?)(\s*)$/i;
+export const TABLE_ROW = /^(\s*\|\s*(?:\*\*|__)?)([^|]*?)((?:\*\*|__)?\s*:?\s*\|)([^|]*)(\|.*)$/;
 
 function supersededWording(previous: string, link: NewLink): string {
   const word = /^[A-Z]/.test(previous.replace(/^[^A-Za-z]*/, "")) ? "Superseded by" : "superseded by";
@@ -262,7 +266,7 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
 }
 
 /** Keeps the cell's leading space and, when the value fits, its width (aligned tables stay aligned). */
-function padCell(cell: string, value: string): string {
+export function padCell(cell: string, value: string): string {
   const lead = /^\s*/.exec(cell)?.[0] ?? " ";
   const width = cell.length - lead.length;
   return `${lead || " "}${value.padEnd(Math.max(width - 1, 0))} `;

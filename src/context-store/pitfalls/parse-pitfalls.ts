@@ -153,5 +153,7 @@ export function parseSource(text: string): PitfallSource {
   const out: PitfallSource = {};
   if (url) out.url = url;
   if (prNumber !== undefined && Number.isSafeInteger(prNumber)) out.pr = prNumber;
+  const finding = /\bfinding\s+`([0-9a-f]{4,16})`/.exec(text)?.[1];
+  if (finding) out.finding = finding;
   return out;
 }

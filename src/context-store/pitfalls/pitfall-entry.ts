@@ -28,6 +28,8 @@ export interface PitfallSource {
   url?: string;
   /** Pull request number. */
   pr?: number;
+  /** The review finding it was learned from (its short id), when it came from one. */
+  finding?: string;
 }
 
 export interface PitfallEntry {

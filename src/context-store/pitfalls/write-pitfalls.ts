@@ -65,16 +65,19 @@ export function canonicalSource(source: PitfallSource | undefined): PitfallSourc
   if (url) out.url = url;
   const pr = source?.pr ?? (url ? prFromUrl(url) : undefined);
   if (pr !== undefined && Number.isSafeInteger(pr) && pr >= 0) out.pr = pr;
+  if (source?.finding && /^[0-9a-f]{4,16}$/.test(source.finding)) out.finding = source.finding;
   return out;
 }
 
-function renderSource(source: PitfallSource): string | null {
+/** `[PR #21](url)`, and `, finding \`3f2a9c01\`` when it was learned from a review finding. */
+export function renderSource(source: PitfallSource): string | null {
   const label = source.pr !== undefined ? `PR #${source.pr}` : null;
+  const finding = source.finding ? `, finding \`${source.finding}\`` : "";
   if (source.url) {
     const target = /[\s()]/.test(source.url) ? `<${source.url}>` : source.url;
-    return `[${label ?? source.url.replace(/([[\]\\])/g, "\\$1")}](${target})`;
+    return `[${label ?? source.url.replace(/([[\]\\])/g, "\\$1")}](${target})${finding}`;
   }
-  return label;
+  return label ? `${label}${finding}` : null;
 }
 
 /** The markdown of one entry, as `appendPitfall` writes it (no trailing newline). */

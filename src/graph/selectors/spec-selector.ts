@@ -13,8 +13,9 @@ export const specSelector: Selector = async (ctx) => {
     return [
       {
         selector: "spec",
-        label: `Issue #${spec.number}: ${sanitizeUntrusted(spec.title)}`,
-        identity: `issue#${spec.number}@${spec.updatedAt}`,
+        label: `Issue #${spec.number}${spec.pinned ? " as accepted" : ""}: ${sanitizeUntrusted(spec.title)}`,
+        // A pinned spec is a committed file: its identity is its blob, like any other file's.
+        identity: spec.pinned ? `${spec.pinned.path}@${spec.pinned.sha}` : `issue#${spec.number}@${spec.updatedAt}`,
         text: delimitUntrusted(`issue #${spec.number}`, body),
         truncatable: true,
         trusted: false,

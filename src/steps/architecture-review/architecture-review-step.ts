@@ -1,10 +1,9 @@
 import type { BatonConfig } from "../../config/config-schema.js";
 import type { AdrMetadata } from "../../context-store/adr/adr-record.js";
-import { updateAdrIndexFile } from "../../context-store/adr/adr-index-file.js";
 import { inAdrFolder } from "../../context-store/adr/adr-folder.js";
+import { indexChange } from "../../context-store/adr/decide-adrs.js";
 import { adrFileName, nextAdrNumber } from "../../context-store/adr/adr-numbering.js";
 import { readAdrMetadata } from "../../context-store/adr/read-adr-metadata.js";
-import { supersedeAdr } from "../../context-store/adr/supersede-adr.js";
 import { renderAdrBounded } from "../../markdown/bounded-markdown.js";
 import type { ResolvedContext } from "../../graph/resolve-context.js";
 import type { SpecRef } from "../../graph/step-trigger.js";
@@ -82,7 +81,9 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
       title: `ADR ${built.number}: ${built.title}`,
       body: [
         `Baton proposes ${relativeLink(adrPath, `../blob/${branch}/${adrPath}`)} (status: proposed) for ${spec.kind === "issue" ? `#${spec.number}` : specRef ? inlineCode(specRef) : "the spec"}.`,
-        spec.kind === "issue" ? `\nRefs #${spec.number}. Merging this PR accepts the decision; then label the issue ${inlineCode(input.config.triggers.devLabel)} (or comment \`/baton dev\`) to start the dev step.` : "",
+        built.superseded.length ? `\nIt supersedes ${built.superseded.map((n) => `ADR ${n}`).join(", ")}: ${built.superseded.length === 1 ? "that ADR is" : "those ADRs are"} marked superseded when this one is accepted, not before.` : "",
+        `\nApprove this pull request (or comment \`/baton accept\`) to accept the decision: Baton commits \`status: accepted\` and the date here${spec.kind === "issue" ? ", and pins the issue's text as the spec" : ""}. \`/baton reject\` marks it rejected. Merging then puts it in force; closing without merging changes nothing.`,
+        spec.kind === "issue" ? `\nRefs #${spec.number}. Once merged, label the issue ${inlineCode(input.config.triggers.devLabel)} (or comment \`/baton dev\`) to start the dev step.` : "",
         built.notes.length ? `\n**Notes**\n${built.notes.map((n) => `- ${escapeMarkdownInline(n)}`).join("\n")}` : "",
         `\n<details><summary>Context manifest</summary>\n\n${input.manifestMarkdown}\n\n</details>`,
         `\n${stepTrailers("architecture-review", context, { spec: specRef, adr: adrPath })}`,
@@ -100,7 +101,7 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
               issueNumber: spec.number,
               marker: hiddenMarker("adr-proposed", `issue-${spec.number}`),
               mode: "upsert",
-              body: `Baton proposed an ADR for this issue: ${link}\n\n**${escapeMarkdownInline(built.title)}** (${inlineCode(adrPath)}, ADR ${built.number}). Review and merge it to accept the decision.`,
+              body: `Baton proposed an ADR for this issue: ${link}\n\n**${escapeMarkdownInline(built.title)}** (${inlineCode(adrPath)}, ADR ${built.number}). Approve it (or comment \`/baton accept\` on it) to accept the decision, then merge it.`,
             },
           ];
         }
@@ -109,7 +110,7 @@ export async function runArchitectureReviewStep(input: ArchitectureReviewInput, 
     intents,
     followUp,
     title: `ADR ${built.number} proposed: ${built.title}`.slice(0, 200),
-    summary: `Proposed ${inlineCode(adrPath)} on branch ${inlineCode(branch)}${built.superseded.length ? `, superseding ${built.superseded.map((n) => `ADR ${n}`).join(", ")}` : ""}.`,
+    summary: `Proposed ${inlineCode(adrPath)} on branch ${inlineCode(branch)}${built.superseded.length ? `, to supersede ${built.superseded.map((n) => `ADR ${n}`).join(", ")} once accepted` : ""}.`,
     conclusion: "success",
     usage: result.usage,
     model: result.model,
@@ -179,25 +180,14 @@ export async function buildAdrChanges(input: ArchitectureReviewInput, answer: Ar
   });
   if (!rendered.ok) throw new Error(`the model's ADR could not be written: ${rendered.reason}`);
   const text = rendered.value;
+  // The superseded ADRs are left as they are: the new one only records the intent (`supersedes`),
+  // and accepting it marks them superseded in the same commit (run-adr-decision.ts).
   const files: FileChange[] = [{ path: adrPath, content: text }];
-  const records: AdrMetadata[] = adrs.map((a) => a.record);
-  if (superseded.length) {
-    const olds = adrs.filter((a) => superseded.includes(a.record.number ?? -1));
-    const texts = await input.snapshot.readFiles(olds.map((o) => o.path));
-    for (const old of olds) {
-      const oldText = texts.get(old.path)?.text;
-      if (oldText == null) continue;
-      const updated = supersedeAdr({ path: old.path, text: oldText }, old.record.number!, number, file, { newTitle: title });
-      files.push({ path: updated.path, content: updated.content });
-      const i = records.findIndex((r) => r.file === old.record.file);
-      records[i] = readAdrMetadata(old.record.file, updated.content).metadata;
-    }
-  }
-  records.push(readAdrMetadata(file, text).metadata);
+  const records: AdrMetadata[] = [...adrs.map((a) => a.record), readAdrMetadata(file, text).metadata];
   const indexPath = inAdrFolder(folder, "README.md");
-  const currentIndex = (await input.snapshot.readFiles([indexPath])).get(indexPath)?.text ?? null;
-  const index = updateAdrIndexFile(currentIndex, records, { path: indexPath, appendToHandWritten: false });
-  if (index.kind === "write") files.push({ path: indexPath, content: index.content });
-  if (index.kind === "leave") notes.push(index.note);
+  const existingIndex = (await input.snapshot.readFiles([indexPath])).get(indexPath)?.text ?? null;
+  const index = indexChange(folder, records, existingIndex);
+  if (index.change) files.push(index.change);
+  if (index.note) notes.push(index.note);
   return { number, title, adrPath, files, superseded, notes };
 }

@@ -84,7 +84,7 @@ function refused(input: LearningInput, reason: string): StepOutcome {
 }
 
 /** "lesson … because why" → the why-it-matters part, when the maintainer gave one. */
-function splitWhy(lesson: string): [string | null, string] {
+export function splitWhy(lesson: string): [string | null, string] {
   const m = /^([\s\S]+?)\s+(?:because|since|—|--)\s+([\s\S]+)$/i.exec(lesson);
   return m ? [m[2]!.trim(), m[1]!.trim()] : [null, lesson.trim()];
 }

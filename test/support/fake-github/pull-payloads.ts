@@ -32,6 +32,8 @@ export interface PullView {
   additions: number;
   deletions: number;
   changedFiles: number;
+  /** Closed (merged or not) pull requests; open when absent. */
+  closed?: { at: string; mergeCommitSha: string | null };
 }
 
 /** What both fakes keep of a review. */
@@ -85,7 +87,7 @@ export function pullPayload(site: GitHubSite, p: PullView): Json {
     patch_url: `${html}/pull/${p.number}.patch`,
     issue_url: `${api}/issues/${p.number}`,
     number: p.number,
-    state: "open",
+    state: p.closed ? "closed" : "open",
     locked: false,
     title: p.title,
     user: userPayload(site, p.user.login, p.user.type),
@@ -93,9 +95,9 @@ export function pullPayload(site: GitHubSite, p: PullView): Json {
     labels: p.labels.map((l) => labelPayload(site, l)),
     created_at: p.createdAt,
     updated_at: p.updatedAt,
-    closed_at: null,
-    merged_at: null,
-    merge_commit_sha: null,
+    closed_at: p.closed?.at ?? null,
+    merged_at: p.closed?.mergeCommitSha ? p.closed.at : null,
+    merge_commit_sha: p.closed?.mergeCommitSha ?? null,
     assignee: null,
     assignees: [],
     requested_reviewers: [],
@@ -103,7 +105,7 @@ export function pullPayload(site: GitHubSite, p: PullView): Json {
     head: branchEnd(site, p.head),
     base: branchEnd(site, p.base),
     author_association: p.authorAssociation,
-    merged: false,
+    merged: Boolean(p.closed?.mergeCommitSha),
     mergeable: null,
     mergeable_state: "unknown",
     comments: p.comments,

@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import picomatch from "picomatch";
+
+/**
+ * The mutation score of each module of stryker.config.mjs, from Stryker's
+ * JSON report: killed (and timed out) over killed + survived + no coverage,
+ * as Stryker counts it. Prints a table (the one docs/testing.md keeps) and
+ * exits 1 when a module is under the target, so the scheduled workflow fails.
+ *
+ *   npx tsx scripts/mutation/module-scores.ts [reports/mutation/mutation.json] [--target 85]
+ */
+
+interface MutantResult {
+  id: string;
+  mutatorName: string;
+  status: "Killed" | "Survived" | "NoCoverage" | "Timeout" | "CompileError" | "RuntimeError" | "Ignored" | "Pending";
+  location: { start: { line: number; column: number } };
+  replacement?: string;
+}
+interface Report {
+  files: Record<string, { mutants: MutantResult[] }>;
+}
+
+export interface ModuleScore {
+  module: string;
+  killed: number;
+  survived: number;
+  noCoverage: number;
+  /** Killed (or timed out) / (killed + survived + no coverage), in percent; null without mutants. */
+  score: number | null;
+  survivors: { file: string; line: number; mutator: string; replacement: string }[];
+}
+
+export function moduleScores(report: Report, modules: Record<string, string[]>): ModuleScore[] {
+  return Object.entries(modules).map(([module, globs]) => {
+    const include = picomatch(globs.filter((g) => !g.startsWith("!")));
+    const exclude = picomatch(globs.filter((g) => g.startsWith("!")).map((g) => g.slice(1)).concat("\0none"));
+    const score: ModuleScore = { module, killed: 0, survived: 0, noCoverage: 0, score: null, survivors: [] };
+    for (const [file, { mutants }] of Object.entries(report.files)) {
+      if (!include(file) || exclude(file)) continue;
+      for (const m of mutants) {
+        if (m.status === "Killed" || m.status === "Timeout") score.killed++;
+        else if (m.status === "Survived" || m.status === "NoCoverage") {
+          if (m.status === "Survived") score.survived++;
+          else score.noCoverage++;
+          score.survivors.push({ file, line: m.location.start.line, mutator: m.mutatorName, replacement: (m.replacement ?? "").replace(/\s+/g, " ").slice(0, 80) });
+        }
+      }
+    }
+    const total = score.killed + score.survived + score.noCoverage;
+    score.score = total ? Math.round((1000 * score.killed) / total) / 10 : null;
+    return score;
+  });
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--target");
+  const target = at >= 0 ? Number(args[at + 1]) : 85;
+  const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--target") ?? "reports/mutation/mutation.json";
+  const report = JSON.parse(readFileSync(resolve(file), "utf8")) as Report;
+  const { MODULES } = (await import(resolve(fileURLToPath(new URL("../../", import.meta.url)), "stryker.config.mjs"))) as { MODULES: Record<string, string[]> };
+  const scores = moduleScores(report, MODULES).filter((s) => s.score !== null);
+  const lines = ["| module | killed | survived | no coverage | score |", "|---|---:|---:|---:|---:|"];
+  for (const s of scores) lines.push(`| ${s.module} | ${s.killed} | ${s.survived} | ${s.noCoverage} | ${s.score}% |`);
+  process.stdout.write(`${lines.join("\n")}\n\nSurvivors:\n`);
+  for (const s of scores) for (const v of s.survivors) process.stdout.write(`- ${v.file}:${v.line} ${v.mutator}: ${v.replacement}\n`);
+  const under = scores.filter((s) => s.score! < target);
+  if (under.length) {
+    process.stderr.write(`under ${target}%: ${under.map((s) => `${s.module} (${s.score}%)`).join(", ")}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

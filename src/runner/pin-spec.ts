@@ -1,0 +1,41 @@
+import type { BatonConfig } from "../config/config-schema.js";
+import type { DecisionPlan } from "../context-store/adr/decide-adrs.js";
+import { parsePinnedSpec, pinnedSpecPath, renderPinnedSpec, specDrift, type PinnedSpec, type SpecDrift } from "../context-store/specs/pinned-spec.js";
+import { normaliseSpecKey } from "../graph/resolve-context.js";
+import { pinnedSpecsFolder } from "../graph/default-steps.js";
+import type { RepoSnapshot } from "../snapshot/repo-snapshot.js";
+import { inlineCode } from "../util/posted-text.js";
+import type { FileChange } from "../writer/intents.js";
+import { getIssue, type IssueState } from "./github-port.js";
+import type { RepoTarget } from "./job-request.js";
+import type { RunnerDeps } from "./run-job.js";
+
+/**
+ * Pinning at acceptance: each accepted ADR that answers an issue gets the
+ * issue's text as of now committed next to it, in the same commit. An ADR
+ * accepted earlier keeps the text it was accepted with.
+ */
+export async function pinIssueSpecs(deps: RunnerDeps, target: RepoTarget, config: BatonConfig, atHead: RepoSnapshot, plan: DecisionPlan, today: string): Promise<{ files: FileChange[]; lines: string[] }> {
+  const files: FileChange[] = [];
+  const lines: string[] = [];
+  for (const d of plan.decided) {
+    const issue = d.status === "accepted" && d.spec ? /^#(\d+)$/.exec(normaliseSpecKey(d.spec)) : null;
+    if (!issue) continue;
+    const path = pinnedSpecPath(pinnedSpecsFolder(config), Number(issue[1]));
+    if (!d.newly && (await atHead.readFiles([path])).get(path)?.text) continue;
+    const now = await getIssue(deps.octokit, target.owner, target.repo, Number(issue[1]));
+    files.push({ path, content: renderPinnedSpec({ issue: now.number, title: now.title, body: now.body, updatedAt: now.updatedAt, url: now.htmlUrl, adr: d.path, accepted: today }) });
+    lines.push(`The spec, issue #${now.number} as of ${now.updatedAt}, is pinned in ${inlineCode(path)}: the dev step builds from this text, and shows a later edit of the issue as a difference instead of following it.`);
+  }
+  return { files, lines };
+}
+
+/** The issue's spec as the dev step uses it: the pinned text when there is one, and how the issue differs from it now. */
+export async function pinnedIssueSpec(snapshot: RepoSnapshot, config: BatonConfig, issue: IssueState): Promise<{ pinned: PinnedSpec; path: string; sha: string; drift: SpecDrift | null } | null> {
+  const path = pinnedSpecPath(pinnedSpecsFolder(config), issue.number);
+  const entry = (await snapshot.listFiles()).find((f) => f.path === path);
+  const text = entry ? (await snapshot.readFiles([path])).get(path)?.text : null;
+  const pinned = text ? parsePinnedSpec(text) : null;
+  if (!entry || !pinned || pinned.issue !== issue.number) return null;
+  return { pinned, path, sha: entry.sha, drift: specDrift(pinned, issue) };
+}

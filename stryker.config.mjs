@@ -1,0 +1,65 @@
+// Mutation testing (npm run mutation; docs/testing.md): Stryker changes the
+// code where a silent regression costs most, one small change at a time, and
+// checks that some test fails. Scoped by MUTATION_SCOPE; slow, so it runs on
+// demand and in a scheduled workflow, never in `npm test`.
+import { existsSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+/** The modules and the files each is made of. */
+export const MODULES = {
+  "event routing and permissions": ["src/app/**/*.ts", "!src/app/server.ts"],
+  "capability checks and the path policy": ["src/writer/check-capabilities.ts", "src/policy/**/*.ts"],
+  "writer idempotency": ["src/writer/github-writer.ts", "src/writer/github-commit.ts", "src/writer/github-check-runs.ts"],
+  "review state and de-duplication": ["src/steps/review/review-state.ts", "src/steps/review/review-step.ts"],
+  "ADR supersession and numbering": ["src/context-store/adr/supersede-adr.ts", "src/context-store/adr/adr-numbering.ts"],
+  "budget and manifest records": ["src/graph/allocate-budget.ts", "src/graph/manifest.ts", "src/graph/render-manifest.ts"],
+  "the neutraliser and escaping": ["src/writer/neutralise-model-text.ts", "src/util/untrusted-text.ts", "src/util/posted-text.ts"],
+};
+
+/**
+ * The tests that speak for each module: its unit tests and the end-to-end
+ * tests of what it guards. Each mutant runs only those of them that reach it.
+ */
+export const MODULE_TESTS = {
+  "event routing and permissions": ["test/app/**", "test/app-unit/**", "test/action/**"],
+  "capability checks and the path policy": ["test/graph/capabilities.test.ts", "test/security/**", "test/app/dev*.test.ts", "test/local/architect-dev-remember.test.ts", "test/steps/dev/**"],
+  "writer idempotency": ["test/writer/**", "test/app/redelivery.test.ts", "test/app/architecture-review*.test.ts", "test/app/dev*.test.ts"],
+  "review state and de-duplication": ["test/steps/review/**", "test/app/review*.test.ts", "test/app/commands.test.ts"],
+  "ADR supersession and numbering": ["test/context-store/**", "test/app/architecture-review*.test.ts"],
+  "budget and manifest records": ["test/graph/**", "test/review-diff/**", "test/app/review-inputs.test.ts", "test/writer/github-check-runs.test.ts"],
+  "the neutraliser and escaping": ["test/util/**", "test/writer/**", "test/steps/review/render-review.test.ts", "test/app/model-text-neutralised.test.ts"],
+};
+
+const scope = process.env.MUTATION_SCOPE;
+const chosen = scope ? Object.entries(MODULES).filter(([name]) => name.includes(scope)) : Object.entries(MODULES);
+if (chosen.length === 0) throw new Error(`MUTATION_SCOPE=${scope} names no module; modules: ${Object.keys(MODULES).join("; ")}`);
+
+// vitest.mutation.config.ts reads the chosen modules' tests from here.
+process.env.MUTATION_TESTS = JSON.stringify([...new Set(chosen.flatMap(([name]) => MODULE_TESTS[name] ?? []))]);
+
+// The sandbox is a copy of the repository in .stryker-tmp: point the corpus tests at the real corpus.
+const corpus = resolve(root, "../shared/adr-corpus");
+if (!process.env.BATON_ADR_CORPUS && existsSync(corpus)) process.env.BATON_ADR_CORPUS = corpus;
+
+/** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
+export default {
+  testRunner: "vitest",
+  plugins: ["@stryker-mutator/vitest-runner"],
+  vitest: { configFile: "vitest.mutation.config.ts", related: true },
+  mutate: chosen.flatMap(([, files]) => files),
+  coverageAnalysis: "perTest",
+  // Mutants in module-level constants would need every test for each: left out (docs/testing.md).
+  ignoreStatic: true,
+  // The machine is shared: one test process at a time (MUTATION_CONCURRENCY to change).
+  concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
+  timeoutMS: 30_000,
+  reporters: ["clear-text", "progress", "json", "html"],
+  jsonReporter: { fileName: "reports/mutation/mutation.json" },
+  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  thresholds: { high: 90, low: 85, break: null },
+  tempDirName: ".stryker-tmp",
+  cleanTempDir: true,
+};

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+import base from "./vitest.config.js";
+
+// The suite as Stryker runs it for each mutant (npm run mutation): the tests
+// of the modules being mutated (stryker.config.mjs sets MUTATION_TESTS), never
+// the loopback run or the benchmark's self-check, which are slow and cover the
+// same code as test/app and test/snapshot.
+const chosen = process.env.MUTATION_TESTS ? (JSON.parse(process.env.MUTATION_TESTS) as string[]) : ["test/**"];
+
+// Not mergeConfig: it would add these lists to the base's instead of replacing them.
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: chosen.map((glob) => (glob.endsWith(".ts") ? glob : `${glob.replace(/\/?\*\*$/, "")}/**/*.test.ts`)),
+    exclude: ["test/loopback/**", "test/bench/**", "**/node_modules/**"],
+  },
+});
