@@ -32,11 +32,24 @@ export function stepAliasesOf(id: StepId): string[] {
   return Object.keys(ALIASES).filter((word) => word !== id && ALIASES[word] === id);
 }
 
-/** "architecture-review (architect), dev, review, learning (remember)": for help and refusals. */
+/** The word each step's command uses: `baton architect`, `/baton remember`. */
+export const STEP_COMMAND: Readonly<Record<StepId, string>> = { "architecture-review": "architect", dev: "dev", review: "review", learning: "remember" };
+
+/** The other names a step's command answers to: `baton arch`, `/baton learn`. */
+export function commandAliasesOf(id: StepId): string[] {
+  return [id, ...stepAliasesOf(id)].filter((word) => word !== STEP_COMMAND[id]);
+}
+
+/** "architecture-review (or architect), dev, review, learning (or remember)": for help and refusals. */
 export function describeStepNames(): string {
+  return STEP_IDS.map((id) => (STEP_COMMAND[id] === id ? id : `${id} (or ${STEP_COMMAND[id]})`)).join(", ");
+}
+
+/** Every name of every step, for the help: "`architecture-review` (or `architecture`, `architect`, `arch`), `dev` (or `develop`)…". */
+export function describeStepWords(): string {
   return STEP_IDS.map((id) => {
-    const command = id === "architecture-review" ? "architect" : id === "learning" ? "remember" : null;
-    return command ? `${id} (or ${command})` : id;
+    const others = stepAliasesOf(id);
+    return others.length ? `\`${id}\` (or ${others.map((w) => `\`${w}\``).join(", ")})` : `\`${id}\``;
   }).join(", ");
 }
 

@@ -13,6 +13,7 @@ import { runClaudeCodeDevStep } from "../../steps/dev/claude-code/claude-code-de
 import { DEV_RUNNERS, devRunnerFor, type DevRunner } from "../../config/config-schema.js";
 import { unknownModulesMessage } from "../../steps/learning/lesson-modules.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
+import { commandAliasesOf } from "../../config/step-names.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
 import { CliError, type CliIo } from "../cli-io.js";
@@ -49,7 +50,7 @@ const withModelOptions = (cmd: Command) =>
     .option("--json", "print a JSON result");
 
 export function registerStepCommands(program: Command, io: CliIo): void {
-  withModelOptions(program.command("architect").description("Architecture review on this checkout: writes the ADR (and any supersession, and the index) into the working tree"))
+  withModelOptions(program.command("architect").aliases(commandAliasesOf("architecture-review")).description("Architecture review on this checkout: writes the ADR (and any supersession, and the index) into the working tree"))
     .option("--spec <file>", "a spec committed in the repository")
     .option("--issue-text <file>", "a file holding the spec text")
     .action(async (opts: ModelOptions & { spec?: string; issueText?: string }) => {
@@ -76,7 +77,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       }
     });
 
-  withModelOptions(program.command("dev").description("Dev step on this checkout: implements the ADR on a new local branch baton/dev/<slug> and commits"))
+  withModelOptions(program.command("dev").aliases(commandAliasesOf("dev")).description("Dev step on this checkout: implements the ADR on a new local branch baton/dev/<slug> and commits"))
     .requiredOption("--adr <file>", "the accepted ADR to implement (e.g. docs/adr/0007-x.md)")
     .addOption(new Option("--runner <runner>", "claude-code: a Claude Code session in this checkout; builtin: Baton's own tool loop (default: dev.runner, else claude-code)").choices([...DEV_RUNNERS]))
     .action(async (opts: ModelOptions & { adr: string; runner?: DevRunner }) => {
@@ -161,6 +162,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
 
   program
     .command("remember")
+    .aliases(commandAliasesOf("learning"))
     .description("Append a lesson to the pitfalls of a module (docs/pitfalls/<module>.md) in the working tree")
     .argument("<lesson>", 'the lesson; "… because …" records why it matters')
     .requiredOption("--module <name...>", "module(s) the lesson belongs to")
