@@ -150,7 +150,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         await model.finish();
         ctx.manifest.model = outcome.model;
         const findings = outcome.findings ?? [];
-        if (opts.format === "sarif") io.out(JSON.stringify(reviewToSarif(findings, { version: ctx.step.version, model: outcome.model }), null, 2));
+        if (opts.format === "sarif") io.out(JSON.stringify(reviewToSarif(findings, { version: ctx.step.version, model: outcome.model, env: io.env }), null, 2));
         else if (opts.format === "json" || opts.json) io.out(JSON.stringify({ title: outcome.title, findings, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else io.out(reviewToMarkdown(outcome.reportMarkdown ?? outcome.summary, findings));
         const code = reviewExitCode(findings, opts.failOn as FailOn);
