@@ -93,6 +93,9 @@ describe("runAction: what the Action trusts and what it prints", () => {
     configContent();
     // GitHub answers the runner's first read with a message that echoes secrets, as a misconfigured proxy might.
     const planted = `Not Found: token ${token} has no access through ${endpoint} (key ${apiKey}); ask llm-gateway.corp.example`;
+    // The commenter has write access: their command is not counted against the reply limit.
+    const commenter: string = payload.comment.user.login;
+    nock(API).get(`${R}/collaborators/${commenter}/permission`).reply(200, { permission: "write", role_name: "write", user: payload.comment.user });
     nock(API).get(`${R}`).reply(404, { message: planted, documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" });
     const posted: string[] = [];
     nock(API).get(`${R}/issues/${number}/comments`).query(true).reply(200, []);
