@@ -12,6 +12,10 @@ export default defineConfig({
   ...base,
   test: {
     ...base.test,
+    // One list of tests, not the two tiers of vitest.config.ts.
+    projects: undefined,
+    // Properties run all their cases, as before the tiers.
+    provide: { fullPropertyRuns: true },
     include: chosen.map((glob) => (glob.endsWith(".ts") ? glob : `${glob.replace(/\/?\*\*$/, "")}/**/*.test.ts`)),
     exclude: ["test/loopback/**", "test/bench/**", "**/node_modules/**"],
   },

@@ -1,12 +1,19 @@
 import fc from "fast-check";
 import nock from "nock";
 import { afterEach, beforeAll } from "vitest";
+import { clearAdrMemoryCache } from "../src/context-store/adr/adr-parse-cache.js";
+import { sharedBlobCache } from "../src/snapshot/blob-cache.js";
 import { propertySeed } from "./support/property.js";
 
 // No test may reach the network: GitHub and Anthropic are faked with nock,
 // local git runs against temporary folders.
 beforeAll(() => {
   nock.disableNetConnect();
+  // The fast tier runs many files in one process (vitest.config.ts, isolate:
+  // false): each file starts with the caches of a fresh Baton process, so
+  // what one file read never spares another a request or a parse.
+  sharedBlobCache().clear();
+  clearAdrMemoryCache();
 });
 
 afterEach(() => {

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { INPUT_SELECTORS, STEP_IDS, batonConfigSchema, defaultConfig, type BatonConfigInput } from "../../src/config/config-schema.js";
 import { parseConfig } from "../../src/config/load-config.js";
 import { configGlobProblem } from "../../src/policy/glob-limits.js";
-import { assertProperty } from "../support/property.js";
+import { assertProperty, propertyRuns } from "../support/property.js";
 
 // Random valid overrides of the defaults, written as YAML the way a person
 // (or a YAML library) would, must always parse to what the schema says.
@@ -56,7 +56,7 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
         if (!result.ok) throw new Error(`rejected:\n${yaml}\n${JSON.stringify(result.errors, null, 2)}`);
         expect(result.config).toEqual(batonConfigSchema.parse(input));
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 
@@ -74,7 +74,7 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
           }
         }
       }),
-      { numRuns: 100 },
+      { numRuns: propertyRuns(100) },
     );
   });
 
@@ -94,7 +94,7 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
           }
         }
       }),
-      { numRuns: 500 },
+      { numRuns: propertyRuns(500) },
     );
   });
 
@@ -108,7 +108,7 @@ describe("parseConfig (property)", { timeout: 60_000 }, () => {
         if (result.ok) return;
         for (const error of result.errors) expect(error.line, JSON.stringify(error)).not.toBeNull();
       }),
-      { numRuns: 300 },
+      { numRuns: propertyRuns(300) },
     );
   });
 });

@@ -8,6 +8,7 @@ import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
 import { readAdrMetadata } from "../../src/context-store/adr/read-adr-metadata.js";
 import { generateSyntheticRepo } from "../../bench/synthetic-repo.js";
 import { adrCorpus, REPOSITORY_ROOT } from "../support/adr-corpus.js";
+import { propertyRuns } from "../support/property.js";
 
 /**
  * The fast tier (a linear scan, for every ADR) and the full tier (remark,
@@ -87,7 +88,7 @@ describe("the simple front-matter reader", () => {
         expect(doc.errors).toEqual([]);
         expect(simple).toEqual(doc.toJS() ?? {});
       }),
-      { seed: 20261204, numRuns: 2000 },
+      { seed: 20261204, numRuns: propertyRuns(2000) },
     );
   });
 });

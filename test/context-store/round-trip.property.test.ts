@@ -7,7 +7,7 @@ import { canonicalAdrDraft, embedMarkdown, renderAdr, type AdrDraft, type AdrDra
 import { normaliseLesson, pitfallId } from "../../src/context-store/pitfalls/pitfall-entry.js";
 import { parsePitfalls } from "../../src/context-store/pitfalls/parse-pitfalls.js";
 import { appendPitfall, canonicalPitfallText, canonicalSource, pitfallTitle } from "../../src/context-store/pitfalls/write-pitfalls.js";
-import { assertProperty } from "../support/property.js";
+import { assertProperty, propertyRuns } from "../support/property.js";
 
 /*
  * What Baton writes, Baton reads back. The expected values are computed here
@@ -17,9 +17,9 @@ import { assertProperty } from "../support/property.js";
  * and idempotent.
  */
 
-const RUNS = { numRuns: 150 };
-/** Each ADR run renders and reads whole files several times; fewer runs keep the suite quick. */
-const ADR_RUNS = { numRuns: 60 };
+const RUNS = { numRuns: propertyRuns(150) };
+/** Each ADR run renders and reads whole files several times: fewer runs. */
+const ADR_RUNS = { numRuns: propertyRuns(60) };
 const SLOW = 120_000;
 
 const TITLE_PIECES = [
@@ -179,7 +179,7 @@ describe("ADR round trip: parseAdr(renderAdr(d))", () => {
         expect(after.supersededBy).toEqual([...d.supersededBy, newer]);
         expect({ ...after, status: record.status, rawStatus: record.rawStatus, supersededBy: record.supersededBy }).toEqual(record);
       }),
-      { numRuns: 40 },
+      { numRuns: propertyRuns(40) },
     );
   }, SLOW);
 });
@@ -267,7 +267,7 @@ describe("pitfall round trip: parsePitfalls(appendPitfall(...))", () => {
         expect(file.entries.map((e) => e.lesson)).toEqual(lessons.map((l) => l.trim()));
         expect(file.warnings).toEqual([]);
       }),
-      { numRuns: 50 },
+      { numRuns: propertyRuns(50) },
     );
   });
 });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, test } from "vitest";
 import { runCli } from "../../src/cli/main.js";
-import { closeMarkdownPool } from "../../src/markdown/bounded-markdown.js";
 import { createLocalRepo, type LocalRepo } from "./fixtures/temp-repo.js";
 
 /** `baton adr list` and `lint` with no --dir, on checkouts laid out as adr-tools, log4brains, MADR and large organisations do. */
@@ -22,9 +21,8 @@ function repoWith(files: Record<string, string>): LocalRepo {
   return repo;
 }
 
-afterEach(async () => {
+afterEach(() => {
   for (const r of repos.splice(0)) r.remove();
-  await closeMarkdownPool();
 });
 
 describe("the ADR folder is found in every usual layout", () => {

@@ -17,6 +17,7 @@ import { startApp } from "../app/fixtures/harness.js";
 import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
 import { issueComment } from "../app/fixtures/webhooks.js";
 import { liveMentions, nodeTypes, parseMarkdown } from "../support/rendered-markdown.js";
+import { propertyRuns } from "../support/property.js";
 
 const SEED = 0x6e75;
 
@@ -118,7 +119,7 @@ describe("neutraliseModelText (audit 6)", () => {
       fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
         assertInert(neutraliseModelText(parts.join("")));
       }),
-      { seed: SEED, numRuns: 600, verbose: 1 },
+      { seed: SEED, numRuns: propertyRuns(600), verbose: 1 },
     );
   });
 

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import { commitAll, initTestRepository } from "../support/git-repository.js";
 
 function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_NOSYSTEM: "1" };
@@ -23,11 +24,8 @@ export interface TempRepo {
 /** A throwaway repository under the OS temp folder, with its own identity and no signing. */
 export function createTempRepo(): TempRepo {
   const dir = mkdtempSync(join(tmpdir(), "baton-snapshot-"));
-  git(dir, "init", "-q", "-b", "main");
-  git(dir, "config", "user.name", "Baton Test");
-  git(dir, "config", "user.email", "baton@example.com");
-  git(dir, "config", "commit.gpgsign", "false");
-  git(dir, "config", "core.autocrlf", "false");
+  const run = (...args: string[]) => git(dir, ...args);
+  initTestRepository(dir, run);
   return {
     dir,
     write(path, content) {
@@ -35,11 +33,7 @@ export function createTempRepo(): TempRepo {
       mkdirSync(dirname(full), { recursive: true });
       writeFileSync(full, content);
     },
-    commit(message) {
-      git(dir, "add", "-A");
-      git(dir, "commit", "-q", "--no-verify", "-m", message);
-      return git(dir, "rev-parse", "HEAD");
-    },
+    commit: (message) => commitAll(dir, run, message),
     remove() {
       rmSync(dir, { recursive: true, force: true });
     },

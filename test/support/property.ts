@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { relative } from "node:path";
-import { expect } from "vitest";
+import { expect, inject } from "vitest";
 
 /**
  * Every fast-check property runs from one fixed seed, so a run in CI and a run
@@ -18,6 +18,18 @@ export function propertySeed(env: NodeJS.ProcessEnv = process.env): number {
   const seed = Number(given);
   if (!Number.isInteger(seed)) throw new Error(`FC_SEED must be an integer, got ${JSON.stringify(given)}`);
   return seed;
+}
+
+/**
+ * How many cases a property runs: all `full` in the slow tier (`npm run
+ * test:e2e`, vitest.config.ts provides `fullPropertyRuns`), a fifth of them
+ * (at least 20) in the fast tier. The seed is the same, and fast-check draws
+ * case after case from it, so the fast tier's cases are the first cases of
+ * the full run: a failure in the fast tier is one of the full run's.
+ */
+export function propertyRuns(full: number): number {
+  if (inject("fullPropertyRuns") !== false) return full;
+  return Math.min(full, Math.max(20, Math.ceil(full / 5)));
 }
 
 /** `fc.assert` with the fixed seed; a failure says how to reproduce it. */
