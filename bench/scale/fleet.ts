@@ -1,12 +1,13 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { getPriority, setPriority, tmpdir } from "node:os";
 import { join } from "node:path";
 import { childEnv } from "../../scripts/loopback/app-launcher.js";
 import { FakeAnthropicServer } from "../../test/support/fake-anthropic/fake-anthropic-server.js";
 import { FakeGitHubServer, type PullRecord } from "../../scripts/loopback/fake-github-server.js";
-import { freePort } from "../../test/scale/fixtures/free-port.js";
+import { listeningPort } from "../../test/support/listening-port.js";
+import { testKeyPair } from "../../test/support/test-key.js";
 import { FILES, seedRepository } from "../../scripts/loopback/repo-fixture.js";
 import { pullOpenedEvent } from "../../scripts/loopback/webhook-events.js";
 import { ModelGate } from "../../test/scale/fixtures/model-gate.js";
@@ -42,12 +43,12 @@ export class Fleet {
   readonly privatePem: string;
   readonly redisPrefix = `baton-bench-${randomUUID().slice(0, 8)}`;
   readonly procs: Proc[] = [];
+  /** The webhook server last started: it listens on a port of its own choosing (PORT=0) and says which. */
   port = 0;
 
   constructor(readonly options: FleetOptions) {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.privatePem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    const publicPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    const { privatePem, publicPem } = testKeyPair();
+    this.privatePem = privatePem;
     for (let i = 1; i <= options.installations; i++) {
       this.fakes.push(new FakeGitHubServer({ appPublicKey: publicPem, appId: 1, owner: `org-${i}`, repo: "widgets", installationId: 5000 + i, log: () => undefined }));
     }
@@ -62,7 +63,6 @@ export class Fleet {
     await this.router.start();
     await this.claude.start();
     this.model = await new ModelGate(this.claude.baseUrl, this.options.modelLatencyMs).start();
-    this.port = await freePort();
     return this;
   }
 
@@ -84,7 +84,7 @@ export class Fleet {
       GHE_PROTOCOL: "http",
       ANTHROPIC_BASE_URL: this.model.baseUrl,
       ANTHROPIC_API_KEY: "bench",
-      PORT: String(this.port),
+      PORT: "0",
       HOST: "127.0.0.1",
       LOG_LEVEL: "warn",
       LOG_FORMAT: "json",
@@ -96,11 +96,11 @@ export class Fleet {
     });
   }
 
-  /** Starts a process (`node <args>`); for a server, waits for /ping. */
+  /** Starts a process (`node <args>`); for a server, waits until it listens, and answers /ping. */
   async spawn(args: string[], extra: Record<string, string> = {}, waitForPing = true): Promise<Proc> {
-    // A worker says it is ready at level info.
+    // A server says its port, and a worker that it is ready, at level info.
     const [command, argv] = atNormalPriority(process.execPath, args);
-    const child = spawn(command, argv, { env: this.env({ ...(waitForPing ? {} : { LOG_LEVEL: "info" }), ...extra }), stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, argv, { env: this.env({ LOG_LEVEL: "info", ...extra }), stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const keep = (c: Buffer) => {
       out += c.toString();
@@ -111,10 +111,12 @@ export class Fleet {
     const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? String(code))));
     const proc = { child, output: () => out, exited };
     this.procs.push(proc);
-    const ready = waitForPing
-      ? async () => (await fetch(`http://127.0.0.1:${this.port}/ping`).catch(() => undefined))?.ok === true
-      : async () => out.includes("baton worker ready");
-    for (let i = 0; !(await ready()); i++) {
+    if (waitForPing) {
+      this.port = await listeningPort(child);
+      if (!(await fetch(`http://127.0.0.1:${this.port}/ping`)).ok) throw new Error(`${args.join(" ")} listens but does not answer /ping:\n${out}`);
+      return proc;
+    }
+    for (let i = 0; !out.includes("baton worker ready"); i++) {
       if (i > 600 || child.exitCode !== null) throw new Error(`${args.join(" ")} did not start:\n${out}`);
       await new Promise((r) => setTimeout(r, 100));
     }

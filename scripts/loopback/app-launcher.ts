@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { listeningPort } from "../../test/support/listening-port.js";
 
 /**
  * How the loopback run starts the app: as a real process (`npm start`'s
@@ -95,7 +96,7 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
           resolveExit();
         }),
       );
-      const port = await listeningPort(() => out, () => exited);
+      const port = await listeningPort(child);
       const killGroup = async () => {
         try {
           process.kill(-pgid, "SIGKILL");
@@ -138,22 +139,6 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
       };
     },
   };
-}
-
-/**
- * The port Probot's server picked for PORT=0, from its "Listening on
- * http://host:port" line (info level: the driver starts the app with
- * LOG_LEVEL=info or lower). Bounded: 60 s, or until the process exits.
- */
-async function listeningPort(output: () => string, exited: () => string | undefined): Promise<number> {
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
-    const found = /Listening on http:\/\/\S*?:(\d+)/.exec(output());
-    if (found) return Number(found[1]);
-    if (exited()) throw new Error(`the app exited (${exited()}) before it listened:\n${output().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`the app printed no "Listening on" line within 60 s (is LOG_LEVEL above info?):\n${output().slice(-2000)}`);
 }
 
 /** The app's environment: the variables given, on top of a copy of ours without anything that would send it elsewhere. */

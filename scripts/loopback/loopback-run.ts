@@ -1,6 +1,7 @@
-import { createHmac, generateKeyPairSync, randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { childProcessLauncher, type AppLauncher, type RunningApp } from "./app-launcher.js";
 import { FakeAnthropicServer } from "../../test/support/fake-anthropic/fake-anthropic-server.js";
+import { testKeyPair } from "../../test/support/test-key.js";
 import { FakeGitHubServer } from "./fake-github-server.js";
 import type { Check } from "./loopback-report.js";
 import type { FixtureVariant } from "./repo-fixture.js";
@@ -89,9 +90,8 @@ export class LoopbackRun {
     this.waitMs = options.waitMs ?? WAIT_MS;
     this.launcher = options.launcher ?? childProcessLauncher();
     this.fixture = options.fixture ?? "configured";
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-    this.privatePem = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
-    const publicPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    const { privatePem, publicPem } = testKeyPair();
+    this.privatePem = privatePem;
     const trace = process.env.LOOPBACK_TRACE === "1";
     this.github = new FakeGitHubServer({ appPublicKey: publicPem, appId: APP_ID, trace, log: (l) => log(`  ${trace ? "" : "!!    "}${l}`) });
     this.claude = new FakeAnthropicServer({ apiKey: "test", log: (l) => log(`  !!    ${l}`) });

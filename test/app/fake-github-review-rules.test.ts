@@ -1,9 +1,10 @@
-import { createSign, generateKeyPairSync } from "node:crypto";
+import { createSign } from "node:crypto";
 import { Octokit } from "@octokit/rest";
 import nock from "nock";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { FakeGitHubServer } from "../../scripts/loopback/fake-github-server.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
+import { testKeyPair } from "../support/test-key.js";
 
 /**
  * GitHub's rules for inline review comments, as both fakes apply them (one
@@ -79,7 +80,7 @@ describe("inline review comments on the nock fake GitHub", () => {
 });
 
 describe("inline review comments on the loopback fake GitHub (over HTTP)", () => {
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const { privatePem, publicPem } = testKeyPair();
   let server: FakeGitHubServer;
   let octokit: Octokit;
   let head = "";
@@ -89,12 +90,12 @@ describe("inline review comments on the loopback fake GitHub (over HTTP)", () =>
     const part = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
     const now = Math.floor(Date.now() / 1000);
     const unsigned = `${part({ alg: "RS256", typ: "JWT" })}.${part({ iat: now - 30, exp: now + 300, iss: appId })}`;
-    return `${unsigned}.${createSign("RSA-SHA256").update(unsigned).sign(privateKey).toString("base64url")}`;
+    return `${unsigned}.${createSign("RSA-SHA256").update(unsigned).sign(privatePem).toString("base64url")}`;
   }
 
   beforeAll(async () => {
     nock.enableNetConnect(/^127\.0\.0\.1(:\d+)?$/);
-    server = await new FakeGitHubServer({ owner: OWNER, repo: REPO, appPublicKey: publicKey.export({ type: "spki", format: "pem" }).toString(), log: () => undefined }).start();
+    server = await new FakeGitHubServer({ owner: OWNER, repo: REPO, appPublicKey: publicPem, log: () => undefined }).start();
     const base = server.commitFiles({ [PATH]: BEFORE }, "Initial commit");
     server.setBranch("main", base);
     head = server.commitFiles({ [PATH]: AFTER }, "Change two values", [base]);

@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import nock from "nock";
 import { describe, expect, it } from "vitest";
 import { testPrivateKey } from "../app/fixtures/harness.js";
-import { freePort } from "../scale/fixtures/free-port.js";
+import { listeningPort } from "../support/listening-port.js";
 
 /**
  * A newcomer's first run (`npm run dev` on a fresh clone, no .env): Probot's
@@ -15,25 +15,18 @@ import { freePort } from "../scale/fixtures/free-port.js";
 describe("development setup", () => {
   it("serves Probot's setup page, registering the app with the proxy channel and app.yml's permissions", async () => {
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1"));
-    const port = await freePort();
     const channel = "https://smee.io/baton-test-channel";
-    const child = spawn(process.execPath, ["--import", "tsx", "src/app/server.ts", "--development"], {
-      env: { PATH: process.env.PATH ?? "", PORT: String(port), WEBHOOK_PROXY_URL: channel, NO_SMEE_SETUP: "true" },
+    // Probot's setup page takes PORT=0 for 3000: the preload makes it listen on a free port (see the file).
+    const child = spawn(process.execPath, ["--import", "tsx", "--import", "./test/server/fixtures/probot-port-zero.ts", "src/app/server.ts", "--development"], {
+      env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", WEBHOOK_PROXY_URL: channel, NO_SMEE_SETUP: "true" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     try {
-      let html = "";
-      for (let i = 0; i < 900 && !html; i++) {
-        try {
-          const res = await fetch(`http://127.0.0.1:${port}/probot`);
-          html = await res.text();
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      const port = await listeningPort(child);
+      const html = await (await fetch(`http://127.0.0.1:${port}/probot`)).text();
       expect(out).toContain("starting Probot's setup page");
       // The "Register GitHub App" button posts the manifest to GitHub.
       const manifest = JSON.parse(/name="manifest" id="manifest" value='([^']+)'/.exec(html)?.[1] ?? "{}") as {
@@ -51,13 +44,13 @@ describe("development setup", () => {
 
   it("relays the smee.io channel once registered, and keeps serving when the channel cannot be reached", async () => {
     nock.enableNetConnect((host) => host.startsWith("127.0.0.1"));
-    const port = await freePort();
-    const env = { PATH: process.env.PATH ?? "", PORT: String(port), HOST: "127.0.0.1", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s", WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unreachable-channel", BATON_STATE_DIR: "/tmp/baton-setup-flow-test" };
+    const env = { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1", APP_ID: "1", PRIVATE_KEY: testPrivateKey(), WEBHOOK_SECRET: "s", WEBHOOK_PROXY_URL: "http://127.0.0.1:9/unreachable-channel", BATON_STATE_DIR: "/tmp/baton-setup-flow-test" };
     const child = spawn(process.execPath, ["--import", "tsx", "src/app/server.ts", "--development"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     child.stdout.on("data", (c: Buffer) => (out += c.toString()));
     child.stderr.on("data", (c: Buffer) => (out += c.toString()));
     try {
+      const port = await listeningPort(child);
       for (let i = 0; i < 900 && !out.includes("could not connect to the smee.io channel"); i++) await new Promise((r) => setTimeout(r, 100));
       expect(out).toContain("could not connect to the smee.io channel (WEBHOOK_PROXY_URL)");
       expect(await (await fetch(`http://127.0.0.1:${port}/ping`)).text()).toBe("PONG");
