@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { defineConfig, type Plugin, type TestProjectInlineConfiguration } from "vitest/config";
 
 /**
@@ -100,6 +101,10 @@ export default defineConfig({
     setupFiles: ["test/setup.ts"],
     testTimeout: 20000,
     pool: "forks",
+    // Vitest's default is one worker fewer than there are cores: one worker on
+    // 2 cores. The tests spend much of their time waiting on git processes,
+    // sockets and the markdown worker threads, so one more keeps both busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [fast, e2e],
   },
 });
