@@ -1,9 +1,11 @@
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { carryPitfallEntries, type PitfallFileSides } from "../../src/context-store/pitfalls/carry-pitfall-entries.js";
 import { parsePitfalls } from "../../src/context-store/pitfalls/parse-pitfalls.js";
 import { appendPitfall } from "../../src/context-store/pitfalls/write-pitfalls.js";
 import { carryPitfallEntriesBounded, closeMarkdownPool, MARKDOWN_LIMITS } from "../../src/markdown/bounded-markdown.js";
 import { planLearnedPitfalls, type Lesson } from "../../src/steps/learning/learned-pitfalls.js";
+import { assertProperty } from "../support/property.js";
 
 /**
  * Two learning pull requests branched from the same default branch; the
@@ -106,4 +108,39 @@ describe("carried in the bounded markdown worker", () => {
     expect(out).toEqual({ ok: false, reason: expect.stringContaining(`${PATH}: `) });
     expect(out.ok ? "" : out.reason).toContain("over the 1024 KB limit for pitfall files");
   });
+});
+
+describe("carrying, for any two sets of lessons", () => {
+  /** Lessons no two of which are near-duplicates: each one is either the same lesson or another. */
+  const POOL = [
+    "Never log request bodies: they hold passwords.",
+    "Cap every page size at one hundred items.",
+    "Retries of POST requests need an idempotency key.",
+    "Escape every HTML attribute value in templates.",
+    "Database migrations must be reversible within one deploy.",
+    "Feature flags are removed within two sprints of launch.",
+    "Timeouts on outbound calls default to five seconds.",
+    "Queue consumers acknowledge only after the write commits.",
+  ];
+  const subset = fc.shuffledSubarray([...POOL.keys()], { minLength: 1 });
+
+  it("keeps the default branch's text, adds each lesson it lacks once, in the pull request's order, and drops the rest", () => {
+    assertProperty(
+      fc.property(subset, subset, fc.boolean(), (first, second, crlf) => {
+        const base = crlf ? BASE.replace(/\n/g, "\r\n") : BASE;
+        const main = learned(base, first.map((i) => lesson(POOL[i]!, 30, `aaaa000${i}`)));
+        const head = learned(base, second.map((i) => lesson(POOL[i]!, 31, `bbbb000${i}`)));
+        const out = carry({ base, head, main });
+        expect(out.content!.startsWith(main.trimEnd())).toBe(true);
+        const lessons = parsePitfalls(PATH, out.content!).entries.map((e) => e.lesson);
+        const expected = [...first, ...second.filter((i) => !first.includes(i))].map((i) => POOL[i]);
+        expect(lessons).toEqual([parsePitfalls(PATH, BASE).entries[0]!.lesson, ...expected]);
+        expect(out.dropped.map((d) => d.learnedIn)).toEqual(second.filter((i) => first.includes(i)).map(() => 30));
+        if (second.every((i) => first.includes(i))) expect(out.content).toBe(main);
+        // Against the text it branched from, the pull request's own file comes back.
+        expect(carry({ base, head, main: base }).content).toBe(head);
+      }),
+      { numRuns: 25 },
+    );
+  }, 60_000);
 });

@@ -93,7 +93,12 @@ function carryFile(sides: PitfallFileSides): CarriedPitfalls {
   const base = read(path, sides.base);
   const head = read(path, sides.head);
   const out: CarriedPitfalls = { path, content: sides.main, added: [], merged: [], dropped: [] };
-  const onMain = () => read(path, out.content).entries;
+  // The default branch's entries, read again only once the text changed.
+  let known: { text: string | null; entries: PitfallEntry[] } | null = null;
+  const onMain = (): PitfallEntry[] => {
+    if (known?.text !== out.content) known = { text: out.content, entries: read(path, out.content).entries };
+    return known.entries;
+  };
   const seen = new Set<string>();
 
   for (const entry of head.entries) {
