@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parsePitfalls } from "../../src/context-store/pitfalls/parse-pitfalls.js";
 import { FakeGitHub, NotMergeableError, type PullRecord } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
-import { merge } from "./fixtures/people.js";
-import { repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { comment, merge } from "./fixtures/people.js";
+import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
 import { fixedFinding, reviewedPull } from "./fixtures/reviewed-pull.js";
 import { pushToMain } from "./fixtures/webhooks.js";
 
@@ -115,6 +115,38 @@ describe("open learning pull requests stay mergeable when another lands", () => 
     await merge(app, github, a.number);
     expect(b.headSha).toBe(pushed);
     expect(github.commentsOn(b.number).at(-1)!.body).toContain("it changes more than entries of the pitfalls folder (`src/api/users.ts`)");
+  });
+
+  it("a pull request a person opened from a baton/pitfalls/ branch is not Baton's: left alone", async () => {
+    const [a] = await twoLearningPulls([FIRST_ONLY], [SECOND_ONLY]);
+    const from = github.branchSha("main")!;
+    github.setBranch("baton/pitfalls/mine", from);
+    const head = github.push("baton/pitfalls/mine", { [API]: `${github.filesAt(from)[API]}\n## Mine\n\nA person's entry.\n` }, "mine", "lead").after;
+    github.addPull({ number: 90, title: "Pitfalls of mine", body: "", headRef: "baton/pitfalls/mine", headSha: head, baseSha: from, files: [], filesFromGit: true, user: "lead" });
+
+    await merge(app, github, a.number);
+
+    expect(github.pulls.get(90)!.headSha).toBe(head);
+    expect(github.commentsOn(90)).toEqual([]);
+  });
+
+  it("a /baton remember pull request is brought up to date the same way", async () => {
+    github.addIssue(ISSUE_12);
+    github.permissions.set("lead", "write");
+    await comment(app, github, 12, "lead", `/baton remember --module api ${SECOND_ONLY}`);
+    const remembered = [...github.pulls.values()].find((p) => p.headRef.startsWith("baton/pitfalls/12-"))!;
+    reviewedPull(github, 30, "search", [fixedFinding("aaaa0000", FIRST_ONLY)]);
+    await merge(app, github, 30);
+
+    await merge(app, github, learnedFrom(30).number);
+
+    const carried = github.filesAt(remembered.headSha)[API]!;
+    expect(github.commits.get(remembered.headSha)!.parents[1]).toBe(github.branchSha("main"));
+    expect(carried.startsWith(github.filesAt(github.branchSha("main")!)[API]!.trimEnd())).toBe(true);
+    expect(titles(carried).at(-1)).toMatch(/^Retries of POST requests need an idempotency key/);
+    // Nothing was left out: nothing to say.
+    expect(github.commentsOn(remembered.number)).toEqual([]);
+    expect(github.unmatched).toEqual([]);
   });
 
   it("the same push again, after a restart, changes nothing more", async () => {
