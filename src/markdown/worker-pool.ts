@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { scavengeWithoutHelperThreads } from "../util/main-thread-gc.js";
 import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js";
 
 /**
@@ -53,6 +54,7 @@ type Reply = { ready: true; tid: number | null } | { id: number; ok: true; value
  * a worker does not inherit from `--import` (Node 20).
  */
 function startWorker(entry: URL): Worker {
+  scavengeWithoutHelperThreads();
   if (!entry.pathname.endsWith(".ts")) return new Worker(entry);
   const require = createRequire(import.meta.url);
   const tsxApi = pathToFileURL(join(dirname(require.resolve("tsx/package.json")), "dist/esm/api/index.mjs")).href;

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import picomatch from "picomatch";
+import { scavengeWithoutHelperThreads } from "../util/main-thread-gc.js";
 import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js";
 
 /**
@@ -72,6 +73,7 @@ if (job.kind === "paths") {
 class MatchTimeout extends Error {}
 
 function runInWorker<T>(job: Job, timeoutMs: number): Promise<T> {
+  scavengeWithoutHelperThreads();
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_CODE, { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     let tid: number | null = null;
@@ -82,10 +84,16 @@ function runInWorker<T>(job: Job, timeoutMs: number): Promise<T> {
       settle();
     };
     const timer = setTimeout(() => finish(() => reject(new MatchTimeout())), timeoutMs);
-    const demote = setTimeout(() => lowerThreadPriority(tid), Math.min(DEMOTE_AFTER_MS, timeoutMs));
+    // Still matching after the grace period: lowered now, or as soon as a worker slow to start says which thread it is.
+    let overdue = false;
+    const demote = setTimeout(() => {
+      overdue = true;
+      lowerThreadPriority(tid);
+    }, DEMOTE_AFTER_MS);
     worker.on("message", (message: { tid: number | null } | { result: T }) => {
-      if ("tid" in message) tid = message.tid;
-      else finish(() => resolve(message.result));
+      if (!("tid" in message)) return finish(() => resolve(message.result));
+      tid = message.tid;
+      if (overdue) lowerThreadPriority(tid);
     });
     worker.once("error", (err) => finish(() => reject(err)));
     worker.once("exit", (code) => finish(() => reject(new Error(`the match worker stopped (exit code ${code})`))));
