@@ -8,8 +8,9 @@ import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js
  * length, compiled on the main thread (parsing is linear in their length),
  * and matched in a worker thread that is terminated when it runs past the
  * time limit (and moved to the lowest CPU priority after `DEMOTE_AFTER_MS`,
- * so it does not compete with the event loop for a core). A catastrophic pattern (`*a*a*a*a*a*a*a*a*b`, `^(a+)+$`) costs
- * the worker its time limit and the model an error it can act on; the event
+ * so it does not compete with the event loop for a core). A catastrophic
+ * pattern (`*a*a*a*a*a*a*a*a*b`, `^(a+)+$`) costs the worker its time
+ * limit and the model an error it can act on; the event
  * loop, and every other installation's job, never waits for it.
  */
 
