@@ -46,6 +46,7 @@ export const E2E_TESTS = [
   // Hostile input waited out to Baton's real time limits (2 to 3 s each, a core busy all along).
   "test/security/markdown-bounds.test.ts",
   "test/security/bounded-match.test.ts",
+  "test/security/untrusted-work-priority.test.ts",
 ];
 
 /**
