@@ -16,7 +16,7 @@ export const MODULES = {
   "review state and de-duplication": ["src/steps/review/review-state.ts", "src/steps/review/review-step.ts"],
   "ADR supersession and numbering": ["src/context-store/adr/supersede-adr.ts", "src/context-store/adr/adr-numbering.ts"],
   "budget and manifest records": ["src/graph/allocate-budget.ts", "src/graph/manifest.ts", "src/graph/render-manifest.ts"],
-  "the neutraliser and escaping": ["src/writer/neutralise-model-text.ts", "src/util/untrusted-text.ts", "src/util/posted-text.ts"],
+  "the neutraliser and escaping": ["src/writer/neutralise-model-text.ts", "src/util/untrusted-text.ts", "src/util/posted-text.ts", "src/util/redact-secrets.ts"],
 };
 
 /**
@@ -25,12 +25,12 @@ export const MODULES = {
  */
 export const MODULE_TESTS = {
   "event routing and permissions": ["test/app/**", "test/app-unit/**", "test/action/**"],
-  "capability checks and the path policy": ["test/graph/capabilities.test.ts", "test/security/**", "test/app/dev*.test.ts", "test/local/architect-dev-remember.test.ts", "test/steps/dev/**"],
+  "capability checks and the path policy": ["test/graph/capabilities.test.ts", "test/security/path-policy.test.ts", "test/security/bounded-match.test.ts", "test/security/config-globs.test.ts", "test/security/dev-protected-paths.test.ts", "test/security/github-writer-paths.test.ts", "test/security/local-dev-writes.test.ts", "test/steps/dev/claude-code/tool-gate.test.ts"],
   "writer idempotency": ["test/writer/**", "test/app/redelivery.test.ts", "test/app/architecture-review*.test.ts", "test/app/dev*.test.ts"],
   "review state and de-duplication": ["test/steps/review/**", "test/app/review*.test.ts", "test/app/commands.test.ts"],
   "ADR supersession and numbering": ["test/context-store/**", "test/app/architecture-review*.test.ts"],
   "budget and manifest records": ["test/graph/**", "test/review-diff/**", "test/app/review-inputs.test.ts", "test/writer/github-check-runs.test.ts"],
-  "the neutraliser and escaping": ["test/util/**", "test/writer/**", "test/steps/review/render-review.test.ts", "test/app/model-text-neutralised.test.ts"],
+  "the neutraliser and escaping": ["test/util/posted-text.test.ts", "test/util/untrusted-text.test.ts", "test/util/redact-secrets.test.ts", "test/security/neutraliser.test.ts", "test/security/redaction.test.ts", "test/security/forged-markers.test.ts", "test/steps/review/render-review.test.ts"],
 };
 
 const scope = process.env.MUTATION_SCOPE;
