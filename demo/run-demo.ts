@@ -31,6 +31,8 @@ export interface DemoOptions {
   record?: boolean;
   /** Replay the recording even when an API key is set. */
   replay?: boolean;
+  /** Replay the recording and record its answers anew with the inputs of this run (no API key needed). */
+  refreshInputs?: boolean;
   /** Another recording file to replay or write. */
   recordingPath?: string;
 }
@@ -38,9 +40,9 @@ export interface DemoOptions {
 /** A demo failure the user can act on: printed without a stack trace. */
 export class DemoError extends Error {}
 
-type ModelMode = "recorded" | "claude" | "record";
+type ModelMode = "recorded" | "claude" | "record" | "refresh";
 
-const USAGE = `Usage: npm run demo [-- --record | --replay]
+const USAGE = `Usage: npm run demo [-- --record | --replay | --refresh-inputs]
 
 Runs Baton's architecture review, dev and review steps on a sample repository
 in a temporary folder.
@@ -48,7 +50,11 @@ in a temporary folder.
   (no option)  Claude when ANTHROPIC_API_KEY is set, else the recorded answers
                in demo/recording.json (offline)
   --replay     the recorded answers, even when ANTHROPIC_API_KEY is set
-  --record     call Claude and rewrite demo/recording.json (needs ANTHROPIC_API_KEY)`;
+  --record     call Claude and rewrite demo/recording.json (needs ANTHROPIC_API_KEY)
+  --refresh-inputs
+               replay the recorded answers and record them again with the
+               inputs this run gives each step (after a change to the sample
+               repository or to how Baton renders an input; no API key)`;
 
 function hasKey(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.ANTHROPIC_API_KEY || env.ANTHROPIC_AUTH_TOKEN);
@@ -59,6 +65,7 @@ function modelMode(env: NodeJS.ProcessEnv, opts: DemoOptions): ModelMode {
     if (!hasKey(env)) throw new DemoError("--record calls Claude to re-record the demo: set ANTHROPIC_API_KEY first (or run `npm run demo` without --record to replay the recording offline)");
     return "record";
   }
+  if (opts.refreshInputs) return "refresh";
   return hasKey(env) && !opts.replay ? "claude" : "recorded";
 }
 
@@ -69,7 +76,9 @@ function banner(mode: ModelMode, recording: string, env: NodeJS.ProcessEnv): str
       ? [`model: recorded — ${hasKey(env) ? "--replay given" : "no API key set"}; ${real}`, `(the model's answers are replayed from ${recording})`]
       : mode === "claude"
         ? ["model: Claude — ANTHROPIC_API_KEY is set (`npm run demo -- --replay` replays the recording instead)"]
-        : [`model: Claude — re-recording ${recording}`];
+        : mode === "refresh"
+          ? [`model: recorded — the answers in ${recording} are replayed, and recorded again with this run's inputs; ${real}`]
+          : [`model: Claude — re-recording ${recording}`];
   return ["Baton demo: spec → ADR → code → review, on a sample repository", ...model, ""];
 }
 
@@ -94,9 +103,13 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
     io.out("");
     io.out(`==> ${title}`);
   };
-  const today = io.today ?? (() => new Date().toISOString().slice(0, 10));
+  // A replay runs on the recorded run's date: the ADR it writes is then the one
+  // the recorded review was given, and the recording's inputs match.
+  const replaying = mode === "recorded" || mode === "refresh";
+  const recordedDate = replaying ? (await readRecordingFile(recording)).date : undefined;
+  const today = io.today ?? (() => recordedDate ?? new Date().toISOString().slice(0, 10));
   // Relative to where the demo was started, as the CLI reads it: the command shown is the command run.
-  const modelArgs = mode === "recorded" ? ["--recorded", shownRecording] : mode === "record" ? ["--record", shownRecording] : [];
+  const modelArgs = mode === "recorded" ? ["--recorded", shownRecording] : mode === "record" ? ["--record", shownRecording] : mode === "refresh" ? ["--recorded", shownRecording, "--record", shownRecording] : [];
 
   const baton = async (label: string, args: string[], withModel = true, env: { vars: NodeJS.ProcessEnv; shown: string } = { vars: io.env, shown: "" }): Promise<void> => {
     io.out(`$ ${env.shown}baton ${[...args, ...(withModel ? modelArgs : [])].join(" ")}`);
@@ -148,9 +161,11 @@ export async function runDemo(io: DemoIo, opts: DemoOptions = {}): Promise<strin
   if (mode === "record") {
     const rec = await readRecordingFile(recording);
     rec.description = `Recorded from Claude by \`npm run demo -- --record\` on ${today()}. See demo/README.md.`;
+    rec.date = today();
     await writeRecordingFile(recording, rec);
     section(`Recorded the model's answers in ${shownRecording}: review the diff before committing it (test/demo checks it).`);
   }
+  if (mode === "refresh") section(`Recorded the answers again in ${shownRecording} with this run's inputs: review the diff before committing it (test/demo checks it).`);
 
   section(`The sample repository stays in ${root}; look around:`);
   io.out(`  $ git -C ${root} log --oneline --all --graph`);
@@ -174,7 +189,7 @@ type BatonRun = (label: string, args: string[], withModel?: boolean, env?: { var
  * offline demo then plays as the session's.
  */
 async function runDevSession(mode: ModelMode, adrPath: string, recording: string, baton: BatonRun, io: DemoIo): Promise<void> {
-  if (mode === "record") return baton("dev", ["dev", "--adr", adrPath, "--runner", "builtin"]);
+  if (mode === "record" || mode === "refresh") return baton("dev", ["dev", "--adr", adrPath, "--runner", "builtin"]);
   if (mode === "claude") return baton("dev", ["dev", "--adr", adrPath, "--runner", "claude-code"], false);
   const endpoint = await new FakeAnthropicServer({ apiKey: "demo", script: demoSessionScript(await readRecordingFile(recording)), log: () => undefined }).start();
   io.out(`  The session's model is a scripted Anthropic endpoint on ${endpoint.baseUrl} playing the recorded dev turns (no network);`);
@@ -192,14 +207,14 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const unknown = argv.filter((a) => a !== "--record" && a !== "--replay");
+  const unknown = argv.filter((a) => a !== "--record" && a !== "--replay" && a !== "--refresh-inputs");
   if (unknown.length) {
     process.stderr.write(`demo: unknown option ${unknown[0]}\n\n${USAGE}\n`);
     return 2;
   }
   const started = Date.now();
   try {
-    await runDemo({ out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), env: process.env }, { record: argv.includes("--record"), replay: argv.includes("--replay") });
+    await runDemo({ out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`${l}\n`), env: process.env }, { record: argv.includes("--record"), replay: argv.includes("--replay"), refreshInputs: argv.includes("--refresh-inputs") });
     process.stdout.write(`\nDemo finished in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
     return 0;
   } catch (err) {

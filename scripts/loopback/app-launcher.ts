@@ -55,8 +55,8 @@ function installExitHook(): void {
 
 /**
  * The app as a real process, the way `npm start` runs it: package.json's
- * `start` command line (`tsx src/app/server.ts`), with `tsx` resolved from
- * node_modules/.bin, in its own process group so that stopping it stops
+ * `start` command line (`node dist/app/server.js`: `npm run build` first),
+ * with `node` this Node and any other command resolved from node_modules/.bin, in its own process group so that stopping it stops
  * tsx's child node process too. `viaNpm` runs `npm start` itself (with npm's
  * update check off, so nothing leaves the machine).
  */
@@ -66,7 +66,7 @@ export function childProcessLauncher(opts: { cwd?: string; viaNpm?: boolean } = 
   const start = pkg.scripts?.start;
   if (!start) throw new Error("package.json has no start script");
   const [bin, ...args] = start.trim().split(/\s+/);
-  const command = opts.viaNpm ? "npm" : join(cwd, "node_modules", ".bin", bin!);
+  const command = opts.viaNpm ? "npm" : bin === "node" ? process.execPath : join(cwd, "node_modules", ".bin", bin!);
   const argv = opts.viaNpm ? ["start", "--silent"] : args;
   return {
     describe: opts.viaNpm ? "npm start" : `${start} (package.json "start", run directly)`,

@@ -24,7 +24,8 @@ import { LoopbackListener } from "../../test/support/loopback-listener.js";
  * the app (redelivery, restart) sees what the first one left, as on GitHub.
  * It checks what GitHub checks where it matters to Baton: the app's JWT
  * (RS256, signed with the app's key) for installation tokens, the token on
- * every other request, review comments only on diff lines, one open pull
+ * every other request, review comments only where GitHub places them
+ * (`reviewCommentProblem`, shared with the nock fake), one open pull
  * request per head, fast-forward-only ref updates.
  *
  * Every request is recorded. A route it does not know is logged loudly,

@@ -26,12 +26,19 @@ export interface ActionOptions {
   throttle?: boolean;
 }
 
-// A workflow's log is public on a public repository: what it prints is posted text, so secrets are redacted.
-const consoleLog: RunnerDeps["log"] = {
-  info: (obj, msg) => console.log(redactSecrets(`${msg} ${JSON.stringify(obj)}`)),
-  warn: (obj, msg) => console.warn(redactSecrets(`warning: ${msg} ${JSON.stringify(obj)}`)),
-  error: (obj, msg) => console.error(redactSecrets(`error: ${msg} ${JSON.stringify(obj)}`)),
-};
+/**
+ * A workflow's log is public on a public repository: what it prints is
+ * posted text, so secrets are redacted, those of the Action's environment
+ * (its endpoint, its keys) included.
+ */
+function consoleLog(env: NodeJS.ProcessEnv): RunnerDeps["log"] {
+  const line = (text: string) => redactSecrets(text, { env });
+  return {
+    info: (obj, msg) => console.log(line(`${msg} ${JSON.stringify(obj)}`)),
+    warn: (obj, msg) => console.warn(line(`warning: ${msg} ${JSON.stringify(obj)}`)),
+    error: (obj, msg) => console.error(line(`error: ${msg} ${JSON.stringify(obj)}`)),
+  };
+}
 
 /**
  * Whose comments are Baton's in a workflow: `github-actions[bot]` with the
@@ -53,7 +60,7 @@ export function actionBotIdentity(env: NodeJS.ProcessEnv): BotIdentity {
  */
 export async function runAction(opts: ActionOptions): Promise<number> {
   const { env } = opts;
-  const log = opts.log ?? consoleLog;
+  const log = opts.log ?? consoleLog(env);
   const eventName = env.GITHUB_EVENT_NAME;
   const eventPath = env.GITHUB_EVENT_PATH;
   const token = env.INPUT_GITHUB_TOKEN || env.GITHUB_TOKEN;

@@ -1,4 +1,4 @@
-import { stepIdOf } from "../config/step-names.js";
+import { describeStepWords, STEP_COMMAND, stepIdOf } from "../config/step-names.js";
 
 /** The comment commands Baton understands, parsed from the first line that starts with `/baton`. */
 export type BatonCommand =
@@ -30,13 +30,13 @@ export function parseBatonCommand(body: string): BatonCommand | null {
     const rest = line.slice("/baton".length).trim();
     const [word = "help", ...args] = rest.split(/\s+/);
     const argText = rest.slice(word.length).trim();
-    switch (word.toLowerCase()) {
+    // A step's command answers to every name of the step (`/baton arch`, `/baton learn`), as `/baton context` does.
+    const step = stepIdOf(word);
+    switch (step ? STEP_COMMAND[step] : word.toLowerCase()) {
       case "":
       case "help":
         return { name: "help" };
       case "architect":
-      case "architecture":
-      case "architecture-review":
         return { name: "architect" };
       case "dev":
         return { name: "dev" };
@@ -68,19 +68,53 @@ export function parseBatonCommand(body: string): BatonCommand | null {
   return null;
 }
 
-export const HELP_TEXT = `**Baton commands** (comment on an issue or pull request)
+type CommandName = Exclude<BatonCommand["name"], "unknown">;
 
-| command | where | what it does |
-|---|---|---|
-| \`/baton architect\` | issue | architecture review: proposes an ADR as a pull request |
-| \`/baton dev\` | issue | dev step: implements the issue under its accepted ADR, as a pull request |
-| \`/baton review\` | pull request | reviews the PR against its spec, ADRs and pitfalls |
-| \`/baton context [step]\` | issue or PR | posts the manifest of what the step would receive (no model call) |
-| \`/baton remember [--module m] <lesson>\` | pull request | proposes a pitfall entry from a lesson learned here |
-| \`/baton dismiss <id>\` | pull request | dismisses a review finding by its id: it no longer counts for \`review.failOn\` |
-| \`/baton accept\` | ADR pull request | accepts its proposed ADR (as approving the PR does): status, date, supersession, index, pinned spec |
-| \`/baton reject\` | ADR pull request | marks its proposed ADR rejected |
-| \`/baton trace [#issue \\| ADR \\| spec file]\` | issue or PR | posts the chain: spec, ADRs, pull requests, pitfalls learned, open findings (graph and table) |
-| \`/baton help\` | anywhere | this table |
+interface CommandDoc {
+  /** As typed, e.g. `/baton context [step]`. */
+  usage: string;
+  where: string;
+  what: string;
+}
 
-Commands that call the model, \`dismiss\`, \`accept\` and \`reject\` need write access to the repository.`;
+/**
+ * Every command, as people read it: `/baton help` and the README's table are
+ * rendered from this one list (a test keeps the README equal to it), and the
+ * type makes a new command without its line a compile error.
+ */
+export const COMMAND_DOCS: Readonly<Record<CommandName, CommandDoc>> = {
+  architect: { usage: "/baton architect", where: "issue", what: "architecture review: proposes an ADR for the issue as a pull request" },
+  dev: { usage: "/baton dev", where: "issue", what: "dev step: implements the issue under its accepted ADR, as a pull request" },
+  review: { usage: "/baton review", where: "pull request", what: "reviews the PR now, against its spec, ADRs and pitfalls" },
+  context: { usage: "/baton context [step]", where: "issue or PR", what: "posts the manifest of what the step would receive, without calling the model" },
+  remember: {
+    usage: "/baton remember [--module m] <lesson>",
+    where: "issue or PR",
+    what: "a pitfall entry: on an open PR, proposed with the PR's other lessons when it merges; elsewhere, proposed at once; an unknown module is refused, listing the known ones",
+  },
+  accept: { usage: "/baton accept", where: "ADR pull request", what: "accepts its proposed ADR (as approving the PR does): status, date, supersession, index and pinned spec committed on the PR branch" },
+  reject: { usage: "/baton reject", where: "ADR pull request", what: "marks its proposed ADR rejected" },
+  trace: {
+    usage: "/baton trace [#issue | ADR | spec file]",
+    where: "issue or PR",
+    what: "posts the chain: spec, ADRs (status, supersession), PRs that propose, implement or cite them, pitfalls learned, open findings, as a Mermaid graph and a table",
+  },
+  dismiss: { usage: "/baton dismiss <id>", where: "pull request", what: "dismisses a review finding by its id (shown in the review summary): it no longer counts for `review.failOn`" },
+  help: { usage: "/baton help", where: "anywhere", what: "this table" },
+};
+
+/** The command table, with who may run each command (NEEDS_WRITE), and the names the steps answer to. */
+export function renderCommandTable(): string {
+  const rows = (Object.entries(COMMAND_DOCS) as [CommandName, CommandDoc][]).map(
+    ([name, doc]) => `| \`${doc.usage.replace(/\|/g, "\\|")}\` | ${doc.where} | ${NEEDS_WRITE.has(name) ? "write access" : "anyone"} | ${doc.what} |`,
+  );
+  return [
+    "| command | where | who | what it does |",
+    "|---|---|---|---|",
+    ...rows,
+    "",
+    `A step's command, and \`/baton context\`, take any name of the step: ${describeStepWords()}.`,
+  ].join("\n");
+}
+
+export const HELP_TEXT = `**Baton commands** (comment on an issue or pull request)\n\n${renderCommandTable()}`;

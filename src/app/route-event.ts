@@ -5,7 +5,8 @@ import { NEEDS_WRITE, parseBatonCommand, SPENDS_TOKENS } from "./baton-command.j
 import { readEdgeConfig } from "./edge-config.js";
 import { commandRequest, labelRequest, pullRequestRequest, pushRequests } from "./event-requests.js";
 import { knowledgePushRequest, pullClosedRequest, reviewSubmittedRequest } from "./knowledge-requests.js";
-import { hasWriteAccess } from "./write-access.js";
+import type { ReplyLimiter } from "./reply-limit.js";
+import { hasWriteAccess, mayHaveWriteAccess } from "./write-access.js";
 import { DEV_DISPATCH_TYPE } from "../runner/baton-workflow.js";
 
 /** A webhook event as both the app and the Action receive it. */
@@ -21,6 +22,8 @@ export interface IncomingEvent {
   /** Installation id (0 in the Action, where the token is the workflow's). */
   installationId: number;
   log: { info(obj: Record<string, unknown>, msg: string): void };
+  /** Bounds replies to people without write access per repository (absent: unbounded, as in the Action). */
+  replies?: ReplyLimiter;
 }
 
 /**
@@ -96,7 +99,12 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
     if (!command) return [];
     const cause = `comment-${comment.id}`;
     const author: string = comment.user?.login ?? sender.login;
-    if (NEEDS_WRITE.has(command.name) && !(await hasWriteAccess(event.octokit, owner, repository.name, author))) {
+    const writer = mayHaveWriteAccess(comment.author_association) && (await hasWriteAccess(event.octokit, owner, repository.name, author));
+    if (!writer && event.replies && !(await event.replies.take(`${owner}/${repository.name}`))) {
+      event.log.info({ author, command: command.name }, "command ignored: the repository's replies to people without write access are used up for this hour");
+      return [];
+    }
+    if (NEEDS_WRITE.has(command.name) && !writer) {
       const why = SPENDS_TOKENS.has(command.name) ? "calls the model" : "commits a decision";
       return [
         {
@@ -149,7 +157,14 @@ export async function routeEvent(event: IncomingEvent): Promise<JobRequest[]> {
   if (name === "check_run" && action === "rerequested") {
     // GitHub sends `rerequested` only to the app that created the check run; the external id says which job it was.
     const parsed = payload.check_run?.external_id ? parseCheckRunExternalId(payload.check_run.external_id) : null;
-    return parsed ? [{ ...parsed, target, cause: `rerun-${event.id}` } as JobRequest] : [];
+    if (!parsed) return [];
+    // A re-run spends tokens like a command: the same bar, whoever can press the button.
+    const sender: string | undefined = payload.sender?.login;
+    if (payload.sender?.type === "Bot" || !sender || !(await hasWriteAccess(event.octokit, owner, repository.name, sender))) {
+      event.log.info({ checkRun: payload.check_run.id, sender }, "re-run ignored: the requester has no write access");
+      return [];
+    }
+    return [{ ...parsed, target, cause: `rerun-${event.id}` } as JobRequest];
   }
 
   return [];

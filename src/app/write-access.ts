@@ -18,3 +18,13 @@ export async function hasWriteAccess(octokit: PermissionOctokit, owner: string, 
     throw err;
   }
 }
+
+/**
+ * GitHub's `author_association` on a comment, read from the signed payload:
+ * write access comes only with ownership, organisation membership or being
+ * a collaborator, so any other association is known not to have it without
+ * asking the API (which anyone who can comment could otherwise make us do).
+ */
+export function mayHaveWriteAccess(association: string | undefined): boolean {
+  return association === undefined || ["OWNER", "MEMBER", "COLLABORATOR"].includes(association);
+}

@@ -2,6 +2,7 @@ import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Command, CommanderError } from "commander";
 import { CliError, processIo, type CliIo } from "./cli-io.js";
+import { stepIdOf } from "../config/step-names.js";
 
 type Registrar = (program: Command, io: CliIo) => void;
 
@@ -26,7 +27,8 @@ export async function buildProgram(io: CliIo, argv: readonly string[] = []): Pro
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) });
   const first = argv.find((a) => !a.startsWith("-"));
-  const group = first === undefined ? undefined : GROUP_OF[first];
+  // `baton arch`, `baton learn`: a step's command answers to every name of the step (step-names.ts).
+  const group = first === undefined ? undefined : (GROUP_OF[first] ?? (stepIdOf(first) ? "steps" : undefined));
   const wanted = group !== undefined ? [group] : first === "action" ? [] : Object.keys(GROUPS);
   for (const name of wanted) (await GROUPS[name]!())(program, io);
   program

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { codeBlock } from "../util/posted-text.js";
 import { DEFAULT_MODEL, batonConfigSchema, defaultConfig, type BatonConfig } from "./config-schema.js";
+import { canonicalConfigPath, STEP_KEYED_SECTIONS, stepWords } from "./step-names.js";
 
 /**
  * Turning zod issues on `.github/baton.yml` into errors a person can act on:
@@ -110,13 +111,13 @@ type Def = { type: string } & Record<string, unknown>;
 const defOf = (schema: z.core.$ZodType): Def => schema._zod.def as unknown as Def;
 const WRAPPERS = new Set(["optional", "default", "prefault", "nullable", "readonly", "nonoptional", "catch"]);
 
-/** Strip optional/default/prefault wrappers (and pipes, to their input side). */
+/** Strip optional/default/prefault wrappers (and pipes, to their input side; past a preprocess, to the schema it feeds). */
 export function unwrapSchema(schema: z.core.$ZodType): z.core.$ZodType {
   let current = schema;
   for (;;) {
     const def = defOf(current);
     if (WRAPPERS.has(def.type)) current = def.innerType as z.core.$ZodType;
-    else if (def.type === "pipe") current = def.in as z.core.$ZodType;
+    else if (def.type === "pipe") current = (defOf(def.in as z.core.$ZodType).type === "transform" ? def.out : def.in) as z.core.$ZodType;
     else return current;
   }
 }
@@ -124,7 +125,8 @@ export function unwrapSchema(schema: z.core.$ZodType): z.core.$ZodType {
 /** The (unwrapped) schema that validates the value at `path`, if the path exists in the schema. */
 export function schemaAtPath(path: ConfigPath, root: z.core.$ZodType = batonConfigSchema): z.core.$ZodType | undefined {
   let current: z.core.$ZodType | undefined = unwrapSchema(root);
-  for (const segment of path) {
+  // `budgets.architect` is validated as `budgets.architecture-review` (step-names.ts).
+  for (const segment of canonicalConfigPath(path)) {
     if (current === undefined) return undefined;
     const def = defOf(current);
     // Own keys only: a key named `__proto__` or `constructor` must not find Object.prototype.
@@ -190,7 +192,8 @@ function valueAt(data: unknown, path: ConfigPath): unknown {
 }
 
 /** A valid value for `path`, to show in a fix: the default when there is one. */
-function exampleValue(path: ConfigPath): unknown {
+function exampleValue(written: ConfigPath): unknown {
+  const path = canonicalConfigPath(written);
   const fromDefaults = valueAt(defaultConfigCached(), path);
   if (fromDefaults !== undefined && !(Array.isArray(fromDefaults) && fromDefaults.length === 0)) return fromDefaults;
   const [section, step, key] = path;
@@ -343,7 +346,8 @@ export function explainIssue(issue: z.core.$ZodIssue, data: unknown): ExplainedI
     case "unrecognized_keys":
       return issue.keys.map((key) => {
         const allowed = allowedKeysAt(path) ?? [];
-        const suggestion = closestMatch(key, allowed);
+        // In a section keyed by step, `Architect` is a slip for `architect`, a word for a step.
+        const suggestion = closestMatch(key, STEP_KEYED_SECTIONS.some((s) => path.length === 1 && path[0] === s) ? [...allowed, ...stepWords()] : allowed);
         const home = sectionHolding(key, path);
         const fix = suggestion
           ? `did you mean "${suggestion}"?`
@@ -374,8 +378,9 @@ export function explainIssue(issue: z.core.$ZodIssue, data: unknown): ExplainedI
     case "invalid_format":
       return [{ path, at: "value", message: `${describeValue(value)} is not valid: ${issue.message}`, fix: `e.g. ${exampleLine(path)}` }];
     case "custom": {
-      // A refinement that knows the fix passes it in params (glob limits).
-      const fix = (issue.params as { fix?: string } | undefined)?.fix;
+      // A refinement that knows the fix passes it in params (glob limits); one about a key says so (two keys for one step).
+      const { fix, at } = (issue.params as { fix?: string; at?: "key" } | undefined) ?? {};
+      if (fix && at === "key") return [{ path, at, message: issue.message, fix }];
       if (fix) return [{ path, at: "value", message: `${describeValue(value)}: ${issue.message}`, fix }];
       return [{ path, at: "value", message: issue.message, fix: "see baton.schema.json for what this key accepts" }];
     }

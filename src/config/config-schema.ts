@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CONFIG_GLOB_MAX_LENGTH, configGlobProblem } from "../policy/glob-limits.js";
 import { DEFAULT_PROTECTED_PATHS } from "../policy/protected-paths.js";
+import { canonicalStepKeys, STEP_IDS } from "./step-names.js";
 
 /**
  * The one schema for `.github/baton.yml`. Everything Baton reads from a
@@ -11,8 +12,7 @@ import { DEFAULT_PROTECTED_PATHS } from "../policy/protected-paths.js";
 /** The current default model. Older Claude models are being retired, so this follows the SDK's model list. */
 export const DEFAULT_MODEL = "claude-sonnet-5-5";
 
-export const STEP_IDS = ["architecture-review", "dev", "review", "learning"] as const;
-export type StepId = (typeof STEP_IDS)[number];
+export { STEP_IDS, type StepId } from "./step-names.js";
 
 export const INPUT_SELECTORS = [
   "spec",
@@ -56,6 +56,29 @@ const glob = z
     if (problem) ctx.addIssue({ code: "custom", message: `the glob ${problem.message}`, params: { fix: problem.fix } });
   });
 const tokens = z.number().int().min(1000, "a budget below 1000 tokens leaves no room for the prompt").max(1_000_000);
+const dailyTokens = z.number().int().min(1000, "a daily cap below 1000 tokens would stop every step");
+
+/**
+ * A section keyed by step (`budgets`, `models`, `steps`): any word for a step
+ * (`architect:`, `remember:`) is read as the step's id, so the rest of Baton
+ * sees one name. Two keys naming one step are an error at the later key.
+ */
+function stepKeyed<T extends z.ZodType>(section: T) {
+  return z.preprocess((value, ctx) => {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+    const { mapping, clashes } = canonicalStepKeys(value as Record<string, unknown>);
+    for (const clash of clashes) {
+      ctx.addIssue({
+        code: "custom",
+        path: [clash.key],
+        message: `"${clash.key}" and "${clash.first}" both name the ${clash.step} step`,
+        params: { fix: `keep one of the two keys (the step's name is "${clash.step}")`, at: "key" },
+        input: value,
+      });
+    }
+    return mapping;
+  }, section);
+}
 
 const stepOverride = z
   .object({
@@ -94,25 +117,37 @@ export const batonConfigSchema = z
       })
       .strict()
       .prefault({}),
-    budgets: z
-      .object({
-        "architecture-review": tokens.default(60_000),
-        dev: tokens.default(120_000),
-        review: tokens.default(80_000),
-        learning: tokens.default(20_000),
-      })
-      .strict()
+    budgets: stepKeyed(
+      z
+        .object({
+          "architecture-review": tokens.default(60_000),
+          dev: tokens.default(120_000),
+          review: tokens.default(80_000),
+          learning: tokens.default(20_000),
+          dailyTokens: dailyTokens
+            .optional()
+            .describe("Model tokens (sent and received) this repository may use per day (UTC), all steps together. A step that could take it past this does not call the model: its check run ends neutral and says so."),
+          dailyTokensPerStep: stepKeyed(
+            z.object({ "architecture-review": dailyTokens.optional(), dev: dailyTokens.optional(), review: dailyTokens.optional() }).strict(),
+          )
+            .optional()
+            .describe("The same cap per step, per day (UTC), for this repository."),
+        })
+        .strict(),
+    )
       .prefault({})
-      .describe("Token budget of each step's context (inputs are ranked and truncated to fit)."),
-    models: z
-      .object({
-        default: z.string().min(1).default(DEFAULT_MODEL).describe("Claude model for steps without their own."),
-        "architecture-review": z.string().min(1).optional(),
-        dev: z.string().min(1).optional(),
-        review: z.string().min(1).optional(),
-        learning: z.string().min(1).optional(),
-      })
-      .strict()
+      .describe("Token budget of each step's context (inputs are ranked and truncated to fit), and daily caps on the tokens the repository's steps use."),
+    models: stepKeyed(
+      z
+        .object({
+          default: z.string().min(1).default(DEFAULT_MODEL).describe("Claude model for steps without their own."),
+          "architecture-review": z.string().min(1).optional(),
+          dev: z.string().min(1).optional(),
+          review: z.string().min(1).optional(),
+          learning: z.string().min(1).optional(),
+        })
+        .strict(),
+    )
       .prefault({})
       .describe("Claude model per step; `default` applies to steps without their own."),
     review: z
@@ -181,7 +216,7 @@ export const batonConfigSchema = z
       })
       .strict()
       .prefault({}),
-    steps: z.partialRecord(z.enum(STEP_IDS), stepOverride).default({}).describe("Adjust the declared steps."),
+    steps: stepKeyed(z.partialRecord(z.enum(STEP_IDS), stepOverride)).default({}).describe("Adjust the declared steps."),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { Document, LineCounter, Scalar, isAlias, isMap, isPair, isScalar, isSeq, parseDocument, visit, type Node, type Pair, type YAMLError } from "yaml";
 import { batonConfigSchema, defaultConfig, type BatonConfig } from "./config-schema.js";
 import { expectsMapping, explainIssue, formatConfigPath, type ConfigError, type ConfigPath, type ExplainedIssue } from "./config-errors.js";
+import { STEP_KEYED_SECTIONS, writtenStepKey } from "./step-names.js";
 
 /**
  * Reading `.github/baton.yml`: YAML → plain data → zod, keeping the parsed
@@ -66,7 +67,7 @@ export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseC
   const issues = result.error?.issues ?? [];
   const schemaErrors = issues
     .slice(0, MAX_EXPLAINED_ISSUES)
-    .flatMap((issue) => explainIssue(issue, data))
+    .flatMap((issue) => explainIssue({ ...issue, path: writtenPath(data, issue.path) }, data))
     .map((explained) => locate(doc, explained, position));
   const more: ConfigError[] =
     issues.length > MAX_EXPLAINED_ISSUES
@@ -76,6 +77,18 @@ export function parseConfig(text: string | null, fileName = CONFIG_PATH): ParseC
 }
 
 // ------------------------------------------------------------------ helpers
+
+/**
+ * The schema reads `architect:` as `architecture-review:` (step-names.ts):
+ * an issue on the step names the key as written, so that the error shows
+ * and points at what the person wrote.
+ */
+function writtenPath(data: unknown, path: readonly PropertyKey[]): PropertyKey[] {
+  const [section, step, ...rest] = path;
+  if (typeof section !== "string" || typeof step !== "string" || !(STEP_KEYED_SECTIONS as readonly string[]).includes(section)) return [...path];
+  const mapping = data !== null && typeof data === "object" && Object.hasOwn(data, section) ? (data as Record<string, unknown>)[section] : undefined;
+  return [section, writtenStepKey(mapping, step), ...rest];
+}
 
 type Position = (offset: number | undefined) => { line: number | null; column: number | null };
 

@@ -79,9 +79,16 @@ export function declareSteps(config: BatonConfig, adrFolder = config.folders.adr
       writablePaths: writable,
       deniedPaths: denied,
       ...(alwaysDenied ? { alwaysDeniedPaths: alwaysDenied } : {}),
+      ...dailyCaps(config, id),
     };
   }
   return out;
+}
+
+function dailyCaps(config: BatonConfig, id: StepId): Pick<StepDeclaration, "dailyTokens"> {
+  const repository = config.budgets.dailyTokens;
+  const step = id === "learning" ? undefined : config.budgets.dailyTokensPerStep?.[id];
+  return repository === undefined && step === undefined ? {} : { dailyTokens: { repository, step } };
 }
 
 /**

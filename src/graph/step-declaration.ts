@@ -16,6 +16,8 @@ export interface StepDeclaration {
   outputs: OutputKind[];
   /** Token budget for the context (not counting the model's answer). */
   budget: number;
+  /** Daily caps on model tokens (`budgets.dailyTokens`, `budgets.dailyTokensPerStep`), checked before a run. */
+  dailyTokens?: { repository?: number; step?: number };
   model: string;
   /** Globs of paths the step may write (files committed). Empty: no file writes. */
   writablePaths: string[];

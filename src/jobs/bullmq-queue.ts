@@ -1,81 +1,46 @@
+import { DelayedError, Job as BullJob, Queue, UnrecoverableError, Worker } from "bullmq";
+import type { Redis } from "ioredis";
 import { assertValidJob } from "./job.js";
-import type { EnqueueResult, Job, JobFailureHook, JobHandler, JobQueue, QueueLogger } from "./job.js";
-import { createInProcessQueue } from "./in-process-queue.js";
-import type { InProcessQueueOptions } from "./in-process-queue.js";
+import type { EnqueueOptions, EnqueueResult, Job, JobFailureHook, JobHandler, JobQueue, QueueLogger } from "./job.js";
+import { gitHubRateLimitWaitMs, type GroupPauses } from "./group-pauses.js";
 import { DEFAULT_RETRY_POLICY, defaultIsTransient, retryDelayMs } from "./retry-policy.js";
 import type { RetryPolicy } from "./retry-policy.js";
+import { createLanes } from "./bullmq-lanes.js";
 
 /**
- * The Redis-backed queue, for several processes or machines sharing work.
+ * The Redis-backed queue (REDIS_URL): any number of webhook and worker
+ * processes share it.
  *
- * - Dedupe: our job id is BullMQ's `jobId`; BullMQ ignores an `add` whose id
- *   exists. Completed jobs are kept for the retention window (removeOnComplete
- *   age/count), failed jobs are removed so a re-requested run can go again
- *   (same semantics as the in-process queue).
- * - Per-key serialisation: BullMQ groups are a Pro feature, so each attempt
- *   takes a Redis lock `baton:lock:<key>` holding the job id (SET NX PX,
- *   renewed while running and kept through a retry's backoff, released by
- *   compare-and-delete when the job ends). A job whose key is busy is moved back to
- *   delayed (moveToDelayed + DelayedError, BullMQ's documented pattern) and
- *   tried again shortly (this relies on moveToDelayed not counting as a
- *   failed attempt, as in BullMQ 5: check on upgrades). This guarantees one job at a time per key; order
- *   within a key is arrival order only approximately, so steps must still
- *   check that their input is current (e.g. the PR head is still the sha the
- *   job was made for) before writing.
- * - Retries: BullMQ's own attempts with a custom backoff strategy that uses
- *   our RetryPolicy (retry-after honoured); permanent errors are rethrown as
- *   UnrecoverableError so BullMQ does not retry them, after the failure hook.
- *
- * bullmq is an optional dependency, imported only here and only when used.
+ * - Dedupe: our job id, made BullMQ-safe, is BullMQ's `jobId`; an `add`
+ *   whose id exists changes nothing. Completed ids are kept for the
+ *   retention window; failed jobs are removed, so a re-run can go again.
+ * - Order per key (one PR or issue): a lane per key in Redis, ordered by
+ *   enqueue time (bullmq-lanes.ts). Only the lane's head runs; the others
+ *   wait delayed and the head promotes its successor when it ends, on
+ *   whichever worker.
+ * - Fairness: a job's priority is 1 + the jobs of its group (installation)
+ *   already waiting, so a new installation's first job goes ahead of
+ *   another's backlog (BullMQ runs lower numbers first, FIFO among equals).
+ * - Pacing: a GitHub rate-limit wait pauses the job's group (shared state),
+ *   and the group's jobs are delayed until it has passed.
+ * - Crashes: BullMQ renews each running job's lock every lockMs / 2 while
+ *   the process lives, so a slow model call is never taken for stalled; a
+ *   worker killed mid-job loses its lock after lockMs and another worker
+ *   runs the job again (steps are idempotent: markers, deterministic
+ *   branches, check runs found again).
+ * - Retries: BullMQ's attempts with our RetryPolicy as backoff (retry-after
+ *   honoured); permanent errors go to the failure hook, then fail the job
+ *   as UnrecoverableError so BullMQ does not retry them.
  */
 
-// Minimal local types for the parts of bullmq (v5) we use.
-interface RedisLike {
-  set(key: string, value: string, px: "PX", ms: number, nx: "NX"): Promise<string | null>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
-}
-interface BullJobLike {
-  id?: string;
-  name: string;
-  data: BullJobData;
-  attemptsMade: number;
-  opts: { attempts?: number };
-  moveToDelayed(timestamp: number, token?: string): Promise<void>;
-}
-interface BullQueueLike {
-  add(name: string, data: BullJobData, opts: Record<string, unknown>): Promise<unknown>;
-  getJob(id: string): Promise<{ getState(): Promise<string> } | undefined>;
-  getJobCounts(...types: string[]): Promise<Record<string, number>>;
-  readonly client: Promise<RedisLike>;
-  close(): Promise<void>;
-}
-interface BullWorkerLike {
-  on(event: "error", listener: (error: Error) => void): unknown;
-  close(): Promise<void>;
-}
-export interface BullmqModule {
-  Queue: new (name: string, opts: Record<string, unknown>) => BullQueueLike;
-  Worker: new (
-    name: string,
-    processor: (job: BullJobLike, token?: string) => Promise<void>,
-    opts: Record<string, unknown>,
-  ) => BullWorkerLike;
-  UnrecoverableError: new (message?: string) => Error;
-  DelayedError: new (message?: string) => Error;
-}
-
-interface BullJobData {
-  id: string;
-  key: string;
-  kind: string;
-  payload: unknown;
-}
-
 export interface BullmqQueueOptions {
-  redisUrl: string;
+  /** The connection for commands; BullMQ opens its own blocking connections from it. */
+  connection: Redis;
   handler: JobHandler;
+  /** Key prefix of every key this queue writes (BATON_REDIS_PREFIX). */
+  prefix?: string;
   queueName?: string;
-  /** Jobs this process runs at once. */
+  /** Jobs this process runs at once; 0: none (this process only enqueues). */
   concurrency?: number;
   retry?: RetryPolicy;
   isTransient?: (error: unknown) => boolean;
@@ -83,15 +48,47 @@ export interface BullmqQueueOptions {
   logger?: QueueLogger;
   retentionMs?: number;
   maxRetainedIds?: number;
-  /** Per-key lock lifetime; renewed every third of it while the job runs. */
-  keyLockMs?: number;
-  /** Wait before trying again a job whose key is busy. */
-  keyBusyDelayMs?: number;
-  sleep?: (ms: number) => Promise<void>;
+  /** Jobs waiting beyond which jobs from the edge are refused ("full"). */
+  maxQueued?: number;
+  /** BullMQ's lockDuration: a job whose worker stopped renewing it this long is run again elsewhere. */
+  lockMs?: number;
+  /** How often workers look for such jobs. */
+  stalledIntervalMs?: number;
+  /** A job behind its lane's head looks again after this long, should no promotion come. */
+  laneRetryMs?: number;
+  pauses?: GroupPauses;
+  pauseFor?: (error: unknown) => number | undefined;
   now?: () => number;
-  /** For tests: how bullmq is loaded. */
-  importBullmq?: () => Promise<BullmqModule>;
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** What travels in BullMQ's job data. */
+interface JobData {
+  id: string;
+  key: string;
+  kind: string;
+  group: string;
+  enqueuedAt: number;
+  payload: unknown;
+}
+
+/**
+ * KEYS: BullMQ's hash of the job, the group's backlog set, the key's lane.
+ * ARGV: the job id, its enqueue time. Returns -1 when the job exists
+ * (queued, running, delayed, or completed and retained), else the group's
+ * backlog before this job.
+ */
+const CLAIM = `if redis.call("exists", KEYS[1]) == 1 then return -1 end
+local waiting = redis.call("scard", KEYS[2])
+redis.call("sadd", KEYS[2], ARGV[1])
+redis.call("zadd", KEYS[3], "NX", ARGV[2], ARGV[1])
+return waiting`;
+
+/** How long the queue's depth, read for the bound, is reused: a bound needs no exactness, an answer needs speed. */
+const DEPTH_TTL_MS = 250;
+
+/** BullMQ's highest priority number. */
+const LOWEST_PRIORITY = 2 ** 21 - 1;
 
 /**
  * BullMQ rejects custom ids containing ":" (its Redis key separator) and ids
@@ -102,20 +99,12 @@ export function toBullmqJobId(id: string): string {
   return `baton-${id.replace(/%/g, "%25").replace(/:/g, "%3A")}`;
 }
 
-const RELEASE_SCRIPT = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
-const RENEW_SCRIPT = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("pexpire", KEYS[1], ARGV[2]) else return 0 end`;
-
-async function importBullmqDefault(): Promise<BullmqModule> {
-  // A variable specifier keeps TypeScript from resolving a package that is not installed.
-  const specifier = "bullmq";
-  return (await import(specifier)) as BullmqModule;
-}
-
 export async function createBullmqQueue(options: BullmqQueueOptions): Promise<JobQueue> {
   const {
-    redisUrl,
+    connection: redis,
     handler,
-    queueName = "baton",
+    prefix = "baton",
+    queueName = "jobs",
     concurrency = 2,
     retry = DEFAULT_RETRY_POLICY,
     isTransient = defaultIsTransient,
@@ -123,139 +112,159 @@ export async function createBullmqQueue(options: BullmqQueueOptions): Promise<Jo
     logger,
     retentionMs = 60 * 60_000,
     maxRetainedIds = 10_000,
-    keyLockMs = 15 * 60_000,
-    keyBusyDelayMs = 5_000,
-    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
+    maxQueued = Number.POSITIVE_INFINITY,
+    lockMs = 30_000,
+    stalledIntervalMs = 30_000,
+    laneRetryMs = 30_000,
+    pauses,
     now = Date.now,
-    importBullmq = importBullmqDefault,
+    sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)),
   } = options;
-
-  let bull: BullmqModule;
-  try {
-    bull = await importBullmq();
-  } catch (error) {
-    throw new Error("The Redis-backed job queue needs the bullmq package: install bullmq and set REDIS_URL.", { cause: error });
-  }
-
-  const url = new URL(redisUrl);
-  const connection = {
-    host: url.hostname,
-    port: url.port ? Number(url.port) : 6379,
-    username: url.username ? decodeURIComponent(url.username) : undefined,
-    password: url.password ? decodeURIComponent(url.password) : undefined,
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : undefined,
-    tls: url.protocol === "rediss:" ? {} : undefined,
-    // Required by BullMQ workers (blocking commands).
-    maxRetriesPerRequest: null,
-  };
-
-  const queue = new bull.Queue(queueName, { connection });
+  const pauseFor = options.pauseFor ?? ((error: unknown) => gitHubRateLimitWaitMs(error, now));
+  const queue = new Queue<JobData>(queueName, { connection: redis, prefix });
+  const lanes = createLanes(redis, `${prefix}:${queueName}:baton`, (id) => BullJob.fromId(queue, id));
+  const pendingKey = (group: string) => `${prefix}:${queueName}:baton:pending:${group}`;
   const abort = new AbortController();
+  let draining = false;
 
-  async function processor(bullJob: BullJobLike, token?: string): Promise<void> {
-    const { id, key, kind, payload } = bullJob.data;
-    const attempt = bullJob.attemptsMade + 1;
-    const job: Job = { id, key, kind, payload, attempts: attempt };
-    const redis = await queue.client;
-    const lockKey = `baton:lock:${key}`;
-    // The lock's value is the job id, so a retry of this job finds the lock it kept while waiting.
-    const holds = async () =>
-      (await redis.set(lockKey, id, "PX", keyLockMs, "NX")) === "OK" || (await redis.eval(RENEW_SCRIPT, 1, lockKey, id, keyLockMs)) === 1;
-    if (!(await holds())) {
-      await bullJob.moveToDelayed(now() + keyBusyDelayMs, token);
-      throw new bull.DelayedError();
+  async function processor(bullJob: BullJob<JobData>, token?: string): Promise<void> {
+    const data = bullJob.data;
+    const bullId = bullJob.id!;
+    const until = pauses ? await pauses.until(data.group) : 0;
+    if (until > now()) {
+      await bullJob.moveToDelayed(until, token);
+      throw new DelayedError();
     }
-    const renew = setInterval(() => {
-      redis.eval(RENEW_SCRIPT, 1, lockKey, id, keyLockMs).catch((error: unknown) => {
-        logger?.warn({ jobId: id, err: error }, "could not renew the per-key lock");
-      });
-    }, Math.max(1000, Math.floor(keyLockMs / 3)));
-    let keepLock = false;
+    if (!(await lanes.isHead(data.key, bullId, data.enqueuedAt))) {
+      await bullJob.moveToDelayed(now() + laneRetryMs, token);
+      throw new DelayedError();
+    }
+    // Started: it no longer counts in its group's backlog.
+    await redis.srem(pendingKey(data.group), bullId);
+    const attempt = bullJob.attemptsMade + 1;
+    const job: Job = { id: data.id, key: data.key, kind: data.kind, group: data.group, payload: data.payload, attempts: attempt };
     try {
       await handler(job, { signal: abort.signal });
     } catch (error) {
-      const maxAttempts = bullJob.opts.attempts ?? retry.maxAttempts;
-      if (isTransient(error) && attempt < maxAttempts) {
-        // Keep the key through the backoff (it expires after keyLockMs if the retry never comes),
-        // so a later job for the same PR cannot overtake this one.
-        keepLock = true;
-        logger?.warn({ jobId: id, kind, attempt, err: error }, "transient job failure, retrying");
+      if (isTransient(error) && attempt < (bullJob.opts.attempts ?? retry.maxAttempts)) {
+        // The job stays its lane's head through the backoff, so nothing overtakes it.
+        const pause = pauseFor(error);
+        if (pause !== undefined && pauses) await pauses.pause(data.group, now() + pause);
+        logger?.warn({ jobId: data.id, kind: data.kind, attempt, err: error }, "transient job failure, retrying");
         throw error instanceof Error ? error : new Error(String(error));
       }
-      logger?.error({ jobId: id, kind, attempts: attempt, err: error }, "job failed");
+      logger?.error({ jobId: data.id, kind: data.kind, attempts: attempt, err: error }, "job failed");
       try {
         await onFailure?.(job, error);
       } catch (hookError) {
-        logger?.error({ jobId: id, err: hookError }, "job failure hook threw");
+        logger?.error({ jobId: data.id, err: hookError }, "job failure hook threw");
       }
-      throw new bull.UnrecoverableError(error instanceof Error ? error.message : String(error));
-    } finally {
-      clearInterval(renew);
-      const script = keepLock ? RENEW_SCRIPT : RELEASE_SCRIPT;
-      await redis.eval(script, 1, lockKey, id, keyLockMs).catch(() => undefined);
+      await lanes.leave(data.key, bullId);
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
+    await lanes.leave(data.key, bullId);
   }
 
-  const worker = new bull.Worker(queueName, processor, {
-    connection,
-    concurrency,
-    settings: {
-      // BullMQ passes the number of attempts made, the failed one included.
-      backoffStrategy: (attemptsMade: number, _type: string, error: unknown) => retryDelayMs(retry, attemptsMade, error, now),
-    },
-  });
-  worker.on("error", (error) => logger?.error({ err: error }, "bullmq worker error"));
+  const worker =
+    concurrency > 0
+      ? new Worker<JobData>(queueName, processor, {
+          connection: redis,
+          prefix,
+          concurrency,
+          lockDuration: lockMs,
+          stalledInterval: stalledIntervalMs,
+          settings: {
+            // BullMQ passes the number of attempts made, the failed one included.
+            backoffStrategy: (attemptsMade: number, _type?: string, error?: Error) => retryDelayMs(retry, attemptsMade, error, now),
+          },
+        })
+      : undefined;
+  worker?.on("error", (error) => logger?.error({ err: error }, "bullmq worker error"));
+
+  async function counts() {
+    const c = await queue.getJobCounts("waiting", "prioritized", "delayed", "paused", "waiting-children", "active");
+    return { waiting: (c.waiting ?? 0) + (c.prioritized ?? 0) + (c.delayed ?? 0) + (c.paused ?? 0) + (c["waiting-children"] ?? 0), running: c.active ?? 0 };
+  }
+  const depth = cachedDepth(async () => {
+    const c = await counts();
+    return c.waiting + c.running;
+  }, now);
 
   return {
-    async enqueue(job: Job): Promise<EnqueueResult> {
+    async enqueue(job: Job, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
       assertValidJob(job);
-      if (abort.signal.aborted) return { accepted: false, reason: "closed" };
-      const jobId = toBullmqJobId(job.id);
-      // The check is only for the answer; BullMQ itself ignores an add whose id exists, so a race cannot run a job twice.
-      const existing = await queue.getJob(jobId);
-      if (existing && (await existing.getState()) !== "unknown") return { accepted: false, reason: "duplicate" };
-      const data: BullJobData = { id: job.id, key: job.key, kind: job.kind, payload: job.payload };
+      if (abort.signal.aborted || (draining && !opts.fanOut)) return { accepted: false, reason: "closed" };
+      if (!opts.fanOut && Number.isFinite(maxQueued) && (await depth.get()) >= maxQueued) {
+        logger?.warn({ jobId: job.id, kind: job.kind, limit: maxQueued }, "job queue full: job refused");
+        return { accepted: false, reason: "full" };
+      }
+      const bullId = toBullmqJobId(job.id);
+      const group = job.group ?? "";
+      const enqueuedAt = now();
+      // One round trip: refused if the job exists; otherwise its place in its group's backlog and in its lane.
+      const waitingInGroup = Number(await redis.eval(CLAIM, 3, `${prefix}:${queueName}:${bullId}`, pendingKey(group), lanes.key(job.key), bullId, enqueuedAt));
+      if (waitingInGroup < 0) return { accepted: false, reason: "duplicate" };
+      const data: JobData = { id: job.id, key: job.key, kind: job.kind, group, enqueuedAt, payload: job.payload };
+      // Should two processes race past the claim, BullMQ keeps the first add of an id: the job runs once.
       await queue.add(job.kind, data, {
-        jobId,
+        jobId: bullId,
+        priority: Math.min(LOWEST_PRIORITY, 1 + waitingInGroup),
         attempts: retry.maxAttempts,
         backoff: { type: "baton" },
         removeOnComplete: { age: Math.ceil(retentionMs / 1000), count: maxRetainedIds },
         removeOnFail: true,
       });
+      depth.added();
       return { accepted: true };
+    },
+
+    counts,
+
+    async isPending(id) {
+      const state = await (await queue.getJob(toBullmqJobId(id)))?.getState();
+      return state !== undefined && state !== "completed" && state !== "failed" && state !== "unknown";
     },
 
     async onIdle(): Promise<void> {
       // Across processes there is no event for "nothing left"; poll the counts.
       for (;;) {
-        const counts = await queue.getJobCounts("waiting", "active", "delayed", "prioritized", "waiting-children");
-        if (Object.values(counts).every((n) => n === 0)) return;
-        await sleep(500);
+        const c = await counts();
+        if (c.waiting + c.running === 0) return;
+        await sleep(100);
       }
     },
 
+    async drain(): Promise<void> {
+      draining = true;
+      // Waits for this worker's running jobs; waiting ones stay in Redis for the others.
+      await worker?.close();
+    },
+
     async close(): Promise<void> {
+      draining = true;
       abort.abort();
-      await worker.close();
+      await worker?.close();
       await queue.close();
     },
   };
 }
 
-export type QueueFactoryOptions = InProcessQueueOptions & Pick<BullmqQueueOptions, "queueName" | "keyLockMs" | "keyBusyDelayMs">;
-
-export interface QueueFactories {
-  inProcess: (options: InProcessQueueOptions) => JobQueue;
-  bullmq: (options: BullmqQueueOptions) => Promise<JobQueue>;
-}
-
-/** REDIS_URL set: the BullMQ queue (several processes share work); otherwise the in-process queue. */
-export async function createQueueFromEnv(
-  env: Record<string, string | undefined>,
-  options: QueueFactoryOptions,
-  factories: QueueFactories = { inProcess: createInProcessQueue, bullmq: createBullmqQueue },
-): Promise<JobQueue> {
-  const redisUrl = env.REDIS_URL?.trim();
-  if (redisUrl) return factories.bullmq({ ...options, redisUrl });
-  return factories.inProcess(options);
+/** The queue's depth, read at most every DEPTH_TTL_MS, plus what this process added since. */
+function cachedDepth(read: () => Promise<number>, now: () => number) {
+  let value = 0;
+  let readAt = Number.NEGATIVE_INFINITY;
+  let reading: Promise<number> | undefined;
+  return {
+    async get(): Promise<number> {
+      if (now() - readAt > DEPTH_TTL_MS) {
+        reading ??= read().finally(() => (reading = undefined));
+        value = await reading;
+        readAt = now();
+      }
+      return value;
+    },
+    added(): void {
+      value++;
+    },
+  };
 }

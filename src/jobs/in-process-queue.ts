@@ -1,14 +1,17 @@
 import { assertValidJob, QueueClosedError } from "./job.js";
-import type { EnqueueResult, Job, JobFailureHook, JobHandler, JobQueue, QueueLogger } from "./job.js";
+import type { EnqueueOptions, EnqueueResult, Job, JobFailureHook, JobHandler, JobQueue, QueueLogger } from "./job.js";
+import { createFairSlots } from "./fair-slots.js";
+import { createMemoryGroupPauses, gitHubRateLimitWaitMs, type GroupPauses } from "./group-pauses.js";
 import { DEFAULT_RETRY_POLICY, defaultIsTransient, retryDelayMs } from "./retry-policy.js";
 import type { RetryPolicy } from "./retry-policy.js";
 
 /**
  * The default queue: one process, no infrastructure. Jobs with the same key
  * run one at a time in arrival order (one "lane" per key); lanes share a
- * global concurrency limit. A failed attempt releases its concurrency slot
- * while it waits to retry (others may use it) but keeps its key, so a later
- * job for the same PR cannot overtake it.
+ * global concurrency limit, handed to fairness groups (installations) in
+ * turn. A failed attempt releases its concurrency slot while it waits to
+ * retry (others may use it) but keeps its key, so a later job for the same
+ * PR cannot overtake it. GitHub's "wait" to one job pauses its group.
  */
 
 export interface InProcessQueueOptions {
@@ -25,29 +28,15 @@ export interface InProcessQueueOptions {
   retentionMs?: number;
   /** Bound on remembered completed ids (oldest forgotten first). */
   maxRetainedIds?: number;
+  /** Jobs accepted and not finished beyond which `enqueue` answers "full" (default: unbounded). */
+  maxQueued?: number;
+  /** Where rate-limit pauses per group are kept (default: this process's memory). */
+  pauses?: GroupPauses;
+  /** How long a failure asks the job's group to pause (default: GitHub's rate-limit wait). */
+  pauseFor?: (error: unknown) => number | undefined;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** A counting semaphore whose waiters are served first come, first served. */
-function createSlots(limit: number) {
-  let free = limit;
-  const waiters: (() => void)[] = [];
-  return {
-    acquire(): Promise<void> {
-      if (free > 0) {
-        free--;
-        return Promise.resolve();
-      }
-      return new Promise((resolve) => waiters.push(resolve));
-    },
-    release(): void {
-      const next = waiters.shift();
-      if (next) next();
-      else free++;
-    },
-  };
-}
 
 export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
   const {
@@ -61,10 +50,13 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
     logger,
     retentionMs = 60 * 60_000,
     maxRetainedIds = 10_000,
+    maxQueued = Number.POSITIVE_INFINITY,
+    pauses = createMemoryGroupPauses(now),
+    pauseFor = (error: unknown) => gitHubRateLimitWaitMs(error, now),
   } = options;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new RangeError("concurrency must be an integer >= 1");
 
-  const slots = createSlots(concurrency);
+  const slots = createFairSlots(concurrency);
   /** Jobs waiting per key; the key's running job is not in its array. A key is present while its lane runs. */
   const lanes = new Map<string, Job[]>();
   /** Ids accepted and not finished: queued, running, or waiting to retry. */
@@ -75,6 +67,8 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
   const abort = new AbortController();
   const closedSignal = new Promise<void>((resolve) => abort.signal.addEventListener("abort", () => resolve(), { once: true }));
   let closed = false;
+  let draining = false;
+  let running = 0;
 
   function forgetExpired(): void {
     const cutoff = now() - retentionMs;
@@ -104,7 +98,12 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
     // re-requested check run can run it again.
     for (let attempt = (queued.attempts ?? 0) + 1; ; attempt++) {
       const job: Job = { ...queued, attempts: attempt };
-      await slots.acquire();
+      const group = job.group ?? "";
+      // A paused installation waits without holding a slot, so others run meanwhile.
+      for (let until = await pauses.until(group); until > now() && !closed; until = await pauses.until(group)) {
+        await Promise.race([sleep(until - now()), closedSignal]);
+      }
+      await slots.acquire(group);
       if (closed) {
         slots.release();
         await fail(job, new QueueClosedError());
@@ -112,12 +111,14 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
       }
       let error: unknown;
       let succeeded = false;
+      running++;
       try {
         await handler(job, { signal: abort.signal });
         succeeded = true;
       } catch (caught) {
         error = caught;
       } finally {
+        running--;
         slots.release();
       }
       if (succeeded) {
@@ -131,6 +132,8 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
         return;
       }
       const delay = retryDelayMs(retry, attempt, error, now);
+      const pause = pauseFor(error);
+      if (pause !== undefined) await pauses.pause(group, now() + pause);
       logger?.warn({ jobId: job.id, kind: job.kind, attempt, delayMs: delay, err: error }, "transient job failure, retrying");
       await Promise.race([sleep(delay), closedSignal]);
     }
@@ -156,13 +159,17 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
   }
 
   return {
-    async enqueue(job: Job): Promise<EnqueueResult> {
+    async enqueue(job: Job, opts: EnqueueOptions = {}): Promise<EnqueueResult> {
       assertValidJob(job);
-      if (closed) return { accepted: false, reason: "closed" };
+      if (closed || (draining && !opts.fanOut)) return { accepted: false, reason: "closed" };
       forgetExpired();
       if (inFlight.has(job.id) || completed.has(job.id)) {
         logger?.info({ jobId: job.id, kind: job.kind }, "duplicate job ignored");
         return { accepted: false, reason: "duplicate" };
+      }
+      if (inFlight.size >= maxQueued && !opts.fanOut) {
+        logger?.warn({ jobId: job.id, kind: job.kind, limit: maxQueued }, "job queue full: job refused");
+        return { accepted: false, reason: "full" };
       }
       inFlight.add(job.id);
       const lane = lanes.get(job.key);
@@ -178,6 +185,20 @@ export function createInProcessQueue(options: InProcessQueueOptions): JobQueue {
     onIdle(): Promise<void> {
       if (inFlight.size === 0) return Promise.resolve();
       return new Promise((resolve) => idleWaiters.push(resolve));
+    },
+
+    async isPending(id) {
+      return inFlight.has(id);
+    },
+
+    async counts() {
+      return { waiting: inFlight.size - running, running };
+    },
+
+    async drain(): Promise<void> {
+      // New events are refused; the jobs they already fanned out into still get in.
+      draining = true;
+      if (inFlight.size > 0) await new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
 
     async close(): Promise<void> {

@@ -19,6 +19,12 @@ export interface Job<P = unknown> {
   kind: string;
   payload: P;
   /**
+   * Fairness group, normally the GitHub installation: free slots go to the
+   * groups in turn, so one installation's backlog cannot hold back another's
+   * first job, and a rate-limit pause of one installation stops only its jobs.
+   */
+  group?: string;
+  /**
    * On enqueue: attempts already made elsewhere (normally absent).
    * When the handler is called: the 1-based number of the current attempt.
    */
@@ -27,8 +33,21 @@ export interface Job<P = unknown> {
 
 export interface EnqueueResult {
   accepted: boolean;
-  /** "duplicate": the id is queued, running, or completed within the retention window. "closed": the queue no longer accepts jobs. */
-  reason?: "duplicate" | "closed";
+  /**
+   * "duplicate": the id is queued, running, or completed within the retention window.
+   * "closed": the queue no longer accepts jobs. "full": `maxQueued` jobs are waiting.
+   */
+  reason?: "duplicate" | "closed" | "full";
+}
+
+export interface EnqueueOptions {
+  /**
+   * Work that an accepted job fans out into (a routed event's steps): taken
+   * even when the queue is full or draining, so nothing admitted is dropped
+   * halfway. Jobs from the edge (false, the default) are refused instead, and
+   * the edge says so.
+   */
+  fanOut?: boolean;
 }
 
 export interface JobContext {
@@ -42,9 +61,19 @@ export type JobHandler = (job: Job, context: JobContext) => Promise<void>;
 export type JobFailureHook = (job: Job, error: unknown) => void | Promise<void>;
 
 export interface JobQueue {
-  enqueue(job: Job): Promise<EnqueueResult>;
+  enqueue(job: Job, options?: EnqueueOptions): Promise<EnqueueResult>;
   /** Resolves when nothing is queued, running or waiting to retry (tests use it instead of sleeps). */
   onIdle(): Promise<void>;
+  /**
+   * SIGTERM: stops accepting jobs and resolves once this process's work is
+   * done: the in-process queue runs everything it accepted; a BullMQ worker
+   * finishes its running jobs and leaves the rest in Redis for other workers.
+   */
+  drain(): Promise<void>;
+  /** Whether the job is queued, running or waiting to retry (somewhere, for a shared queue). */
+  isPending(id: string): Promise<boolean>;
+  /** Jobs waiting (queued, delayed or waiting to retry) and running, for the metrics endpoint. */
+  counts(): Promise<{ waiting: number; running: number }>;
   /** Stops accepting jobs, abandons queued ones (reported through the failure hook), waits for running handlers. */
   close(): Promise<void>;
 }
@@ -54,6 +83,15 @@ export interface QueueLogger {
   info(obj: Record<string, unknown>, msg: string): void;
   warn(obj: Record<string, unknown>, msg: string): void;
   error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/** The edge's answer when the queue is full: GitHub shows the delivery as failed, and it can be redelivered. */
+export class QueueFullError extends Error {
+  readonly transient = true;
+  constructor(readonly limit: number) {
+    super(`Baton's job queue is full (${limit} jobs waiting), so this event was not accepted. Redeliver it from the app's advanced settings once the queue has drained, or raise BATON_QUEUE_LIMIT.`);
+    this.name = "QueueFullError";
+  }
 }
 
 /** Given to the failure hook for jobs abandoned because the queue closed. */

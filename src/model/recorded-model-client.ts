@@ -1,10 +1,11 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { z } from "zod";
-import type { ConverseRequest, ConverseResult, ModelClient, StructuredRequest, StructuredResult, ToolCall } from "./model-client.js";
+import type { ConverseRequest, ConverseResult, ModelClient, PromptBlock, StructuredRequest, StructuredResult, ToolCall } from "./model-client.js";
 import { ZERO_USAGE } from "./model-client.js";
 import { ModelOutputError } from "./model-errors.js";
 import { summarizeIssues, validateOutput } from "./structured-output.js";
+import { describeInputDifferences, fingerprintInputs, type RecordedInputs } from "./recording-inputs.js";
 
 /**
  * Recordings let the offline demo and the tests run whole steps without a
@@ -15,12 +16,13 @@ import { summarizeIssues, validateOutput } from "./structured-output.js";
  *   "format": "baton-model-recording",
  *   "version": 1,
  *   "structured": {
- *     "review": [ { "value": { "summary": "…", "findings": [] }, "model": "claude-sonnet-5-5" } ]
+ *     "review": [ { "value": { "summary": "…", "findings": [] }, "model": "claude-sonnet-5-5",
+ *                   "inputs": { "spec docs/specs/a.md": "3f1c…", "diff <commit>..<commit>": "9ab0…" } } ]
  *   },
  *   "converse": {
  *     "dev": [
  *       { "content": [ { "type": "tool_use", "id": "toolu_01", "name": "read_file", "input": { "path": "src/a.ts" } } ],
- *         "stopReason": "tool_use" },
+ *         "stopReason": "tool_use", "inputs": { "…": "…" } },
  *       { "content": [ { "type": "tool_use", "id": "toolu_02", "name": "finish", "input": { "summary": "…" } } ],
  *         "stopReason": "tool_use" }
  *     ]
@@ -33,6 +35,13 @@ import { summarizeIssues, validateOutput } from "./structured-output.js";
  * call for that step (one tool loop of n calls uses entries 0…n-1). `model`
  * is informational: where the entry came from. Replies come back in call
  * order, with model "recorded" and zero usage.
+ *
+ * `inputs` (recording-inputs.ts) are the context blocks the answer was given,
+ * by label and digest: on every structured answer, and on the opening turn of
+ * each conversation (later turns add tool results, not inputs). A replay
+ * refuses an answer whose inputs differ from what the run would send, and one
+ * that records none. `date` is the date of the recorded run: the demo replays
+ * on it, so the ADR it writes, and with it the later steps' inputs, match.
  */
 
 const recordedContentSchema = z.discriminatedUnion("type", [
@@ -42,13 +51,19 @@ const recordedContentSchema = z.discriminatedUnion("type", [
 
 const stopReasonSchema = z.enum(["end_turn", "tool_use", "max_tokens", "stop_sequence", "pause_turn", "refusal", "model_context_window_exceeded", "unknown"]);
 
+const inputsSchema = z.record(z.string(), z.string());
+
 export const recordingSchema = z.object({
   format: z.literal("baton-model-recording"),
   version: z.literal(1),
   description: z.string().optional(),
-  structured: z.record(z.string(), z.array(z.object({ value: z.unknown(), model: z.string().optional() }))).default({}),
+  date: z.iso.date().optional(),
+  structured: z.record(z.string(), z.array(z.object({ value: z.unknown(), model: z.string().optional(), inputs: inputsSchema.optional() }))).default({}),
   converse: z
-    .record(z.string(), z.array(z.object({ content: z.array(recordedContentSchema), stopReason: stopReasonSchema, model: z.string().optional() })))
+    .record(
+      z.string(),
+      z.array(z.object({ content: z.array(recordedContentSchema), stopReason: stopReasonSchema, model: z.string().optional(), inputs: inputsSchema.optional() })),
+    )
     .default({}),
 });
 
@@ -68,6 +83,32 @@ export class RecordingMissError extends Error {
     super(message);
     this.name = "RecordingMissError";
   }
+}
+
+/** A recorded answer given other inputs than this run would send: the recording belongs to another repository or state. */
+export class RecordingMismatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RecordingMismatchError";
+  }
+}
+
+export interface ReplayOptions {
+  /** Where the recording came from, for messages. */
+  source?: string;
+  /** The commits this run reads from; see recording-inputs.ts. */
+  commits?: readonly string[];
+  /**
+   * `check` (the default): refuse an answer given other inputs, or recorded
+   * without them. `rewrite`: replay it whatever its inputs, and write this
+   * run's inputs into the recording's entry (the caller saves the recording).
+   */
+  inputs?: "check" | "rewrite";
+}
+
+export interface RecordOptions {
+  /** The commits this run reads from; see recording-inputs.ts. */
+  commits?: readonly string[];
 }
 
 export function parseRecording(data: unknown, source = "recording"): Recording {
@@ -105,7 +146,26 @@ export async function writeRecordingFile(path: string, recording: Recording): Pr
  * Replays a recording. Calls for one step must happen in the order they
  * were recorded (steps run their model calls sequentially, so they do).
  */
-export function createRecordedModelClient(recording: Recording): ModelClient {
+export function createRecordedModelClient(recording: Recording, opts: ReplayOptions = {}): ModelClient {
+  const source = opts.source ?? "the recording";
+  const checkInputs = (what: string, entry: { inputs?: RecordedInputs }, context: PromptBlock[]): void => {
+    if (opts.inputs === "rewrite") {
+      entry.inputs = fingerprintInputs(context, opts.commits);
+      return;
+    }
+    const recorded = entry.inputs;
+    if (!recorded) {
+      throw new RecordingMismatchError(
+        `${source}: ${what} does not record the inputs it was given, so it cannot be checked against this repository: re-record it with --record FILE, or record its inputs anew with --recorded FILE --record FILE on the repository it was made on`,
+      );
+    }
+    const differences = describeInputDifferences(recorded, fingerprintInputs(context, opts.commits));
+    if (differences.length) {
+      throw new RecordingMismatchError(
+        `${source} was recorded on other inputs than this repository's: ${what} was given different context (${differences.join("; ")}). A recording replays only on the repository and files it was made on: drop --recorded to call the model, or re-record with --record FILE`,
+      );
+    }
+  };
   const cursors = new Map<string, number>();
   const next = (kind: "structured" | "converse", stepId: string): number => {
     const key = `${kind}:${stepId}`;
@@ -124,6 +184,7 @@ export function createRecordedModelClient(recording: Recording): ModelClient {
           `the recording has no structured answer #${index + 1} for step ${req.stepId} (it holds ${entries.length}): re-record with \`npm run demo -- --record\``,
         );
       }
+      checkInputs(`structured answer #${index + 1} for step ${req.stepId}`, entry, req.context);
       // Validated like a live answer, so a recording older than the schema fails loudly.
       const outcome = validateOutput(req.schema, entry.value);
       if (!outcome.ok) {
@@ -145,6 +206,7 @@ export function createRecordedModelClient(recording: Recording): ModelClient {
           `the recording has no conversation turn #${index + 1} for step ${req.stepId} (it holds ${entries.length}): re-record with \`npm run demo -- --record\``,
         );
       }
+      if (req.turns.length === 0) checkInputs(`conversation turn #${index + 1} for step ${req.stepId}`, entry, req.context);
       const content = structuredClone(entry.content);
       return {
         content,
@@ -163,7 +225,7 @@ export function createRecordedModelClient(recording: Recording): ModelClient {
  * writes the sink out (writeRecordingFile) when the run is over; a failed
  * call records nothing.
  */
-export function createRecordingModelClient(inner: ModelClient, sink: Recording): ModelClient {
+export function createRecordingModelClient(inner: ModelClient, sink: Recording, opts: RecordOptions = {}): ModelClient {
   // JSON round trip: the recording holds exactly what the file will hold, and
   // later mutation of a returned value by a step cannot change it.
   const snapshot = <V>(value: V): V => JSON.parse(JSON.stringify(value ?? null)) as V;
@@ -171,13 +233,14 @@ export function createRecordingModelClient(inner: ModelClient, sink: Recording):
   return {
     async generateStructured<T>(req: StructuredRequest<T>): Promise<StructuredResult<T>> {
       const result = await inner.generateStructured(req);
-      (sink.structured[req.stepId] ??= []).push({ value: snapshot(result.value), model: result.model });
+      (sink.structured[req.stepId] ??= []).push({ value: snapshot(result.value), model: result.model, inputs: fingerprintInputs(req.context, opts.commits) });
       return result;
     },
 
     async converse(req: ConverseRequest): Promise<ConverseResult> {
       const result = await inner.converse(req);
-      (sink.converse[req.stepId] ??= []).push({ content: snapshot(result.content), stopReason: result.stopReason, model: result.model });
+      const opening = req.turns.length === 0 ? { inputs: fingerprintInputs(req.context, opts.commits) } : {};
+      (sink.converse[req.stepId] ??= []).push({ content: snapshot(result.content), stopReason: result.stopReason, model: result.model, ...opening });
       return result;
     },
   };

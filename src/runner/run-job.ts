@@ -23,6 +23,9 @@ import { runTrace } from "./run-trace.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
+import type { CheckRunJournal } from "./check-run-journal.js";
+import type { UsageLedger } from "./token-allowance.js";
+import type { StepMeter } from "./step-harness.js";
 import type { DevHost } from "./dev-host.js";
 
 export interface RunnerDeps {
@@ -36,6 +39,11 @@ export interface RunnerDeps {
   model: ModelClient;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void; error(obj: Record<string, unknown>, msg: string): void };
   now: () => Date;
+  /** Open check runs, written down for the next start after a crash (see check-run-journal.ts). */
+  journal?: CheckRunJournal;
+  /** Token use per repository and step per day (budgets.dailyTokens). */
+  usage?: UsageLedger;
+  meter?: StepMeter;
 }
 
 /** Answers on issues and PRs that are not a step of the graph: may only comment. */

@@ -15,6 +15,9 @@ import { ConfigProblem, openRepository, type OpenRepository } from "./open-repos
 import { commentOnlyStep } from "../graph/default-steps.js";
 import type { StepId } from "../config/config-schema.js";
 import { hiddenMarker } from "../writer/intents.js";
+import type { CheckRunJournal } from "./check-run-journal.js";
+import type { Usage } from "../model/model-client.js";
+import { overDailyCap, usageTokens, type UsageLedger } from "./token-allowance.js";
 import type { BotIdentity } from "../writer/bot-identity.js";
 import type { ForkAccess } from "../writer/fork-push.js";
 import { headerMarkers } from "../writer/outgoing-text.js";
@@ -25,6 +28,18 @@ export interface HarnessDeps {
   bot: BotIdentity;
   forks?: ForkAccess;
   log: { info(obj: Record<string, unknown>, msg: string): void; warn(obj: Record<string, unknown>, msg: string): void };
+  /** Where open check runs are written down, so a restart finds those a crash left open. */
+  journal?: CheckRunJournal;
+  /** Token use per repository and step per day, for the daily caps. */
+  usage?: UsageLedger;
+  /** Where token use and budget refusals are counted (the metrics endpoint). */
+  meter?: StepMeter;
+}
+
+/** What the harness reports for the metrics endpoint. */
+export interface StepMeter {
+  tokensUsed(target: RepoTarget, stepId: StepId, usage: Usage): void;
+  overBudget(target: RepoTarget, stepId: StepId): void;
 }
 
 export interface StepRunPlan {
@@ -41,7 +56,7 @@ export interface StepRunPlan {
 }
 
 /** Check runs still open per job, so a final failure reported by the queue can close them. */
-const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"]; bot: BotIdentity }>();
+const openCheckRuns = new Map<string, { id: number; target: RepoTarget; stepId: StepId; issueNumber?: number; log: HarnessDeps["log"]; bot: BotIdentity; journal?: CheckRunJournal }>();
 
 /**
  * The stages every step run goes through, in order: open the check run,
@@ -59,21 +74,36 @@ export async function runStepWithCheckRun(target: RepoTarget, plan: StepRunPlan,
     return [];
   }
   const checkRunId = existing?.id ?? (await checks.queued({ name, headSha: plan.headSha, externalId: plan.externalId }));
-  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, bot: deps.bot });
+  openCheckRuns.set(plan.externalId, { id: checkRunId, target, stepId: plan.step.id, issueNumber: plan.issueNumber, log: deps.log, bot: deps.bot, journal: deps.journal });
+  await deps.journal?.opened({ target, checkRunId, stepId: plan.step.id, externalId: plan.externalId, cause: plan.cause, issueNumber: plan.issueNumber, openedAt: new Date().toISOString() });
   await checks.inProgress(checkRunId);
+  const overCap = plan.step.dailyTokens && deps.usage ? overDailyCap(plan.step, await deps.usage.used(target, plan.step.id)) : null;
+  if (overCap) {
+    // Before any model call: the run ends here, neutral, saying why and what to do.
+    deps.log.info({ step: plan.step.id, repository: `${target.owner}/${target.repo}` }, "daily token cap reached: step not run");
+    deps.meter?.overBudget(target, plan.step.id);
+    openCheckRuns.delete(plan.externalId);
+    await checks.complete(checkRunId, { conclusion: "neutral", title: "Daily token budget reached", summary: `${jobMarkers(existing?.summary ?? "", plan.cause)}\n${overCap}\n\nThe model was not called. The step can run again tomorrow (UTC), or after a maintainer raises the cap in \`.github/baton.yml\` on the default branch and presses **Re-run**.` });
+    await deps.journal?.closed(target, checkRunId);
+    return [];
+  }
   try {
     const { outcome, manifest } = await plan.build();
+    await deps.usage?.add(target, plan.step.id, usageTokens(outcome.usage));
+    deps.meter?.tokensUsed(target, plan.step.id, outcome.usage);
     const results = await writeOutcome(target, plan.step, outcome, deps);
     const markers = jobMarkers(existing?.summary ?? "", plan.cause);
     // The knowledge files the context was read from, in the header too: what staleness checks read (the table shows 40 rows).
     await checks.complete(checkRunId, { conclusion: outcome.conclusion, title: outcome.title, summary: `${markers}\n${contextMarker(manifest)}\n${checkRunSummary(outcome, manifest, results, target)}` });
     openCheckRuns.delete(plan.externalId);
+    await deps.journal?.closed(target, checkRunId);
     return results;
   } catch (err) {
     // Transient errors go back to the queue, which retries; the check run stays in progress.
     if (isTransientError(err) || defaultIsTransient(err)) throw err;
     openCheckRuns.delete(plan.externalId);
     await checks.complete(checkRunId, { conclusion: "failure", title: `${plan.step.id} failed`, summary: failureSummary(err) });
+    await deps.journal?.closed(target, checkRunId);
     await sayFailureOnIssue(target, plan.step.id, plan.issueNumber, err, deps);
     throw err;
   }
@@ -116,6 +146,7 @@ export async function closeCheckRunAfterFailure(externalId: string, err: unknown
   openCheckRuns.delete(externalId);
   const checks = createCheckRunReporter({ octokit, owner: open.target.owner, repo: open.target.repo, bot });
   await checks.complete(open.id, { conclusion: "failure", title: "failed after retries", summary: failureSummary(err) });
+  await open.journal?.closed(open.target, open.id);
   await sayFailureOnIssue(open.target, open.stepId, open.issueNumber, err, { octokit, log: open.log, bot });
 }
 

@@ -1,14 +1,9 @@
-import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import nock from "nock";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runAction } from "../../src/action/run-action.js";
 import { SUMMARY_MARKER } from "../../src/steps/review/review-state.js";
 import { Claude } from "../local/fixtures/claude.js";
-import { ADR_GUIDANCE_PHRASE, ADR_PATH, ADR_TEXT, BATON_YML, FINDING_LINE, PITFALL_PHRASE, PITFALLS_PATH, pitfallsText, USERS_TS } from "../local/fixtures/temp-repo.js";
+import { ADR_GUIDANCE_PHRASE, ADR_PATH, ADR_TEXT, FINDING_LINE, PITFALL_PHRASE, PITFALLS_PATH } from "../local/fixtures/temp-repo.js";
+import { BASE_FILES, blobSha, CHECK_RUN_ID, example, FINDING, HEAD_SHA, pullRequestOpened, R, useActionGitHub, type Json } from "./fixtures/action-github.js";
 
 /**
  * The GitHub Action end to end: a real `pull_request.opened` payload in
@@ -17,187 +12,8 @@ import { ADR_GUIDANCE_PHRASE, ADR_PATH, ADR_TEXT, BATON_YML, FINDING_LINE, PITFA
  * proves the Action runs the hosted app's router, runner and writer.
  */
 
-const require = createRequire(import.meta.url);
-const API = "https://api.github.com";
-const OWNER = "acme";
-const REPO = "widgets";
-const R = `/repos/${OWNER}/${REPO}`;
-const HTML = `https://github.com/${OWNER}/${REPO}`;
-const BASE_SHA = "6dcb09b5b57875f334f61aebed695e2e4193db5e";
-const HEAD_SHA = "c7d1b2e43f9a8e5d6b0a1c2d3e4f5a6b7c8d9e0f";
-const CHECK_RUN_ID = 4_010_001;
-
-const blobSha = (text: string) => createHash("sha1").update(`blob ${Buffer.byteLength(text)}\0`).update(text).digest("hex");
-
-/** The repository at the PR's base: config, one accepted ADR, the api pitfalls, the code. */
-const BASE_FILES: Record<string, string> = {
-  ".github/baton.yml": BATON_YML,
-  [ADR_PATH]: ADR_TEXT,
-  [PITFALLS_PATH]: pitfallsText(),
-  "src/api/users.ts": USERS_TS,
-  "src/db.ts": "export const db = { users: { find: async (id: string) => ({ id }), all: async () => [] as { tenant: string }[] } };\n",
-  "README.md": "# widgets\n",
-};
-/** The PR's head: the same, with `listUsers` added (the review reads it to extend hunks to their function). */
-const HEAD_FILES: Record<string, string> = {
-  ...BASE_FILES,
-  "src/api/users.ts": `${USERS_TS}\nexport async function listUsers(tenant: string) {\n  const rows = await db.users.all();\n  return rows.filter((u) => u.tenant === tenant);\n}\n`,
-};
-const BLOBS = new Map([...Object.values(BASE_FILES), ...Object.values(HEAD_FILES)].map((text) => [blobSha(text), text]));
-const treeOf = (files: Record<string, string>, sha: string) => ({
-  sha,
-  url: `${API}${R}/git/trees/${sha}`,
-  tree: Object.entries(files).map(([path, text]) => ({ path, mode: "100644", type: "blob", sha: blobSha(text), size: Buffer.byteLength(text), url: `${API}${R}/git/blobs/${blobSha(text)}` })),
-  truncated: false,
-});
-
-const PATCH = `@@ -3,3 +3,8 @@ import { db } from "../db.js";
- export async function getUser(id: string) {
-   return db.users.find(id);
- }
-+
-+export async function listUsers(tenant: string) {
-+  const rows = await db.users.all();
-+  return rows.filter((u) => u.tenant === tenant);
-+}`;
-
-const FINDING = {
-  severity: "high",
-  path: "src/api/users.ts",
-  line: FINDING_LINE,
-  code: "return rows.filter((u) => u.tenant === tenant);",
-  confidence: 0.9,
-  title: "Tenant filter trusts the caller's tenant argument",
-  body: "Read the tenant from the session, as the api pitfalls say.",
-  source: "pitfall:quokka-header",
-};
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-/** A webhook example from @octokit/webhooks-examples, moved to acme/widgets. */
-function example(event: string, action: string): Json {
-  const index = require("@octokit/webhooks-examples/api.github.com/index.json") as { name: string; examples: Json[] }[];
-  const found = index.find((e) => e.name === event)?.examples.find((e) => e.action === action);
-  if (!found) throw new Error(`no ${event}.${action} example`);
-  return JSON.parse(JSON.stringify(found).replaceAll("Codertocat/Hello-World", `${OWNER}/${REPO}`).replaceAll('"Hello-World"', `"${REPO}"`).replaceAll('"Codertocat"', `"${OWNER}"`)) as Json;
-}
-
-function pullRequestOpened(): Json {
-  const payload = example("pull_request", "opened");
-  const pr = payload.pull_request;
-  pr.title = "Add listUsers";
-  pr.body = "Adds `listUsers` to the api module.";
-  pr.draft = false;
-  pr.labels = [];
-  pr.additions = 40;
-  pr.deletions = 0;
-  pr.changed_files = 1;
-  pr.head.sha = HEAD_SHA;
-  pr.head.ref = "add-list-users";
-  pr.head.label = `${OWNER}:add-list-users`;
-  pr.head.repo = payload.repository;
-  pr.base.sha = BASE_SHA;
-  pr.base.ref = "main";
-  pr.base.repo = payload.repository;
-  payload.repository.default_branch = "main";
-  return payload;
-}
-
-interface Seen {
-  method: string;
-  path: string;
-  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
 describe("runAction (the GitHub Action)", () => {
-  let dir: string;
-  let seen: Seen[];
-  let unmatched: string[];
-  let logs: string[];
-  const onNoMatch = (req: { method?: string; path?: string; href?: string }) => unmatched.push(`${req.method} ${req.href ?? req.path}`);
-
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "baton-action-"));
-    seen = [];
-    unmatched = [];
-    logs = [];
-    nock.emitter.on("no match", onNoMatch);
-  });
-  afterEach(() => {
-    nock.emitter.removeListener("no match", onNoMatch);
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const log = {
-    info: (obj: Record<string, unknown>, msg: string) => logs.push(`info ${msg} ${JSON.stringify(obj)}`),
-    warn: (obj: Record<string, unknown>, msg: string) => logs.push(`warn ${msg} ${JSON.stringify(obj)}`),
-    error: (obj: Record<string, unknown>, msg: string) => logs.push(`error ${msg} ${JSON.stringify(obj)}`),
-  };
-
-  function env(eventName: string, payload: Json): NodeJS.ProcessEnv {
-    const eventPath = join(dir, "event.json");
-    writeFileSync(eventPath, JSON.stringify(payload));
-    return {
-      GITHUB_EVENT_NAME: eventName,
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_TOKEN: "ghs_x",
-      GITHUB_API_URL: API,
-      GITHUB_RUN_ID: "9876543210",
-      GITHUB_RUN_ATTEMPT: "1",
-      ANTHROPIC_API_KEY: "test",
-    };
-  }
-
-  /** One expected GitHub request: recorded with its body, answered with `reply`. */
-  function github(method: "GET" | "POST" | "PATCH", path: string, status: number, reply: (body: Json) => unknown) {
-    return nock(API, { reqheaders: { authorization: "token ghs_x" } })
-      .intercept((p) => decodeURIComponent(p.split("?")[0]!) === path, method)
-      .reply(function (uri, body) {
-        const parsed = (typeof body === "string" && body ? JSON.parse(body) : body) as Json;
-        seen.push({ method, path: decodeURIComponent(uri), body: parsed });
-        return [status, reply(parsed) as nock.Body, { "content-type": "application/json; charset=utf-8", "x-github-request-id": "CAFE:1234:5678" }];
-      });
-  }
-
-  function configContent() {
-    return github("GET", `${R}/contents/.github/baton.yml`, 200, () => ({
-      type: "file",
-      encoding: "base64",
-      size: Buffer.byteLength(BATON_YML),
-      name: "baton.yml",
-      path: ".github/baton.yml",
-      content: `${Buffer.from(BATON_YML).toString("base64").replace(/(.{60})/g, "$1\n")}\n`,
-      sha: blobSha(BATON_YML),
-      url: `${API}${R}/contents/.github/baton.yml?ref=main`,
-      git_url: `${API}${R}/git/blobs/${blobSha(BATON_YML)}`,
-      html_url: `${HTML}/blob/main/.github/baton.yml`,
-      download_url: `https://raw.githubusercontent.com/${OWNER}/${REPO}/main/.github/baton.yml`,
-      _links: { self: `${API}${R}/contents/.github/baton.yml?ref=main`, git: `${API}${R}/git/blobs/${blobSha(BATON_YML)}`, html: `${HTML}/blob/main/.github/baton.yml` },
-    }));
-  }
-
-  function checkRun(status: string, conclusion: string | null, output: Json = { title: null, summary: null, text: null, annotations_count: 0, annotations_url: "" }) {
-    return {
-      id: CHECK_RUN_ID,
-      node_id: "CR_kwDOABCD0M8AAAAB",
-      head_sha: HEAD_SHA,
-      external_id: "",
-      url: `${API}${R}/check-runs/${CHECK_RUN_ID}`,
-      html_url: `${HTML}/runs/${CHECK_RUN_ID}`,
-      details_url: `${HTML}/runs/${CHECK_RUN_ID}`,
-      status,
-      conclusion,
-      started_at: "2026-03-04T10:00:00Z",
-      completed_at: conclusion ? "2026-03-04T10:01:00Z" : null,
-      output,
-      name: "Baton: review",
-      check_suite: { id: 5_001 },
-      app: { id: 15368, slug: "github-actions", name: "GitHub Actions" },
-      pull_requests: [],
-    };
-  }
-
-  const botUser = { login: "github-actions[bot]", id: 41898282, node_id: "MDM6Qm90NDE4OTgyODI=", type: "Bot", site_admin: false };
+  const { seen, unmatched, logs, log, env, configContent, reviewRoutes } = useActionGitHub();
 
   it("pull_request.opened: one review with the inline comment, the summary comment, a completed check run", async () => {
     const payload = pullRequestOpened();
@@ -210,82 +26,7 @@ describe("runAction (the GitHub Action)", () => {
       // The high finding is verified before it is posted.
       .answers({ name: "verify_findings", input: { verdicts: [] } });
 
-    // The router reads the config from the default branch.
-    configContent();
-    // The runner: the PR as it is now, then the trusted context at its base.
-    github("GET", `${R}/pulls/${number}`, 200, () => payload.pull_request);
-    // The base branch as it is now (the PR's base.sha is its tip when the PR was opened).
-    github("GET", `${R}/git/ref/heads/main`, 200, () => ({ ref: "refs/heads/main", node_id: "MDM6UmVm", url: `${API}${R}/git/refs/heads/main`, object: { type: "commit", sha: BASE_SHA, url: `${API}${R}/git/commits/${BASE_SHA}` } }));
-    github("GET", `${R}/git/trees/${BASE_SHA}`, 200, () => treeOf(BASE_FILES, "9c6e5f8a1b2c3d4e5f60718293a4b5c6d7e8f901"));
-    github("GET", `${R}/git/trees/${HEAD_SHA}`, 200, () => treeOf(HEAD_FILES, "0b1c2d3e4f5a69788796a5b4c3d2e1f0a9b8c7d6"));
-    let graphqlCalls = 0;
-    nock(API)
-      .post("/graphql")
-      .times(10)
-      .reply(200, (_uri, body) => {
-        graphqlCalls++;
-        const { query, variables } = body as { query: string; variables: Record<string, string> };
-        expect(query).toMatch(/^query BatonBlobs\(/);
-        expect(variables).toMatchObject({ owner: OWNER, name: REPO });
-        const repository: Record<string, unknown> = {};
-        for (const [k, sha] of Object.entries(variables)) {
-          if (!/^o\d+$/.test(k)) continue;
-          const text = BLOBS.get(sha);
-          repository[`f${k.slice(1)}`] = text === undefined ? null : { text, isBinary: false, isTruncated: false, byteSize: Buffer.byteLength(text) };
-        }
-        return { data: { repository } };
-      });
-    // The check run: none yet on this commit, created queued, then in progress.
-    github("GET", `${R}/commits/${HEAD_SHA}/check-runs`, 200, () => ({ total_count: 0, check_runs: [] }));
-    github("POST", `${R}/check-runs`, 201, () => checkRun("queued", null));
-    github("PATCH", `${R}/check-runs/${CHECK_RUN_ID}`, 200, () => checkRun("in_progress", null));
-    // Previous state (none) and the diff.
-    github("GET", `${R}/issues/${number}/comments`, 200, () => []);
-    github("GET", `${R}/pulls/${number}/files`, 200, () => [
-      {
-        sha: blobSha("changed"),
-        filename: "src/api/users.ts",
-        status: "modified",
-        additions: 5,
-        deletions: 0,
-        changes: 5,
-        blob_url: `${HTML}/blob/${HEAD_SHA}/src%2Fapi%2Fusers.ts`,
-        raw_url: `${HTML}/raw/${HEAD_SHA}/src%2Fapi%2Fusers.ts`,
-        contents_url: `${API}${R}/contents/src%2Fapi%2Fusers.ts?ref=${HEAD_SHA}`,
-        patch: PATCH,
-      },
-    ]);
-    // The writer: no review by Baton yet, post one; no summary yet, post it; complete the check run.
-    github("GET", `${R}/pulls/${number}/reviews`, 200, () => []);
-    github("POST", `${R}/pulls/${number}/reviews`, 200, (body: Json) => ({
-      id: 80,
-      node_id: "MDE3OlB1bGxSZXF1ZXN0UmV2aWV3ODA=",
-      user: botUser,
-      body: body.body,
-      state: "COMMENTED",
-      html_url: `${HTML}/pull/${number}#pullrequestreview-80`,
-      pull_request_url: `${API}${R}/pulls/${number}`,
-      author_association: "NONE",
-      _links: { html: { href: `${HTML}/pull/${number}#pullrequestreview-80` }, pull_request: { href: `${API}${R}/pulls/${number}` } },
-      submitted_at: "2026-03-04T10:00:40Z",
-      commit_id: HEAD_SHA,
-    }));
-    github("GET", `${R}/issues/${number}/comments`, 200, () => []);
-    github("POST", `${R}/issues/${number}/comments`, 201, (body: Json) => ({
-      id: 1_200_001,
-      node_id: "IC_kwDOABCD0M5HhQ1h",
-      url: `${API}${R}/issues/comments/1200001`,
-      html_url: `${HTML}/pull/${number}#issuecomment-1200001`,
-      body: body.body,
-      user: botUser,
-      created_at: "2026-03-04T10:00:41Z",
-      updated_at: "2026-03-04T10:00:41Z",
-      issue_url: `${API}${R}/issues/${number}`,
-      author_association: "NONE",
-    }));
-    github("PATCH", `${R}/check-runs/${CHECK_RUN_ID}`, 200, (body: Json) => checkRun("completed", body.conclusion, body.output));
-    // No "context changed" flag on this commit to settle.
-    github("GET", `${R}/commits/${HEAD_SHA}/check-runs`, 200, () => ({ total_count: 0, check_runs: [] }));
+    const counts = reviewRoutes(payload);
 
     const code = await runAction({ env: env("pull_request", payload), sleep: async () => {}, log, throttle: false });
 
@@ -293,7 +34,7 @@ describe("runAction (the GitHub Action)", () => {
     expect(unmatched).toEqual([]);
     expect(code).toBe(0);
     expect(claude.isDone()).toBe(true);
-    expect(graphqlCalls).toBeGreaterThan(0);
+    expect(counts.graphqlCalls).toBeGreaterThan(0);
 
     // Claude was sent the base's ADR guidance and pitfalls, and the PR's diff.
     const sent = claude.sentText(0);

@@ -61,7 +61,9 @@ describe("context changed since the last review", () => {
     expect(summary).toContain(`| \`${gitBlobSha(adrText({ spec: "#12" })).slice(0, 7)}\` | \`${gitBlobSha(edited).slice(0, 7)}\` ([changes](https://github.com/acme/widgets/compare/${pull.baseSha}...${push.after})) |`);
     expect(summary).toContain("Press **Re-run** on this check");
 
-    // Re-run: the pull request is reviewed again, with the ADR as it is now.
+    // Re-run, by a maintainer (a re-run needs write access: octocat is the sender of GitHub's example payload):
+    // the pull request is reviewed again, with the ADR as it is now.
+    github.permissions.set("octocat", "maintain");
     claude.answersWithTool("submit_review", REVIEW);
     await app.deliver("check_run", checkRunRerequested({ id: run.id, name: run.name, headSha: run.headSha, externalId: run.externalId }));
     expect(claude.isDone()).toBe(true);

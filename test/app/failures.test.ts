@@ -98,7 +98,8 @@ describe("failures, end to end", () => {
     expect(failed.conclusion).toBe("failure");
     expect(failed.externalId).toMatch(/^baton:v1:/);
 
-    // The key is fixed; a maintainer presses "Re-run" on the check.
+    // The key is fixed; a maintainer (octocat, the sender in GitHub's example payload) presses "Re-run" on the check.
+    github.permissions.set("octocat", "maintain");
     await app.deliver("check_run", checkRunRerequested(failed));
 
     expect(github.unmatched).toEqual([]);

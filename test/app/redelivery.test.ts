@@ -54,20 +54,26 @@ describe("a redelivered webhook changes nothing", () => {
     expect(github.checkRuns).toHaveLength(1);
   });
 
-  it("handles a redelivery again when the first delivery failed", async () => {
+  it("retries routing that failed on a GitHub hiccup, and handles a redelivery again when routing failed for good", async () => {
     claude.answersWithTool("write_adr", ADR_ANSWER);
-    const app = await startApp();
+    const app = await startApp({ instantRetries: true });
     const payload = issueLabeled(ISSUE_12, "needs-architecture");
+    // Routing runs in the worker, after GitHub has its 200: a 502 reading the config is retried there.
     github.failOnce("GET", "/repos/acme/widgets/contents/.github/baton.yml", 502);
-
-    // GitHub marks the delivery failed (the app answered with an error)...
-    await expect(app.deliver("issues", payload, "5a1f2b3c-0000-4000-8000-000000000001")).rejects.toThrow();
-    expect(claude.requests).toEqual([]);
-    // ...and a maintainer redelivers it.
     await app.deliver("issues", payload, "5a1f2b3c-0000-4000-8000-000000000001");
-
     expect(claude.isDone()).toBe(true);
     expect(github.pulls.size).toBe(1);
+
+    // A permanent failure (403) is not retried and the delivery is not remembered as done...
+    const relabel = issueLabeled(ISSUE_12, "ready-for-dev");
+    const configReads = () => github.requests.filter((r) => r.path === "/repos/acme/widgets/contents/.github/baton.yml").length;
+    const before = configReads();
+    github.failOnce("GET", "/repos/acme/widgets/contents/.github/baton.yml", 403);
+    await app.deliver("issues", relabel, "5a1f2b3c-0000-4000-8000-000000000002");
+    expect(configReads()).toBe(before + 1);
+    // ...so when a maintainer redelivers it, it is routed again.
+    await app.deliver("issues", relabel, "5a1f2b3c-0000-4000-8000-000000000002");
+    expect(configReads()).toBe(before + 2);
   });
 
   it("after a restart, finds the check run that finished for this delivery: no model call, nothing written", async () => {

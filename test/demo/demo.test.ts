@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RECORDING_PATH, runDemo } from "../../demo/run-demo.js";
@@ -32,7 +33,8 @@ describe("npm run demo, offline", () => {
 
   beforeAll(async () => {
     const out: string[] = [];
-    root = await runDemo({ out: (l) => out.push(l), err: (l) => err.push(l), env: {}, today: () => "2026-01-15" });
+    // No date given: a replay runs on the recording's date, so the ADR it writes is the one the recorded review was given.
+    root = await runDemo({ out: (l) => out.push(l), err: (l) => err.push(l), env: {} });
     text = out.join("\n");
     // The dev step starts the Claude Code binary and runs the sample's tests: slower than a replay on a loaded machine.
   }, 120_000);
@@ -51,7 +53,8 @@ describe("npm run demo, offline", () => {
     const adr = readFileSync(join(root, "docs/adr/0003-rate-limiting.md"), "utf8");
     expect(adr).toMatch(new RegExp(`^spec: ${SPEC_PATH.replace(/\./g, "\\.")}$`, "m"));
     expect(adr).toMatch(/^status: accepted$/m);
-    expect(adr).toMatch(/^date: 2026-01-15$/m);
+    expect(recording.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    expect(adr).toMatch(new RegExp(`^date: ${recording.date}$`, "m"));
     expect(adr).toContain(`# ${architecture.title}`);
     expect(readFileSync(join(root, "docs/adr/README.md"), "utf8")).toContain("(0003-rate-limiting.md) | accepted |");
     expect(git(root, ["log", "--format=%s", "main"]).split("\n")).toEqual([`docs(adr): ${architecture.title}`, "Initial sample repository"]);
@@ -137,7 +140,34 @@ describe("demo/recording.json", () => {
     expect(new Set(devCalls.map((c) => c.id)).size).toBe(devCalls.length);
   });
 
-  it("stays small", () => {
-    expect(readFileSync(RECORDING_PATH).length).toBeLessThan(16_000);
+  it("records the inputs of every answer it replays offline (the review's and the architecture review's, the dev loop's opening)", () => {
+    for (const entry of [...recording.structured["architecture-review"]!, ...recording.structured.review!]) expect(Object.keys(entry.inputs ?? {}).length).toBeGreaterThan(0);
+    expect(Object.keys(recording.converse.dev?.[0]?.inputs ?? {})).toContain("adr:linked docs/adr/0003-rate-limiting.md");
   });
+
+  it("stays small", () => {
+    // About 2 KB of it are the inputs each answer was recorded on.
+    expect(readFileSync(RECORDING_PATH).length).toBeLessThan(18_000);
+  });
+});
+
+describe("npm run demo -- --refresh-inputs", () => {
+  it("records the answers again, unchanged, with the inputs this run gives them: those of the checked-in recording", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "baton-refresh-"));
+    let root = "";
+    try {
+      // The checked-in recording without its inputs, as a hand-written one starts.
+      const stripped = structuredClone(recording);
+      for (const entries of [...Object.values(stripped.structured), ...Object.values(stripped.converse)]) for (const entry of entries) delete entry.inputs;
+      const path = join(dir, "recording.json");
+      writeFileSync(path, JSON.stringify(stripped, null, 2));
+
+      root = await runDemo({ out: () => {}, err: () => {}, env: {} }, { refreshInputs: true, recordingPath: path });
+
+      expect(parseRecording(JSON.parse(readFileSync(path, "utf8")))).toEqual(recording);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      if (root) rmSync(root, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -120,6 +120,20 @@ describe("one vocabulary, and the defaults a newcomer expects", () => {
     expect(unknown.stderr).toContain("use one of architecture-review (or architect), dev, review, learning (or remember)");
   });
 
+  test("a step's command takes every name of the step, as context does: `baton learn`, `baton arch`", async () => {
+    const repo = repoWith({ ".github/baton.yml": "modules:\n  api: [\"src/api/**\"]\n", "src/api/a.ts": "export const a = 1;\n" });
+    const learn = await cli(repo, "learn", "Paginate every list call", "--module", "api");
+    expect(learn.stderr).toBe("");
+    expect(learn.stdout).toBe("wrote docs/pitfalls/api.md");
+    expect(repo.read("docs/pitfalls/api.md")).toContain("Paginate every list call");
+    // The architecture review by another name: it runs (and stops where it needs a spec, as `baton architect` does).
+    for (const word of ["arch", "architecture-review"]) {
+      const arch = await cli(repo, word);
+      expect(arch.code, word).toBe(1);
+      expect(arch.stderr, word).toBe("baton: name the spec: --spec docs/specs/x.md or --issue-text FILE");
+    }
+  });
+
   test("the review's base is the default branch, master included", async () => {
     const repo = createLocalRepo();
     repos.push(repo);

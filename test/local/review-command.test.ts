@@ -172,6 +172,34 @@ describe("baton review (local mode)", () => {
     expect(run0.tool.driver.rules.map((r) => r.id)).toEqual(["baton/pitfall"]);
   });
 
+  it("--format sarif carries no secret and no SARIF markup of the model's: redacted, links and hidden characters defused", async () => {
+    const token = `ghp_${"a1B2".repeat(9)}`;
+    const webhookSecret = "whsec-planted-4242";
+    const planted = {
+      ...FINDING,
+      title: `Tenant filter trusts the caller\u202E's tenant [see](0)`,
+      body: `The tenant comes from the request; the fixture logs ${token} and signs with ${webhookSecret}. Read the [session](1) instead.`,
+      source: `adr:1 ](${token})`,
+    };
+    claude.answers(reviewAnswer([planted])).answers(VERIFIED);
+
+    const run = await baton(repo.dir, ["review", "--base", "main", "--format", "sarif"], { ANTHROPIC_API_KEY: "test-key", WEBHOOK_SECRET: webhookSecret });
+
+    expect(run.code).toBe(0);
+    expect(run.stdout).not.toContain(token);
+    expect(run.stdout).not.toContain(webhookSecret);
+    expect(run.stdout).not.toContain("\u202E");
+    const sarif = JSON.parse(run.stdout) as { runs: { tool: { driver: { rules: { id: string }[] } }; results: { ruleId: string; message: { text: string }; properties: { source: string } }[] }[] };
+    const [result] = sarif.runs[0]!.results;
+    // `[text](n)` would be a link to a related location: brackets are escaped, the placeholder `[redacted]` too.
+    expect(result!.message.text).toBe(
+      "Tenant filter trusts the caller's tenant \\[see\\](0)\n\nThe tenant comes from the request; the fixture logs \\[redacted\\] and signs with \\[redacted\\]. Read the \\[session\\](1) instead.",
+    );
+    expect(result!.properties.source).toBe("adr:1 \\](\\[redacted\\])");
+    expect(result!.ruleId).toBe("baton/adr/1-redacted");
+    expect(sarif.runs[0]!.tool.driver.rules.map((r) => r.id)).toEqual(["baton/adr/1-redacted"]);
+  });
+
   it("--fail-on high exits 1 on a high finding; --fail-on critical exits 0", async () => {
     claude.answers(reviewAnswer()).answers(VERIFIED).answers(reviewAnswer()).answers(VERIFIED);
 

@@ -1,5 +1,5 @@
 import { comparePayload, filePayload } from "../../../test/support/fake-github/pull-payloads.js";
-import { rightSideLines } from "../../../test/support/fake-github/unified-diff.js";
+import { reviewCommentProblem } from "../../../test/support/fake-github/unified-diff.js";
 import type { FakeGitHubState } from "./github-state.js";
 import { now } from "./github-state.js";
 import { reviewCommitRefusal } from "../../../test/support/fake-github/commit-refusals.js";
@@ -8,8 +8,9 @@ import type { PullRecord, ReviewRecord } from "./records.js";
 
 /**
  * Pull requests (one open per head and base, none without commits), their
- * files (computed from the trees), reviews (inline comments only on diff
- * lines, no verdict on one's own pull request) and comparisons by sha or ref.
+ * files (computed from the trees), reviews (inline comments only where
+ * GitHub places them, by the rule the nock fake applies too; no verdict on
+ * one's own pull request) and comparisons by sha or ref.
  */
 
 const invalid = (field: string) => unprocessable("Validation Failed", [{ resource: "PullRequest", field, code: "invalid" }]);
@@ -66,7 +67,11 @@ export function pullRoutes(gh: FakeGitHubState): Handlers {
       return [200, page(ctx, gh.reviews.filter((r) => r.pullNumber === p.number), (r) => gh.reviewPayload(r))];
     },
 
-    /** As GitHub does: an inline comment off the diff fails the whole review with 422, and so does a verdict on one's own PR. */
+    /**
+     * As GitHub does: an inline comment GitHub cannot place (a line outside the diff, a multi-line
+     * comment across hunks or sides, or ending before it starts) fails the whole review with 422,
+     * and so does a verdict on one's own PR.
+     */
     createReview({ body }, [n]) {
       const p = gh.pullOr404(Number(n));
       const issue = gh.issues.get(p.number)!;
@@ -79,12 +84,12 @@ export function pullRoutes(gh: FakeGitHubState): Handlers {
       const files = gh.pullChanges(p);
       const comments: ReviewRecord["comments"] = [];
       for (const c of Array.isArray(body.comments) ? (body.comments as Json[]) : []) {
-        const file = files.find((f) => f.filename === c.path);
         const line = Number(c.line ?? c.position);
-        if (!file || typeof file.patch !== "string" || (c.side ?? "RIGHT") !== "RIGHT" || !rightSideLines(file.patch).has(line)) {
-          throw unprocessable("Unprocessable Entity", ["Line could not be resolved"]);
-        }
-        comments.push({ id: gh.nextObjectId(), path: String(c.path), line, side: "RIGHT", body: String(c.body ?? "") });
+        const side = typeof c.side === "string" ? c.side : "RIGHT";
+        const range = typeof c.start_line === "number" ? { start_line: c.start_line, start_side: typeof c.start_side === "string" ? c.start_side : side } : {};
+        const problem = reviewCommentProblem(files.find((f) => f.filename === c.path)?.patch, { line, side, ...range });
+        if (problem) throw unprocessable("Unprocessable Entity", [problem]);
+        comments.push({ id: gh.nextObjectId(), path: String(c.path), line, side, ...range, body: String(c.body ?? "") });
       }
       if (event === "COMMENT" && !body.body && comments.length === 0) throw unprocessable("Unprocessable Entity", ["Review body is required for a COMMENT event"]);
       const state = event === "APPROVE" ? "APPROVED" : event === "REQUEST_CHANGES" ? "CHANGES_REQUESTED" : event === "COMMENT" ? "COMMENTED" : "PENDING";

@@ -49,7 +49,7 @@ export interface ReviewRecord extends ReviewFields {
   state: string;
   user: { login: string; type: "User" | "Bot" };
   submittedAt: string;
-  comments: { id: number; path: string; line: number; side: string; body: string }[];
+  comments: { id: number; path: string; line: number; side: string; start_line?: number; start_side?: string; body: string }[];
 }
 export interface CheckRunRecord extends CheckRunFields {
   startedAt: string | null;

@@ -13,6 +13,7 @@ import { runClaudeCodeDevStep } from "../../steps/dev/claude-code/claude-code-de
 import { DEV_RUNNERS, devRunnerFor, type DevRunner } from "../../config/config-schema.js";
 import { unknownModulesMessage } from "../../steps/learning/lesson-modules.js";
 import { runLearningStep } from "../../steps/learning/learning-step.js";
+import { commandAliasesOf } from "../../config/step-names.js";
 import { runReviewStep } from "../../steps/review/review-step.js";
 import type { RepoRef } from "../../steps/step-types.js";
 import { CliError, type CliIo } from "../cli-io.js";
@@ -49,7 +50,7 @@ const withModelOptions = (cmd: Command) =>
     .option("--json", "print a JSON result");
 
 export function registerStepCommands(program: Command, io: CliIo): void {
-  withModelOptions(program.command("architect").description("Architecture review on this checkout: writes the ADR (and any supersession, and the index) into the working tree"))
+  withModelOptions(program.command("architect").aliases(commandAliasesOf("architecture-review")).description("Architecture review on this checkout: writes the ADR (and any supersession, and the index) into the working tree"))
     .option("--spec <file>", "a spec committed in the repository")
     .option("--issue-text <file>", "a file holding the spec text")
     .action(async (opts: ModelOptions & { spec?: string; issueText?: string }) => {
@@ -59,7 +60,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const ctx = await resolveLocalContext({ cwd: root, step: "architecture-review", spec: opts.spec, issueText: opts.issueText });
       try {
         describeContext(ctx, say);
-        const model = await localModel(io.env, { ...opts, stepId: "architecture-review" });
+        const model = await localModel(io.env, { ...opts, stepId: "architecture-review", commits: [ctx.manifest.commit, ctx.head] });
         say(`model: ${model.source}`);
         const spec = opts.spec ? { kind: "file" as const, path: opts.spec.replace(/^\.\//, "") } : { kind: "text" as const, label: basename(opts.issueText!).replace(/\.[a-z]+$/i, ""), text: "" };
         const outcome = await runArchitectureReviewStep(
@@ -76,7 +77,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       }
     });
 
-  withModelOptions(program.command("dev").description("Dev step on this checkout: implements the ADR on a new local branch baton/dev/<slug> and commits"))
+  withModelOptions(program.command("dev").aliases(commandAliasesOf("dev")).description("Dev step on this checkout: implements the ADR on a new local branch baton/dev/<slug> and commits"))
     .requiredOption("--adr <file>", "the accepted ADR to implement (e.g. docs/adr/0007-x.md)")
     .addOption(new Option("--runner <runner>", "claude-code: a Claude Code session in this checkout; builtin: Baton's own tool loop (default: dev.runner, else claude-code)").choices([...DEV_RUNNERS]))
     .action(async (opts: ModelOptions & { adr: string; runner?: DevRunner }) => {
@@ -98,7 +99,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
           say(`model: ${ctx.step.model} in a Claude Code session (runner: claude-code, in ${root})`);
           outcome = await runClaudeCodeDevStep({ ...input, root, env: io.env, say });
         } else {
-          const model = await localModel(io.env, { ...opts, stepId: "dev" });
+          const model = await localModel(io.env, { ...opts, stepId: "dev", commits: [ctx.manifest.commit, ctx.head] });
           say(`model: ${model.source} (runner: builtin)`);
           outcome = await runDevStep(input, model.client);
           await model.finish();
@@ -128,7 +129,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
       const ctx = await resolveLocalContext({ cwd: root, step: "review", base: opts.base, adrs: opts.adr?.map((a) => (/^\d+$/.test(a) ? Number(a) : a)) });
       try {
         describeContext(ctx, say);
-        const model = await localModel(io.env, { ...opts, stepId: "review" });
+        const model = await localModel(io.env, { ...opts, stepId: "review", commits: [ctx.manifest.commit, ctx.head] });
         say(`model: ${model.source}`);
         // The report embeds the manifest before the answer comes back: name a replayed model already.
         if (model.model) ctx.manifest.model = model.model;
@@ -149,7 +150,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
         await model.finish();
         ctx.manifest.model = outcome.model;
         const findings = outcome.findings ?? [];
-        if (opts.format === "sarif") io.out(JSON.stringify(reviewToSarif(findings, { version: ctx.step.version, model: outcome.model }), null, 2));
+        if (opts.format === "sarif") io.out(JSON.stringify(reviewToSarif(findings, { version: ctx.step.version, model: outcome.model, env: io.env }), null, 2));
         else if (opts.format === "json" || opts.json) io.out(JSON.stringify({ title: outcome.title, findings, usage: outcome.usage, manifest: ctx.manifest }, null, 2));
         else io.out(reviewToMarkdown(outcome.reportMarkdown ?? outcome.summary, findings));
         const code = reviewExitCode(findings, opts.failOn as FailOn);
@@ -161,6 +162,7 @@ export function registerStepCommands(program: Command, io: CliIo): void {
 
   program
     .command("remember")
+    .aliases(commandAliasesOf("learning"))
     .description("Append a lesson to the pitfalls of a module (docs/pitfalls/<module>.md) in the working tree")
     .argument("<lesson>", 'the lesson; "… because …" records why it matters')
     .requiredOption("--module <name...>", "module(s) the lesson belongs to")

@@ -12,6 +12,7 @@ import { DEV_TOOLS, runDevTool } from "./dev-tools.js";
 import { DevWorkspace } from "./dev-workspace.js";
 import type { DevPushTarget } from "./dev-push-target.js";
 
+
 export type DevWork = { kind: "issue"; number: number; title: string } | { kind: "local"; title: string };
 
 export interface DevInput {
