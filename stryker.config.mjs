@@ -30,12 +30,16 @@ export const MODULE_TESTS = {
   "review state and de-duplication": ["test/steps/review/**", "test/app/review*.test.ts", "test/app/commands.test.ts"],
   "ADR supersession and numbering": ["test/context-store/**", "test/app/architecture-review*.test.ts"],
   "budget and manifest records": ["test/graph/**", "test/review-diff/**", "test/app/review-inputs.test.ts", "test/writer/github-check-runs.test.ts"],
-  "the neutraliser and escaping": ["test/util/posted-text.test.ts", "test/util/untrusted-text.test.ts", "test/util/redact-secrets.test.ts", "test/security/neutraliser.test.ts", "test/security/redaction.test.ts", "test/security/forged-markers.test.ts", "test/steps/review/render-review.test.ts"],
+  "the neutraliser and escaping": ["test/util/posted-text.test.ts", "test/util/untrusted-text.test.ts", "test/util/redact-secrets.test.ts", "test/security/neutralise-model-text.test.ts", "test/steps/review/render-review.test.ts"],
 };
 
 const scope = process.env.MUTATION_SCOPE;
 const chosen = scope ? Object.entries(MODULES).filter(([name]) => name.includes(scope)) : Object.entries(MODULES);
 if (chosen.length === 0) throw new Error(`MUTATION_SCOPE=${scope} names no module; modules: ${Object.keys(MODULES).join("; ")}`);
+
+// One report (and one incremental record) per scope, so modules run one after another keep their results.
+const slug = scope ? scope.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "") : "";
+const reportName = process.env.MUTATION_REPORT ?? (slug ? `mutation-${slug}` : "mutation");
 
 // vitest.mutation.config.ts reads the chosen modules' tests from here.
 process.env.MUTATION_TESTS = JSON.stringify([...new Set(chosen.flatMap(([name]) => MODULE_TESTS[name] ?? []))]);
@@ -48,7 +52,9 @@ if (!process.env.BATON_ADR_CORPUS && existsSync(corpus)) process.env.BATON_ADR_C
 export default {
   testRunner: "vitest",
   plugins: ["@stryker-mutator/vitest-runner"],
-  vitest: { configFile: "vitest.mutation.config.ts", related: true },
+  // The tests of each mutant come from per-test coverage, and MODULE_TESTS already names the files:
+  // finding "related" test files again on every mutant run only costs time.
+  vitest: { configFile: "vitest.mutation.config.ts", related: process.env.MUTATION_RELATED === "1" },
   mutate: chosen.flatMap(([, files]) => files),
   coverageAnalysis: "perTest",
   // Mutants in module-level constants would need every test for each: left out (docs/testing.md).
@@ -57,8 +63,10 @@ export default {
   concurrency: Number(process.env.MUTATION_CONCURRENCY ?? 1),
   timeoutMS: 30_000,
   reporters: ["clear-text", "progress", "json", "html"],
-  jsonReporter: { fileName: "reports/mutation/mutation.json" },
-  htmlReporter: { fileName: "reports/mutation/mutation.html" },
+  jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
+  htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
+  // `npm run mutation -- --incremental` re-tests only the mutants whose code or tests changed since the last run of this scope.
+  incrementalFile: `reports/mutation/incremental/${reportName}.json`,
   thresholds: { high: 90, low: 85, break: null },
   tempDirName: ".stryker-tmp",
   cleanTempDir: true,

@@ -14,5 +14,8 @@ export default defineConfig({
     ...base.test,
     include: chosen.map((glob) => (glob.endsWith(".ts") ? glob : `${glob.replace(/\/?\*\*$/, "")}/**/*.test.ts`)),
     exclude: ["test/loopback/**", "test/bench/**", "**/node_modules/**"],
+    // Stryker switches mutants at run time (mutant schemata), so modules can stay loaded between
+    // mutants: one import of Probot per test worker instead of one per mutant.
+    isolate: process.env.MUTATION_ISOLATE === "1",
   },
 });

@@ -8,8 +8,10 @@ import picomatch from "picomatch";
  * JSON report: killed (and timed out) over killed + survived + no coverage,
  * as Stryker counts it. Prints a table (the one docs/testing.md keeps) and
  * exits 1 when a module is under the target, so the scheduled workflow fails.
+ * Several reports (one per MUTATION_SCOPE run) are read as one; a file in two
+ * reports counts from the last one named.
  *
- *   npx tsx scripts/mutation/module-scores.ts [reports/mutation/mutation.json] [--target 85]
+ *   npx tsx scripts/mutation/module-scores.ts [reports/mutation/mutation*.json ...] [--target 85]
  */
 
 interface MutantResult {
@@ -59,8 +61,10 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const at = args.indexOf("--target");
   const target = at >= 0 ? Number(args[at + 1]) : 85;
-  const file = args.find((a, i) => !a.startsWith("--") && args[i - 1] !== "--target") ?? "reports/mutation/mutation.json";
-  const report = JSON.parse(readFileSync(resolve(file), "utf8")) as Report;
+  const named = args.filter((a, i) => !a.startsWith("--") && args[i - 1] !== "--target");
+  const files = named.length ? named : ["reports/mutation/mutation.json"];
+  const report: Report = { files: {} };
+  for (const file of files) Object.assign(report.files, (JSON.parse(readFileSync(resolve(file), "utf8")) as Report).files);
   const { MODULES } = (await import(resolve(fileURLToPath(new URL("../../", import.meta.url)), "stryker.config.mjs"))) as { MODULES: Record<string, string[]> };
   const scores = moduleScores(report, MODULES).filter((s) => s.score !== null);
   const lines = ["| module | killed | survived | no coverage | score |", "|---|---:|---:|---:|---:|"];
