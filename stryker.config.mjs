@@ -51,7 +51,7 @@ if (!process.env.BATON_ADR_CORPUS && existsSync(corpus)) process.env.BATON_ADR_C
 /** @type {import("@stryker-mutator/api/core").PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
-  plugins: ["@stryker-mutator/vitest-runner"],
+  plugins: ["@stryker-mutator/vitest-runner", "./scripts/mutation/survivor-log-reporter.mjs"],
   // The tests of each mutant come from per-test coverage, and MODULE_TESTS already names the files:
   // finding "related" test files again on every mutant run only costs time.
   vitest: { configFile: "vitest.mutation.config.ts", related: process.env.MUTATION_RELATED === "1" },
@@ -64,7 +64,8 @@ export default {
   // Added to a mutant's expected test time before it counts as a time-out (an endless loop): long
   // enough for a loaded machine, short enough that each endless-loop mutant does not cost half a minute.
   timeoutMS: 10_000,
-  reporters: ["clear-text", "progress", "json", "html"],
+  // survivor-log: each survivor in reports/mutation/<report>.survivors.ndjson as soon as it is found.
+  reporters: ["clear-text", "progress", "json", "html", "survivor-log"],
   jsonReporter: { fileName: `reports/mutation/${reportName}.json` },
   htmlReporter: { fileName: `reports/mutation/${reportName}.html` },
   // `npm run mutation -- --incremental` re-tests only the mutants whose code or tests changed since the last run of this scope.
