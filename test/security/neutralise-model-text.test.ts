@@ -122,3 +122,57 @@ describe("neutraliseModelText (audit 6)", () => {
     expect(neutraliseModelText(hostile).length).toBeGreaterThan(0);
   });
 });
+
+describe("neutraliseModelText: exact output", () => {
+  it("rewrites fenced code with a fence of its own, after a blank line, closing it where CommonMark does", () => {
+    expect(neutraliseModelText("text\n```\ncode\n```")).toBe("text\n\n```\ncode\n```");
+    expect(neutraliseModelText("```\ncode\n```\nafter")).toBe("```\ncode\n```\nafter");
+    expect(neutraliseModelText("a\n\n```\ncode\n```")).toBe("a\n\n```\ncode\n```");
+    expect(neutraliseModelText("```\n`````\n```")).toBe("```\n```\n\n```\n```");
+    expect(neutraliseModelText("~~~\n```\nstill code\n~~~")).toBe("````\n```\nstill code\n````");
+    expect(neutraliseModelText("```\nx\n``")).toBe("```\nx\n``\n```");
+    expect(neutraliseModelText("````\nx\n```\n````")).toBe("````\nx\n```\n````");
+    expect(neutraliseModelText("  ```\n  x\n    y\n z\n  ```")).toBe("```\nx\n  y\nz\n```");
+    expect(neutraliseModelText("```\nnever closed")).toBe("```\nnever closed\n```");
+    expect(neutraliseModelText("``` a`b ```")).toBe("``` a`b ```");
+  });
+
+  it("keeps a fence's language only when it is one plain word", () => {
+    expect(neutraliseModelText("```ts title=x\nx\n```")).toBe("```\nx\n```");
+    expect(neutraliseModelText("```c++\nx\n```")).toBe("```c++\nx\n```");
+  });
+
+  it("keeps code spans that close on their line and escapes every other backtick", () => {
+    expect(neutraliseModelText("a \\` b")).toBe("a \\` b");
+    expect(neutraliseModelText("a ` b")).toBe("a \\` b");
+    expect(neutraliseModelText("``a`` and `b` and ``c")).toBe("``a`` and `b` and \\`\\`c");
+    expect(neutraliseModelText("x `` y")).toBe("x \\`\\` y");
+    expect(neutraliseModelText("\\`\\`code\\`")).toBe("\\`\\`code\\`");
+    expect(neutraliseModelText("a\\")).toBe("a\\");
+    expect(neutraliseModelText("[`code`](../x)")).toBe("\\[`code`\\](../x)");
+  });
+
+  it("keeps only links with a plain target, and images and links on GitHub or relative to the repository", () => {
+    expect(neutraliseModelText("[a]() [b](x y) [c](../ok) [d[e](f)")).toBe("\\[a\\]() \\[b\\](x y) [c](../ok) \\[d[e](f)");
+    expect(neutraliseModelText("![a](https://x.github.com/p.png) ![b](https://githubusercontent.com/p) ![c](https://evilgithub.com/p)")).toBe("![a](https://x.github.com/p.png) ![b](https://githubusercontent.com/p) c (image: `https://evilgithub.com/p`)");
+    expect(neutraliseModelText("[a](http://github.com/x) [b](https://u@github.com/x) [c](//github.com/x) [d](mailto:a@b.c) [e](#top) [f](HTTPS://GITHUB.COM/x)")).toBe("a (`http://github.com/x`) b (`https://u@github.com/x`) c (`//github.com/x`) d (`mailto:a@b.c`) [e](#top) [f](HTTPS://GITHUB.COM/x)");
+    expect(neutraliseModelText("[lbl](https://github.com/a) @m")).toBe("[lbl](https://github.com/a) `@m`");
+    expect(neutraliseModelText("[x](https://evil.example/a) tail")).toBe("x (`https://evil.example/a`) tail");
+    expect(neutraliseModelText("[x](y)")).toBe("[x](y)");
+    expect(neutraliseModelText("a ![i](z.png)")).toBe("a ![i](z.png)");
+    expect(neutraliseModelText("!notimage [a] (b)")).toBe("!notimage \\[a\\] (b)");
+  });
+
+  it("keeps a bare GitHub URL as written and shows any other URL or address as code", () => {
+    expect(neutraliseModelText("(https://github.com/x) *https://github.com/y* https://github.com/x@y https://github.com/a<b")).toBe("(https://github.com/x) *https://github.com/y* `https://github.com/x@y` `https://github.com/a<b`");
+    expect(neutraliseModelText("www.github.com")).toBe("`www.github.com`");
+    expect(neutraliseModelText("mail me a.b+c@d-e.f")).toBe("mail me `a.b+c@d-e.f`");
+    expect(neutraliseModelText("https://github.com/x\"y")).toBe("https://github.com/x\"y");
+  });
+
+  it("wraps each mention that would notify, and shows entities that render as @ or : as written", () => {
+    expect(neutraliseModelText("\\@octocat a@b _@x_ x@y @a/b-c.d @-no")).toBe("`@octocat` a@b _`@x`_ x@y `@a/b-c.d` @-no");
+    expect(neutraliseModelText("&#64;x &#x40;y &COMMAT;z &#0064;w &#58;v &#x3A;u &colon;t &amp; &lt;")).toBe("&amp;#64;x &amp;#x40;y &amp;COMMAT;z &amp;#0064;w &amp;#58;v &amp;#x3A;u &amp;colon;t &amp; &lt;");
+    expect(neutraliseModelText("<b> [x] \\[y\\] \\<z")).toBe("&lt;b> \\[x\\] \\[y\\] \\<z");
+  });
+});
