@@ -9,8 +9,8 @@ import picomatch from "picomatch";
  * as Stryker counts it. Prints a table (the one docs/testing.md keeps) and
  * exits 1 when a module is under the target, so the scheduled workflow fails.
  * Several reports (one per MUTATION_SCOPE run, or a re-run of a few lines with
- * `--mutate file:lines`) are read as one: a mutant in two reports (same file,
- * place, mutator and replacement) counts from the last one named.
+ * `--mutate file:lines`) are read as one: the last report named that has
+ * mutants on a line gives that line's results.
  *
  *   npx tsx scripts/mutation/module-scores.ts [reports/mutation/mutation*.json ...] [--target 85]
  */
@@ -64,16 +64,20 @@ export function moduleScores(report: Report, modules: Record<string, string[]>):
   });
 }
 
-/** One report from several: per file, the mutants of all, a later report's result replacing an earlier one's for the same mutant. */
+/**
+ * One report from several: per file, the mutants of all, where a later report
+ * replaces every result of an earlier one on the lines it has mutants on (a
+ * re-run of those lines, perhaps after they were edited).
+ */
 export function mergeReports(reports: Report[]): Report {
-  const files: Record<string, Map<string, MutantResult>> = {};
+  const files: Record<string, MutantResult[]> = {};
   for (const report of reports) {
     for (const [file, { mutants }] of Object.entries(report.files)) {
-      const byKey = (files[file] ??= new Map());
-      for (const m of mutants) byKey.set(`${m.location.start.line}:${m.location.start.column}:${m.mutatorName}:${m.replacement ?? ""}`, m);
+      const lines = new Set(mutants.map((m) => m.location.start.line));
+      files[file] = [...(files[file] ?? []).filter((m) => !lines.has(m.location.start.line)), ...mutants];
     }
   }
-  return { files: Object.fromEntries(Object.entries(files).map(([file, byKey]) => [file, { mutants: [...byKey.values()] }])) };
+  return { files: Object.fromEntries(Object.entries(files).map(([file, mutants]) => [file, { mutants }])) };
 }
 
 async function main(): Promise<void> {
