@@ -47,7 +47,7 @@ function oneLine(text: string): string {
 
 function escapeWord(word: string): string {
   let out = "";
-  for (const ch of word) out += ENTITIES[ch] ?? (ESCAPED.has(ch) || ch === "@" ? "\\" + ch : ch);
+  for (const ch of word) out += ENTITIES[ch] ?? (ESCAPED.has(ch) ? "\\" + ch : ch);
   return out;
 }
 
