@@ -147,6 +147,8 @@ describe("ADR numbers and names at their edges", () => {
     ["adr-20200926-x.md", 20200926],
     ["2020092-x.md", 2020092],
     ["99999999999999999999-x.md", null],
+    ["0001-x.md.orig", null],
+    ["0001-x.mdx", null],
   ])("reads %s as %s: only an 8-digit date from 1970 to 2199 without a prefix is not a number", (file, expected) => {
     expect(numberFromFileName(file)).toBe(expected);
   });
