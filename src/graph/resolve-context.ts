@@ -65,6 +65,7 @@ export async function resolveContext(args: ResolveArgs): Promise<ResolvedContext
   if (moduleMap.note) notes.push(moduleMap.note);
   notes.push(store.adrFolder ? `ADR folder ${store.adrFolder} (${store.adrFolderReason}), ${store.adrs.length} ADRs` : `no ADR folder (${store.adrFolderReason})`);
   notes.push(...store.warnings);
+  notes.push(...(trigger.notes ?? []));
 
   const linked = findLinkedAdrs(store, trigger);
   const modules = concernedModules(moduleMap, trigger, linked, await specText(snapshot, trigger.spec));

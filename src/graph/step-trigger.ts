@@ -26,4 +26,6 @@ export interface StepTrigger {
    * their enclosing function or class, and small files are sent whole.
    */
   diff?: { base: string; head: string; files: DiffFile[]; headFiles?: Record<string, string> };
+  /** What the edge knows about these inputs that the manifest should say (e.g. which text of the spec was used). */
+  notes?: string[];
 }

@@ -3,6 +3,7 @@ import type { DecisionPlan } from "../context-store/adr/decide-adrs.js";
 import { parsePinnedSpec, pinnedSpecPath, renderPinnedSpec, specDrift, type PinnedSpec, type SpecDrift } from "../context-store/specs/pinned-spec.js";
 import { normaliseSpecKey } from "../graph/resolve-context.js";
 import { pinnedSpecsFolder } from "../graph/default-steps.js";
+import type { SpecRef } from "../graph/step-trigger.js";
 import type { RepoSnapshot } from "../snapshot/repo-snapshot.js";
 import { inlineCode } from "../util/posted-text.js";
 import type { FileChange } from "../writer/intents.js";
@@ -38,4 +39,26 @@ export async function pinnedIssueSpec(snapshot: RepoSnapshot, config: BatonConfi
   const pinned = text ? parsePinnedSpec(text) : null;
   if (!entry || !pinned || pinned.issue !== issue.number) return null;
   return { pinned, path, sha: entry.sha, drift: specDrift(pinned, issue) };
+}
+
+/**
+ * An issue's spec as every step reads it (dev, review, `/baton context`):
+ * the text pinned when its ADR was accepted, when there is one, so a review
+ * judges the PR against what dev was asked to build; else the issue as it is
+ * now. `note` says which, for the manifest.
+ */
+export async function issueSpec(snapshot: RepoSnapshot, config: BatonConfig, issue: IssueState): Promise<{ spec: SpecRef; pin: Awaited<ReturnType<typeof pinnedIssueSpec>>; note: string }> {
+  const pin = await pinnedIssueSpec(snapshot, config, issue);
+  if (!pin) {
+    return {
+      spec: { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl },
+      pin,
+      note: `spec: issue #${issue.number} as it is now (no pinned copy under ${pinnedSpecsFolder(config)})`,
+    };
+  }
+  return {
+    spec: { kind: "issue", number: issue.number, title: pin.pinned.title, body: pin.pinned.body, updatedAt: pin.pinned.updatedAt, url: issue.htmlUrl, pinned: { path: pin.path, sha: pin.sha } },
+    pin,
+    note: `spec: issue #${issue.number} as accepted, pinned in ${pin.path}${pin.drift ? " (the issue was edited since: not followed)" : ""}`,
+  };
 }

@@ -1,6 +1,5 @@
 import { findLinkedAdrs, resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
-import type { SpecRef } from "../graph/step-trigger.js";
 import { runDevStep } from "../steps/dev/dev-step.js";
 import { devPushTarget } from "../steps/dev/dev-push-target.js";
 import { forkTarget } from "../writer/fork-push.js";
@@ -14,9 +13,9 @@ import { getDefaultBranchHead, getIssue } from "./github-port.js";
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
-import { commentOnlyStep, declareSteps, isStepEnabled, pinnedSpecsFolder } from "../graph/default-steps.js";
+import { commentOnlyStep, declareSteps, isStepEnabled } from "../graph/default-steps.js";
 import { devRunnerFor } from "../config/config-schema.js";
-import { pinnedIssueSpec } from "./pin-spec.js";
+import { issueSpec } from "./pin-spec.js";
 import { specDriftMarkdown, withSpecDrift } from "./spec-drift-report.js";
 
 type DevRequest = Extract<JobRequest, { kind: "dev" }>;
@@ -37,10 +36,7 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
   }
   const issue = await getIssue(deps.octokit, owner, repo, req.issueNumber);
   // The spec as accepted, when its ADR's acceptance pinned it; else the issue as it is now.
-  const pin = await pinnedIssueSpec(repoState.snapshot, repoState.config, issue);
-  const spec: SpecRef = pin
-    ? { kind: "issue", number: issue.number, title: pin.pinned.title, body: pin.pinned.body, updatedAt: pin.pinned.updatedAt, url: issue.htmlUrl, pinned: { path: pin.path, sha: pin.sha } }
-    : { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+  const { spec, pin, note: specNote } = await issueSpec(repoState.snapshot, repoState.config, issue);
   const linked = findLinkedAdrs(repoState.store, { spec });
   const adr = linked.find((a) => a.record.status === "accepted");
   if (!adr) {
@@ -83,11 +79,10 @@ export async function runDev(req: DevRequest, deps: RunnerDeps): Promise<void> {
           snapshot: repoState.snapshot,
           config: repoState.config,
           configIdentity: repoState.configIdentity,
-          trigger: { spec, linkedAdrs: [adr.path], modules: adr.record.modules },
+          trigger: { spec, linkedAdrs: [adr.path], modules: adr.record.modules, notes: [specNote] },
           store: repoState.store,
         });
         context.manifest.notes.push(...repoState.configNotes);
-        context.manifest.notes.push(pin ? `spec: issue #${issue.number} as accepted, pinned in ${pin.path}${pin.drift ? " (the issue was edited since: not followed)" : ""}` : `spec: issue #${issue.number} as it is now (no pinned copy under ${pinnedSpecsFolder(repoState.config)})`);
         const input = {
           context,
           snapshot: repoState.snapshot,

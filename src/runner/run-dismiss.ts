@@ -1,6 +1,6 @@
 import { ZERO_USAGE } from "../model/model-client.js";
 import type { Manifest } from "../graph/manifest.js";
-import { code, renderFindingsSection, replaceFindingsSection, type RenderedFinding } from "../steps/review/render-review.js";
+import { code, renderedFromState, renderFindingsSection, replaceFindingsSection } from "../steps/review/render-review.js";
 import { openFindings, parseReviewState, SUMMARY_MARKER, type ReviewState, type ReviewStateFinding } from "../steps/review/review-state.js";
 import { failingFindings } from "../steps/review/review-step.js";
 import type { StepOutcome } from "../steps/step-types.js";
@@ -70,7 +70,7 @@ export function dismissOutcome(
   const unknown = ids.filter((id) => !open.has(id));
   const findings = state.findings.map((f): ReviewStateFinding => (known.includes(f.id) ? { ...f, status: "dismissed", closedBy: author, closedSha: state.lastReviewedSha } : f));
   const next: ReviewState = { ...state, findings };
-  const rendered = findings.map(toRendered);
+  const rendered = findings.map(renderedFromState);
   const body = replaceFindingsSection(summaryBody, next, rendered) ?? null;
   const failing = failingFindings(openFindings(findings), failOn);
   const lines = [
@@ -85,21 +85,5 @@ export function dismissOutcome(
     title: `${known.length} finding${known.length === 1 ? "" : "s"} dismissed, ${openFindings(findings).length} open`,
     summary: lines.join("\n"),
     conclusion: failing.length > 0 ? "failure" : "success",
-  };
-}
-
-function toRendered(f: ReviewStateFinding): RenderedFinding {
-  return {
-    id: f.id,
-    severity: f.severity,
-    path: f.path,
-    title: f.title,
-    isNew: false,
-    status: f.status,
-    ...(f.line !== undefined ? { line: f.line } : {}),
-    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
-    ...(f.sha !== undefined ? { sha: f.sha } : {}),
-    ...(f.closedSha !== undefined ? { closedSha: f.closedSha } : {}),
-    ...(f.closedBy !== undefined ? { closedBy: f.closedBy } : {}),
   };
 }

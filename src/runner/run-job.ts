@@ -20,6 +20,7 @@ import { runDismiss } from "./run-dismiss.js";
 import { runLearnFromPull } from "./run-learn-from-pull.js";
 import { runRemember } from "./run-remember.js";
 import { runTrace } from "./run-trace.js";
+import { issueSpec } from "./pin-spec.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
@@ -94,11 +95,17 @@ async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: 
     const pr = await getPullRequest(deps.octokit, owner, repo, req.number);
     repoState = await openRepository(deps.octokit, req.target, await currentBaseCommit(deps.octokit, owner, repo, pr));
     const files = fromGitHubFiles((await listPullRequestFiles(deps.octokit, owner, repo, req.number)) as Parameters<typeof fromGitHubFiles>[0]);
-    trigger = await reviewTrigger(deps, req.target, repoState.store, { body: pr.body, base: pr.baseSha, head: pr.headSha, files });
+    trigger = await reviewTrigger(deps, req.target, repoState, { body: pr.body, base: pr.baseSha, head: pr.headSha, files });
   } else {
     repoState = await openRepository(deps.octokit, req.target, (await getDefaultBranchHead(deps.octokit, owner, repo)).sha);
     const issue = await getIssue(deps.octokit, owner, repo, req.number);
-    trigger = { spec: { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl } };
+    if (req.step === "dev") {
+      // As the dev step reads it: the spec pinned at its ADR's acceptance, when there is one.
+      const { spec, note } = await issueSpec(repoState.snapshot, repoState.config, issue);
+      trigger = { spec, notes: [note] };
+    } else {
+      trigger = { spec: { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl } };
+    }
   }
   const context = await resolveContext({ step: repoState.steps[req.step], snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
   const body = `Context the **${req.step}** step would receive now (no model was called):\n\n${manifestToMarkdown(context.manifest)}`;

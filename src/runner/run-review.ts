@@ -1,6 +1,6 @@
 import { findLinkedAdrs, normaliseSpecKey, resolveContext } from "../graph/resolve-context.js";
 import { manifestToMarkdown } from "../graph/render-manifest.js";
-import type { SpecRef, StepTrigger } from "../graph/step-trigger.js";
+import type { StepTrigger } from "../graph/step-trigger.js";
 import { fromGitHubFiles, type DiffFile } from "../steps/review/diff-files.js";
 import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
 import { runReviewStep } from "../steps/review/review-step.js";
@@ -8,7 +8,8 @@ import { adrLinksFromText } from "../steps/pull-request-body.js";
 import { checkRunExternalId } from "./check-run-id.js";
 import { closingIssueNumbers, compareCommits, currentBaseCommit, findCommentByMarker, getIssue, getPullRequest, listPullRequestFiles } from "./github-port.js";
 import type { JobRequest, RepoTarget } from "./job-request.js";
-import type { ContextStore } from "../context-store/load-context-store.js";
+import type { OpenRepository } from "./open-repository.js";
+import { issueSpec } from "./pin-spec.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
 import { isStepEnabled } from "../graph/default-steps.js";
@@ -57,7 +58,7 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
         }
         const incremental = files !== null;
         const diffFiles = fromGitHubFiles((files ?? (await listPullRequestFiles(deps.octokit, owner, repo, pr.number))) as Parameters<typeof fromGitHubFiles>[0]);
-        const trigger = await reviewTrigger(deps, req.target, repoState.store, { body: pr.body, base, head: pr.headSha, files: diffFiles });
+        const trigger = await reviewTrigger(deps, req.target, repoState, { body: pr.body, base, head: pr.headSha, files: diffFiles });
         const context = await resolveContext({ step, snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
         context.manifest.notes.push(...repoState.configNotes);
         const manifestMarkdown = manifestToMarkdown(context.manifest);
@@ -98,9 +99,10 @@ export async function runReview(req: ReviewRequest, deps: RunnerDeps): Promise<v
 export async function reviewTrigger(
   deps: RunnerDeps,
   target: RepoTarget,
-  store: ContextStore,
+  repoState: Pick<OpenRepository, "store" | "snapshot" | "config">,
   pr: { body: string; base: string; head: string; files: DiffFile[] },
 ): Promise<StepTrigger> {
+  const { store } = repoState;
   const linkedAdrs = adrLinksFromText(pr.body);
   // The spec: the issue the PR closes, else the spec its linked ADR answers.
   const adrSpec = findLinkedAdrs(store, { linkedAdrs }).map((a) => a.record.spec).find((s): s is string => Boolean(s));
@@ -115,17 +117,25 @@ export async function reviewTrigger(
     diff: { base: pr.base, head: pr.head, files: pr.files, ...(headFiles ? { headFiles } : {}) },
     changedPaths: pr.files.map((f) => f.path),
     linkedAdrs,
-    spec: await specOfPullRequest(deps, target, pr.body, adrSpec),
+    ...(await specOfPullRequest(deps, target, repoState, pr.body, adrSpec)),
   };
 }
 
-async function specOfPullRequest(deps: RunnerDeps, target: RepoTarget, body: string, adrSpec: string | undefined): Promise<SpecRef | undefined> {
+async function specOfPullRequest(
+  deps: RunnerDeps,
+  target: RepoTarget,
+  repoState: Pick<OpenRepository, "snapshot" | "config">,
+  body: string,
+  adrSpec: string | undefined,
+): Promise<Pick<StepTrigger, "spec" | "notes">> {
   const adrIssue = adrSpec ? /^#(\d+)$/.exec(normaliseSpecKey(adrSpec)) : null;
-  if (adrSpec && !adrIssue && closingIssueNumbers(body).length === 0) return { kind: "file", path: normaliseSpecKey(adrSpec) };
+  if (adrSpec && !adrIssue && closingIssueNumbers(body).length === 0) return { spec: { kind: "file", path: normaliseSpecKey(adrSpec) } };
   const issueNumber = closingIssueNumbers(body)[0] ?? (adrIssue ? Number(adrIssue[1]) : undefined);
-  if (issueNumber === undefined) return undefined;
+  if (issueNumber === undefined) return {};
   const issue = await getIssue(deps.octokit, target.owner, target.repo, issueNumber);
-  return { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+  // Judged against what dev was asked to build: the text pinned at acceptance, when there is one.
+  const { spec, note } = await issueSpec(repoState.snapshot, repoState.config, issue);
+  return { spec, notes: [note] };
 }
 
 /** Findings dismissed by resolving their thread; a GitHub that cannot say costs only the dismissals. */

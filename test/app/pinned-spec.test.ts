@@ -6,7 +6,7 @@ import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
 import { approve, merge, pullByBranch } from "./fixtures/people.js";
 import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
-import { issueLabeled } from "./fixtures/webhooks.js";
+import { issueComment, issueLabeled } from "./fixtures/webhooks.js";
 
 const ADR_ANSWER = {
   title: "Search users with a bounded query endpoint",
@@ -89,6 +89,37 @@ describe("the spec is pinned when its ADR is accepted", () => {
       expect(text).toMatch(/\n-We need `GET \/users\?query=` in the api module, returning at most 50 users\.\n\+We need `GET \/users\?query=` in the api module, returning at most 500 users, sorted by name\.\n/);
     }
     expect(github.unmatched).toEqual([]);
+  });
+
+  it("reviews the dev pull request against the accepted text too, not the edit made after acceptance", async () => {
+    Object.assign(github.issues.get(12)!, { body: EDITED_BODY, updatedAt: "2026-11-25T08:00:00Z" });
+    const { pr } = await runDev();
+    expect(pr.body).toContain("Closes #12");
+
+    claude.answersWithTool("submit_review", { summary: "Adds the search.", specCompliance: [], adrConformance: [], findings: [] });
+    // A one-line change is below triggers.smallChangeLines: a maintainer asks for the review.
+    await app.deliver("issue_comment", issueComment({ number: pr.number, body: "/baton review", commentId: 9_100_002, login: "lead", isPullRequest: true, title: pr.title }));
+    expect(claude.isDone()).toBe(true);
+
+    // What the review's model was sent: the spec as accepted, identified by the pinned file, never the edited body.
+    const sent = claude.openingText(claude.requests.length - 1);
+    expect(sent).toContain("returning at most 50 users");
+    expect(sent).not.toContain("500 users");
+    const review = github.checkRuns.find((c) => c.name === "Baton: review")!;
+    const blob = github.git.flatten(github.branchSha("main")!).get(PINNED)!.sha;
+    expect(review.output?.summary).toContain(`\`${PINNED}@${blob}\``);
+    expect(review.output?.summary).toContain("spec: issue #12 as accepted, pinned in docs/specs/pinned/issue-12.md (the issue was edited since: not followed)");
+    expect(github.unmatched).toEqual([]);
+  });
+
+  it("shows the accepted text in `/baton context dev`, as the dev step would get it", async () => {
+    Object.assign(github.issues.get(12)!, { body: EDITED_BODY, updatedAt: "2026-11-25T08:00:00Z" });
+    await app.deliver("issue_comment", issueComment({ number: 12, body: "/baton context dev", commentId: 9_100_001, login: "lead", title: ISSUE_12.title }));
+    const reply = github.comments.map((c) => c.body).find((b) => b.includes("Context the **dev** step would receive now"));
+    expect(reply).toBeDefined();
+    expect(reply).toContain(`${PINNED}@`);
+    expect(reply).toContain("spec: issue #12 as accepted, pinned in docs/specs/pinned/issue-12.md (the issue was edited since: not followed)");
+    expect(reply).not.toContain("issue#12@2026-11-25T08:00:00Z");
   });
 
   it("says nothing when only labels or comments moved the issue's updated_at", async () => {

@@ -2,7 +2,7 @@ import { inlineCode, tableCell as fitTableCell } from "../../util/posted-text.js
 import { hiddenMarker } from "../../writer/intents.js";
 import { neutraliseModelText } from "../../writer/neutralise-model-text.js";
 import { SEVERITIES, SEVERITY_RANK, type AdrConformance, type Severity, type SpecRequirement } from "./review-schema.js";
-import { renderReviewState, SUMMARY_MARKER, type FindingStatus, type ReviewState, type SpecRow } from "./review-state.js";
+import { renderReviewState, SUMMARY_MARKER, type FindingStatus, type ReviewState, type ReviewStateFinding, type SpecRow } from "./review-state.js";
 
 /**
  * What Baton posts for a review: the review body, its inline comments and
@@ -86,6 +86,23 @@ export interface RenderedFinding {
   status?: FindingStatus;
   closedSha?: string;
   closedBy?: string;
+}
+
+/** A finding from an earlier push, as the review state remembers it (no body or source). */
+export function renderedFromState(f: ReviewStateFinding): RenderedFinding {
+  return {
+    id: f.id,
+    severity: f.severity,
+    path: f.path,
+    title: f.title,
+    isNew: false,
+    status: f.status,
+    ...(f.line !== undefined ? { line: f.line } : {}),
+    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+    ...(f.sha !== undefined ? { sha: f.sha } : {}),
+    ...(f.closedSha !== undefined ? { closedSha: f.closedSha } : {}),
+    ...(f.closedBy !== undefined ? { closedBy: f.closedBy } : {}),
+  };
 }
 
 export function bySeverity<T extends { severity: Severity }>(findings: T[]): T[] {

@@ -5,7 +5,7 @@ import { hiddenMarker, type CommentIntent, type InlineComment, type Intent, type
 import { promptBlocks, type RepoRef, type StepOutcome } from "../step-types.js";
 import { commentableHunks, placeRange } from "./comment-placement.js";
 import type { DiffFile } from "./diff-files.js";
-import { bySeverity, code, countLabel, renderInlineComment, renderReviewBody, renderSummaryComment, safeText, type RenderedFinding } from "./render-review.js";
+import { bySeverity, code, countLabel, renderedFromState, renderInlineComment, renderReviewBody, renderSummaryComment, safeText, type RenderedFinding } from "./render-review.js";
 import { anchorFindings, closeFindings, codeSources, mergeSpecRows, nextStateFindings, type AnchorOutcome, type Closing, type NewFinding } from "./review-findings.js";
 import { previousFindingsBlock, REVIEW_SYSTEM, reviewInstruction } from "./review-prompt.js";
 import { reviewAnswerSchema, SEVERITY_RANK, type ReviewAnswer, type ReviewFinding } from "./review-schema.js";
@@ -229,20 +229,7 @@ function toRendered(f: NewFinding): RenderedFinding {
 
 function stateToRendered(f: ReviewStateFinding, freshIds: ReadonlySet<string>, fresh: NewFinding[]): RenderedFinding {
   const mine = freshIds.has(f.id) ? fresh.find((x) => x.id === f.id) : undefined;
-  if (mine) return toRendered(mine);
-  return {
-    id: f.id,
-    severity: f.severity,
-    path: f.path,
-    title: f.title,
-    isNew: false,
-    status: f.status,
-    ...(f.line !== undefined ? { line: f.line } : {}),
-    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
-    ...(f.sha !== undefined ? { sha: f.sha } : {}),
-    ...(f.closedSha !== undefined ? { closedSha: f.closedSha } : {}),
-    ...(f.closedBy !== undefined ? { closedBy: f.closedBy } : {}),
-  };
+  return mine ? toRendered(mine) : renderedFromState(f);
 }
 
 interface SummaryFacts {
