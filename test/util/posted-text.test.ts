@@ -155,6 +155,7 @@ describe("table cells", () => {
         const cells = t!.children[1]!.children;
         expect(cells).toHaveLength(2);
         expect(visibleText(cells[1]!)).toBe("fixed");
+        expect(visibleText(cells[0]!).replaceAll("\u200B", "")).toBe(shown(text).trim());
         expect(nodeTypes(cells[0]!).filter((n) => n !== "text" && n !== "inlineCode")).toEqual([]);
         expect(liveMentions(cells[0]!)).toEqual([]);
       }),
@@ -168,6 +169,8 @@ describe("table cells", () => {
     expect(cells).toHaveLength(2);
     expect(visibleText(cells[0]!)).toBe("first line second a|b and a | pipe third");
     expect(tableCell("a\\\\|b")).toBe("a\\\\\\|b");
+    expect(tableCell("a\r\nb\rc\u2028d\u2029e\n\n  f  ")).toBe("a b c d e f");
+    expect(escapeTableCell("a | b")).toBe("a \\| b");
   });
 });
 
