@@ -138,7 +138,7 @@ describe("the edges of each rule", () => {
   });
 
   it("removes a reference definition that points nowhere, in any of its forms, and nothing that shows", () => {
-    for (const hidden of ["[x]:#", "[x]: # 'single'", "[x]: # (paren)", '[x]: # "double"', "[x]: #  \t", "[x]: # 'a'  ", "   [x]: #", "[x]: <>"]) {
+    for (const hidden of ["[x]:#", "[x]: #  'after two spaces'", "[x]: # 'single'", "[x]: # (paren)", '[x]: # "double"', "[x]: #  \t", "[x]: # 'a'  ", "   [x]: #", "[x]: <>"]) {
       expect(stripMarkdownComments(`a\n${hidden}\nb`), hidden).toBe("a\nb");
     }
     expect(stripMarkdownComments("[x]: <>")).toBe("");
