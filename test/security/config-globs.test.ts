@@ -88,6 +88,7 @@ describe("configGlobProblem at the edges of each limit", () => {
     ["{a,b", undefined],
     ["a}{b", undefined],
     ["*a*}", undefined],
+    ["{a,*a*a*a*b", "has more than two * in one folder or file name"],
     ["{a,b}/{c,d}", "has more than one {…} group"],
     [alternatives(16), undefined],
     [alternatives(17), "has 17 alternatives in {…}, more than 16"],

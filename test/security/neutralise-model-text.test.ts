@@ -128,6 +128,7 @@ describe("neutraliseModelText: exact output", () => {
     expect(neutraliseModelText("text\n```\ncode\n```")).toBe("text\n\n```\ncode\n```");
     expect(neutraliseModelText("```\ncode\n```\nafter")).toBe("```\ncode\n```\nafter");
     expect(neutraliseModelText("a\n\n```\ncode\n```")).toBe("a\n\n```\ncode\n```");
+    expect(neutraliseModelText("a\n  \n```\nx\n```")).toBe("a\n  \n```\nx\n```");
     expect(neutraliseModelText("```\n`````\n```")).toBe("```\n```\n\n```\n```");
     expect(neutraliseModelText("~~~\n```\nstill code\n~~~")).toBe("````\n```\nstill code\n````");
     expect(neutraliseModelText("```\nx\n``")).toBe("```\nx\n``\n```");
