@@ -174,13 +174,13 @@ export function inlineCode(text: string): string {
  * A markdown link to a repository path relative to the page it is posted on
  * (`../blob/main/docs/adr/0001-x.md`): the text escaped, every path segment
  * percent-encoded, so a folder or file name cannot end the link, add a
- * title, or point somewhere else. `encodeURIComponent` leaves `(` and `)`
- * as they are, and an unbalanced `)` ends a markdown link: those are encoded too.
+ * title, or point somewhere else (`.` and `..` stay as they are). `encodeURIComponent`
+ * leaves `(` and `)` as they are, and an unbalanced `)` ends a markdown link: those are encoded too.
  */
 export function relativeLink(text: string, path: string): string {
   const target = path
     .split("/")
-    .map((segment) => (segment === ".." || segment === "." ? segment : encodeURIComponent(segment).replace(/[()]/g, (c) => (c === "(" ? "%28" : "%29"))))
+    .map((segment) => encodeURIComponent(segment).replace(/[()]/g, (c) => (c === "(" ? "%28" : "%29")))
     .join("/");
   return `[${escapeMarkdownInline(text)}](${target})`;
 }

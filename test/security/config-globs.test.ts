@@ -104,6 +104,11 @@ describe("configGlobProblem at the edges of each limit", () => {
     expect(configGlobProblem(glob)?.message).toBe(problem);
   });
 
+  it("says how to fix the glob", () => {
+    expect(configGlobProblem("{a,b}/{c,d}")).toEqual({ message: "has more than one {…} group", fix: "use one {a,b} group per glob, or list the combinations as separate globs" });
+    expect(configGlobProblem(alternatives(17))?.fix).toBe("split the list into several globs");
+  });
+
   it("escapes every character picomatch reads as a wildcard, and nothing else", () => {
     expect(escapeGlob("a*b?[c]{d}(e)!f+g@h|i\\j.k-l")).toBe("a\\*b\\?\\[c\\]\\{d\\}\\(e\\)\\!f\\+g\\@h\\|i\\\\j.k-l");
   });
