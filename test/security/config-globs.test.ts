@@ -89,6 +89,8 @@ describe("configGlobProblem at the edges of each limit", () => {
     ["a}{b", undefined],
     ["*a*}", undefined],
     ["{a,*a*a*a*b", "has more than two * in one folder or file name"],
+    ["!(a)", undefined],
+    ["{a,b*}*x", undefined],
     ["{a,b}/{c,d}", "has more than one {…} group"],
     [alternatives(16), undefined],
     [alternatives(17), "has 17 alternatives in {…}, more than 16"],
@@ -107,6 +109,14 @@ describe("configGlobProblem at the edges of each limit", () => {
   it("says how to fix the glob", () => {
     expect(configGlobProblem("{a,b}/{c,d}")).toEqual({ message: "has more than one {…} group", fix: "use one {a,b} group per glob, or list the combinations as separate globs" });
     expect(configGlobProblem(alternatives(17))?.fix).toBe("split the list into several globs");
+    expect(["x".repeat(201), "+(a)", "(a|b)", "**/a/**/b", "*a*a*a", "*a*/*b*"].map((glob) => configGlobProblem(glob)?.fix)).toEqual([
+      "use a shorter glob, e.g. the folder followed by /**",
+      "use plain * and ** wildcards, or list the alternatives as separate globs",
+      "use one {a,b} group, or list the alternatives as separate globs",
+      "keep one ** (a trailing /** is free), e.g. src/**/__tests__/** instead of **/a/**/b",
+      "use at most two *, e.g. *.test.*",
+      "keep two * in one name only",
+    ]);
   });
 
   it("escapes every character picomatch reads as a wildcard, and nothing else", () => {
