@@ -141,6 +141,7 @@ describe("neutraliseModelText: exact output", () => {
   it("keeps a fence's language only when it is one plain word", () => {
     expect(neutraliseModelText("```ts title=x\nx\n```")).toBe("```\nx\n```");
     expect(neutraliseModelText("```c++\nx\n```")).toBe("```c++\nx\n```");
+    expect(neutraliseModelText("```  ts  \nx\n```")).toBe("```ts\nx\n```");
     // Only a line that starts with the fence opens one; a tilde fence may hold backticks in its info string.
     expect(neutraliseModelText("see ```\n@x")).toBe("see \\`\\`\\`\n`@x`");
     expect(neutraliseModelText("~~~ a`b\n@x\n~~~")).toBe("```\n@x\n```");
