@@ -12,7 +12,7 @@ import picomatch from "picomatch";
  * `--mutate file:lines`) are read as one: the last report named that has
  * mutants on a line gives that line's results.
  *
- *   npx tsx scripts/mutation/module-scores.ts [reports/mutation/mutation*.json ...] [--target 85]
+ *   npx tsx scripts/mutation/module-scores.ts [reports/mutation/mutation*.json ...] [--target 85] [--by-file]
  */
 
 interface MutantResult {
@@ -91,9 +91,14 @@ async function main(): Promise<void> {
   const scores = moduleScores(report, MODULES).filter((s) => s.score !== null);
   const date = new Date().toISOString().slice(0, 10);
   const lines = ["| module | files | mutants | killed | survived | timeout / no coverage | score | date |", "|---|---|---:|---:|---:|---:|---:|---|"];
+  const row = (name: string, files: string, s: ModuleScore) =>
+    `| ${name} | ${files} | ${s.killed + s.survived + s.noCoverage} | ${s.killed} | ${s.survived} | ${s.timeout} / ${s.noCoverage} | ${s.score}% | ${date} |`;
   for (const s of scores) {
-    const files = s.files.map((f) => `\`${f}\``).join(", ");
-    lines.push(`| ${s.module} | ${files} | ${s.killed + s.survived + s.noCoverage} | ${s.killed} | ${s.survived} | ${s.timeout} / ${s.noCoverage} | ${s.score}% | ${date} |`);
+    lines.push(row(s.module, s.files.map((f) => `\`${f}\``).join(", "), s));
+    // --by-file: a row per file under its module, for modules measured in part.
+    if (args.includes("--by-file") && s.files.length > 1) {
+      for (const f of moduleScores(report, Object.fromEntries(s.files.map((file) => [file, [file]])))) lines.push(row("", `\`${f.module}\``, f));
+    }
   }
   process.stdout.write(`${lines.join("\n")}\n\nSurvivors:\n`);
   for (const s of scores) for (const v of s.survivors) process.stdout.write(`- ${v.file}:${v.line} ${v.mutator}: ${v.replacement}\n`);
