@@ -19,6 +19,8 @@ const nestedPitfalls = "> - ".repeat(200_000);
 const largestStars = `# Hostile\n\n${"*a_".repeat(Math.floor((MARKDOWN_LIMITS.adr.maxChars - 20) / 3))}\n`;
 const largestNested = `# Hostile\n\n${"> - ".repeat(Math.floor((MARKDOWN_LIMITS.adr.maxChars - 20) / 4))}\n`;
 const largestBrackets = `# Hostile\n\nStatus: ${"[a](".repeat(Math.floor((MARKDOWN_LIMITS.adr.maxChars - 40) / 4))}\n`;
+const largestImages = `# Hostile\n\nStatus: ${"![a](".repeat(Math.floor((MARKDOWN_LIMITS.adr.maxChars - 40) / 5))}\n`;
+const largestEmptyLinks = `# Hostile\n\nStatus: ${"[](".repeat(Math.floor((MARKDOWN_LIMITS.adr.maxChars - 40) / 3))}\n`;
 
 export const markdownCases: HostileCase[] = [
   { inputClass: "markdown", name: "ADR of 32 KB of `*a_`, full read", limit: ADR_LIMIT, run: () => parseAdrBounded("docs/adr/0001-x.md", "0001-x.md", stars32k) },
@@ -30,4 +32,6 @@ export const markdownCases: HostileCase[] = [
   { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) of `*a_`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestStars) },
   { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) of nested `> - `", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestNested) },
   { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) status line of unclosed links `[a](`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestBrackets) },
+  { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) status line of unclosed images `![a](`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestImages) },
+  { inputClass: "markdown", name: "ADR metadata (fast tier), 128 KB (the cap) status line of empty unclosed links `[](`", limit: FAST_LIMIT, run: () => readAdrMetadata("0001-x.md", largestEmptyLinks) },
 ];

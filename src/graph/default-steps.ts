@@ -119,3 +119,13 @@ export function adrLifecycleStep(steps: Record<StepId, StepDeclaration>, config:
 export function pinnedSpecsFolder(config: BatonConfig): string {
   return `${config.folders.specs.replace(/\/+$/, "")}/pinned`;
 }
+
+/**
+ * Baton's upkeep of its own learning pull requests (bringing them up to date
+ * with the default branch, closing one with nothing left to add): the
+ * learning step's declaration narrowed to a commit, the pull request and a
+ * comment, writing only the pitfalls folder, as the learning step does.
+ */
+export function learningUpkeepStep(steps: Record<StepId, StepDeclaration>): StepDeclaration {
+  return { ...steps.learning, description: "Keeps Baton's open learning pull requests up to date with the default branch.", inputs: [], outputs: ["commit", "pull-request", "comment"] };
+}

@@ -12,6 +12,7 @@ import type { AppendResult } from "../context-store/pitfalls/write-pitfalls.js";
 import type { NewPitfall, PitfallFile } from "../context-store/pitfalls/pitfall-entry.js";
 import type { MarkdownTask, MarkdownTaskName } from "./markdown-tasks.js";
 import type { planLearnedPitfalls } from "../steps/learning/learned-pitfalls.js";
+import type { CarriedPitfalls, PitfallFileSides } from "../context-store/pitfalls/carry-pitfall-entries.js";
 import { TimeLimitError, WorkerPool } from "./worker-pool.js";
 
 export interface MarkdownLimit {
@@ -114,4 +115,16 @@ export async function planLearnedPitfallsBounded(input: Parameters<typeof planLe
   const largest = [...input.files.entries()].reduce<[string, string]>((a, [m, t]) => ((t ?? "").length > a[1].length ? [m, t ?? ""] : a), ["", ""]);
   const planned = await runBounded(`the pitfalls of ${largest[0] || "the modules"}`, largest[1], MARKDOWN_LIMITS.pitfalls, "planLearnedPitfalls", [{ ...input, lessons }]);
   return planned.ok ? { ok: true, value: { plans: planned.value, leftOut } } : planned;
+}
+
+/**
+ * A learning pull request's entries carried onto the default branch's
+ * pitfall files (context-store/pitfalls/carry-pitfall-entries.ts): every
+ * side of every file held to the pitfall-file limit, the whole to its time
+ * limit.
+ */
+export function carryPitfallEntriesBounded(files: PitfallFileSides[]): Promise<Bounded<CarriedPitfalls[]>> {
+  const sides = files.flatMap((f) => [f.base, f.head, f.main].map((text) => [f.path, text ?? ""] as const));
+  const [name, largest] = sides.reduce<readonly [string, string]>((a, b) => (b[1].length > a[1].length ? b : a), ["the pitfall files", ""]);
+  return runBounded(name, largest, MARKDOWN_LIMITS.pitfalls, "carryPitfallEntries", [files]);
 }

@@ -1,5 +1,6 @@
 /** The worker thread of the bounded markdown pool (see worker-pool.ts): runs one task at a time. */
 import { parentPort } from "node:worker_threads";
+import { currentThreadId } from "../util/thread-priority.js";
 import { MARKDOWN_TASKS, type MarkdownTaskName } from "./markdown-tasks.js";
 
 const port = parentPort;
@@ -13,5 +14,6 @@ if (port) {
       port.postMessage({ id: message.id, ok: false, error: error instanceof Error ? error.message : String(error) });
     }
   });
-  port.postMessage({ ready: true });
+  // The thread's kernel id lets the pool lower its priority when a task runs long.
+  port.postMessage({ ready: true, tid: currentThreadId() });
 }

@@ -1,8 +1,10 @@
 import { availableParallelism } from "node:os";
 import { dirname, join } from "node:path";
 import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { scavengeWithoutHelperThreads } from "../util/main-thread-gc.js";
+import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js";
 
 /**
  * A few worker threads that run pure functions on untrusted input with a
@@ -10,7 +12,10 @@ import { Worker } from "node:worker_threads";
  * idle worker (not while it waits in the queue or while a worker starts),
  * and a task past it ends with its worker: `terminate()` stops even a
  * synchronous parse that would never return, and a fresh worker takes its
- * place. The main thread only posts messages, so it never blocks on input.
+ * place when the next task needs one. A task still running after
+ * `DEMOTE_AFTER_MS` is moved to the lowest CPU priority, so a runaway parse
+ * does not compete with the event loop for a core; its worker is not reused.
+ * The main thread only posts messages, so it never blocks on input.
  */
 
 export class TimeLimitError extends Error {
@@ -32,11 +37,16 @@ interface Task {
 interface Slot {
   worker: Worker;
   ready: boolean;
+  /** The worker thread's kernel id (Linux), to lower its priority; null elsewhere. */
+  tid: number | null;
   task: Task | null;
   timer: NodeJS.Timeout | null;
+  demoteTimer: NodeJS.Timeout | null;
+  /** Lowered to the lowest priority: the thread cannot be raised again, so it ends after its task. */
+  demoted: boolean;
 }
 
-type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
+type Reply = { ready: true; tid: number | null } | { id: number; ok: true; value: unknown } | { id: number; ok: false; error: string };
 
 /**
  * How to start the worker module: compiled JavaScript runs as it is; the
@@ -44,6 +54,7 @@ type Reply = { ready: true } | { id: number; ok: true; value: unknown } | { id: 
  * a worker does not inherit from `--import` (Node 20).
  */
 function startWorker(entry: URL): Worker {
+  scavengeWithoutHelperThreads();
   if (!entry.pathname.endsWith(".ts")) return new Worker(entry);
   const require = createRequire(import.meta.url);
   const tsxApi = pathToFileURL(join(dirname(require.resolve("tsx/package.json")), "dist/esm/api/index.mjs")).href;
@@ -88,27 +99,35 @@ export class WorkerPool {
     slot.timer = setTimeout(() => {
       void this.retire(slot, new TimeLimitError(task.timeLimitMs)).then(() => this.dispatch());
     }, task.timeLimitMs);
+    if (task.timeLimitMs > DEMOTE_AFTER_MS) {
+      slot.demoteTimer = setTimeout(() => {
+        slot.demoteTimer = null;
+        slot.demoted = lowerThreadPriority(slot.tid);
+      }, DEMOTE_AFTER_MS);
+    }
     slot.worker.postMessage({ id: task.id, name: task.name, args: task.args });
   }
 
   private spawn(): void {
-    const slot: Slot = { worker: startWorker(this.entry), ready: false, task: null, timer: null };
+    const slot: Slot = { worker: startWorker(this.entry), ready: false, tid: null, task: null, timer: null, demoteTimer: null, demoted: false };
     this.slots.push(slot);
     slot.worker.on("message", (reply: Reply) => {
       if ("ready" in reply) {
         slot.ready = true;
+        slot.tid = reply.tid;
         slot.worker.unref();
         this.dispatch();
         return;
       }
       const task = slot.task;
       if (!task || task.id !== reply.id) return;
-      if (slot.timer) clearTimeout(slot.timer);
+      this.clearTimers(slot);
       slot.task = null;
-      slot.timer = null;
       slot.worker.unref();
       if (reply.ok) task.resolve(reply.value);
       else task.reject(new Error(reply.error));
+      // A demoted thread would run the next task at the lowest priority: end it, a fresh one starts when needed.
+      if (slot.demoted) void this.retire(slot, new Error("unused"));
       this.dispatch();
     });
     slot.worker.on("error", (error) => {
@@ -119,10 +138,17 @@ export class WorkerPool {
     });
   }
 
+  private clearTimers(slot: Slot): void {
+    if (slot.timer) clearTimeout(slot.timer);
+    if (slot.demoteTimer) clearTimeout(slot.demoteTimer);
+    slot.timer = null;
+    slot.demoteTimer = null;
+  }
+
   private async retire(slot: Slot, error: Error): Promise<void> {
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
-    if (slot.timer) clearTimeout(slot.timer);
+    this.clearTimers(slot);
     const task = slot.task;
     slot.task = null;
     if (task) task.reject(error);

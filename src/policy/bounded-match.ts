@@ -1,12 +1,16 @@
 import { Worker } from "node:worker_threads";
 import picomatch from "picomatch";
+import { scavengeWithoutHelperThreads } from "../util/main-thread-gc.js";
+import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js";
 
 /**
  * Globs and regular expressions that a model chooses run here: capped in
  * length, compiled on the main thread (parsing is linear in their length),
  * and matched in a worker thread that is terminated when it runs past the
- * time limit. A catastrophic pattern (`*a*a*a*a*a*a*a*a*b`, `^(a+)+$`) costs
- * the worker its time limit and the model an error it can act on; the event
+ * time limit (and moved to the lowest CPU priority after `DEMOTE_AFTER_MS`,
+ * so it does not compete with the event loop for a core). A catastrophic
+ * pattern (`*a*a*a*a*a*a*a*a*b`, `^(a+)+$`) costs the worker its time
+ * limit and the model an error it can act on; the event
  * loop, and every other installation's job, never waits for it.
  */
 
@@ -40,13 +44,17 @@ type Job = { kind: "paths"; source: string; flags: string; paths: string } | { k
 // Plain JavaScript, evaluated by the worker: no import to resolve, so it runs the same under tsx, vitest and the built dist/.
 const WORKER_CODE = `
 const { parentPort, workerData: job } = require("node:worker_threads");
+// The thread's kernel id (Linux), so that the caller can lower its priority if it runs long (as currentThreadId in src/util/thread-priority.ts).
+let tid = null;
+try { if (process.platform === "linux") tid = Number(require("node:fs").readFileSync("/proc/thread-self/stat", "utf8").split(" ", 1)[0]) || null; } catch {}
+parentPort.postMessage({ tid });
 const re = new RegExp(job.source, job.flags);
 const paths = job.paths.split("\\0");
 if (job.kind === "paths") {
   const hits = [];
   for (let i = 0; i < paths.length; i++) if (re.test(paths[i])) hits.push(i);
   const indices = Int32Array.from(hits);
-  parentPort.postMessage(indices, [indices.buffer]);
+  parentPort.postMessage({ result: indices }, [indices.buffer]);
 } else {
   const texts = job.texts;
   const out = [];
@@ -59,22 +67,35 @@ if (job.kind === "paths") {
       }
     }
   }
-  parentPort.postMessage(out);
+  parentPort.postMessage({ result: out });
 }
 `;
 
 class MatchTimeout extends Error {}
 
 function runInWorker<T>(job: Job, timeoutMs: number): Promise<T> {
+  scavengeWithoutHelperThreads();
   return new Promise((resolve, reject) => {
     const worker = new Worker(WORKER_CODE, { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: 256 } });
+    let tid: number | null = null;
     const finish = (settle: () => void) => {
       clearTimeout(timer);
+      clearTimeout(demote);
       void worker.terminate();
       settle();
     };
     const timer = setTimeout(() => finish(() => reject(new MatchTimeout())), timeoutMs);
-    worker.once("message", (result: T) => finish(() => resolve(result)));
+    // Still matching after the grace period: lowered now, or as soon as a worker slow to start says which thread it is.
+    let overdue = false;
+    const demote = setTimeout(() => {
+      overdue = true;
+      lowerThreadPriority(tid);
+    }, DEMOTE_AFTER_MS);
+    worker.on("message", (message: { tid: number | null } | { result: T }) => {
+      if (!("tid" in message)) return finish(() => resolve(message.result));
+      tid = message.tid;
+      if (overdue) lowerThreadPriority(tid);
+    });
     worker.once("error", (err) => finish(() => reject(err)));
     worker.once("exit", (code) => finish(() => reject(new Error(`the match worker stopped (exit code ${code})`))));
   });

@@ -10,7 +10,7 @@ import { contextChangedExternalId } from "./check-run-id.js";
 import { findCommentByMarker, listOpenPullRequests } from "./github-port.js";
 import type { RepoTarget } from "./job-request.js";
 import type { OpenRepository } from "./open-repository.js";
-import { MAX_PULLS_PER_PUSH } from "./renumber-adr-pull-requests.js";
+import { MAX_PULLS_PER_PUSH } from "./update-baton-branch.js";
 import type { RunnerDeps } from "./run-job.js";
 
 export const CONTEXT_CHANGED = "Baton: context changed";

@@ -102,14 +102,22 @@ export async function compareCommits(octokit: GitHubClient, owner: string, repo:
 }
 
 /**
- * How `head` stands against `base` ("ahead", "behind", "diverged", "identical")
- * and the paths changed from their merge base to `head`; `paths` is null past
- * GitHub's 300-file listing limit (then unknown).
+ * How `head` stands against `base` ("ahead", "behind", "diverged", "identical"),
+ * their merge base, the paths changed from it to `head`, and the accounts
+ * GitHub links to the commits `head` has and `base` lacks (null where it
+ * links none). `paths` is null past GitHub's 300-file listing limit, and
+ * `authors` past the commits one page lists: then unknown.
  */
-export async function comparePaths(octokit: GitHubClient, owner: string, repo: string, base: string, head: string): Promise<{ status: string; paths: string[] | null }> {
+export async function comparePaths(octokit: GitHubClient, owner: string, repo: string, base: string, head: string): Promise<{ status: string; paths: string[] | null; mergeBase: string; authors: (string | null)[] | null }> {
   const { data } = await octokit.rest.repos.compareCommitsWithBasehead({ owner, repo, basehead: `${base}...${head}`, per_page: 100 });
   const files = data.files ?? [];
-  return { status: data.status, paths: files.length >= 300 ? null : files.map((f) => f.filename) };
+  const commits = data.commits ?? [];
+  return {
+    status: data.status,
+    paths: files.length >= 300 ? null : files.map((f) => f.filename),
+    mergeBase: data.merge_base_commit.sha,
+    authors: commits.length < data.total_commits ? null : commits.map((c) => c.author?.login ?? null),
+  };
 }
 
 /** Open pull requests from branches of this repository (forks are never written to), oldest first. */
@@ -117,7 +125,7 @@ export async function listOpenPullRequests(octokit: GitHubClient, owner: string,
   const pulls = await octokit.paginate(octokit.rest.pulls.list, { owner, repo, state: "open", base: baseBranch, per_page: 100 });
   return pulls
     .filter((p) => p.head.repo?.full_name === p.base.repo.full_name)
-    .map((p) => ({ number: p.number, title: p.title, body: p.body ?? "", headRef: p.head.ref, headSha: p.head.sha, htmlUrl: p.html_url }))
+    .map((p) => ({ number: p.number, title: p.title, body: p.body ?? "", headRef: p.head.ref, headSha: p.head.sha, htmlUrl: p.html_url, author: p.user?.login ?? "" }))
     .sort((a, b) => a.number - b.number);
 }
 

@@ -1,4 +1,3 @@
-import picomatch from "picomatch";
 import { indexChange } from "../context-store/adr/decide-adrs.js";
 import { numberFromFileName } from "../context-store/adr/adr-numbering.js";
 import type { AdrMetadata } from "../context-store/adr/adr-record.js";
@@ -10,15 +9,11 @@ import { createGitHubSnapshot } from "../snapshot/github-snapshot.js";
 import { inlineCode } from "../util/posted-text.js";
 import { createGitHubWriter } from "../writer/github-writer.js";
 import { hiddenMarker, type FileChange, type Intent } from "../writer/intents.js";
-import { comparePaths, listOpenPullRequests, listPullRequestFiles } from "./github-port.js";
+import { listOpenPullRequests, listPullRequestFiles } from "./github-port.js";
 import type { RepoTarget } from "./job-request.js";
 import type { OpenRepository } from "./open-repository.js";
 import type { RunnerDeps } from "./run-job.js";
-
-type OpenPull = Awaited<ReturnType<typeof listOpenPullRequests>>[number];
-
-/** At most this many open pull requests are looked at per push (the oldest first). */
-export const MAX_PULLS_PER_PUSH = 100;
+import { branchUpdateCommit, changedOnBothSides, MAX_PULLS_PER_PUSH, outsideWritable, standingAgainstDefault, type OpenPull } from "./update-baton-branch.js";
 
 /**
  * After the default branch moved to `main` (its ADR folder changed), every
@@ -34,7 +29,6 @@ export async function keepAdrPullRequestsNumbered(deps: RunnerDeps, target: Repo
   const folder = repo.store.adrFolder;
   if (!folder) return;
   const step = adrLifecycleStep(repo.steps, repo.config);
-  const writable = picomatch(step.writablePaths, { dot: true });
   const pulls = (await listOpenPullRequests(deps.octokit, target.owner, target.repo, main.branch)).slice(0, MAX_PULLS_PER_PUSH);
 
   // Each ADR pull request's files and the numbers it adds, before anything is renumbered.
@@ -60,23 +54,23 @@ export async function keepAdrPullRequestsNumbered(deps: RunnerDeps, target: Repo
       reserved,
       files: files.map((f) => ({ path: f.filename, added: f.status === "added", text: f.status === "removed" ? null : (texts.get(f.filename)?.text ?? "") })),
     });
-    const mainSide = await comparePaths(deps.octokit, target.owner, target.repo, pull.headSha, main.sha);
-    const behind = mainSide.status !== "identical" && mainSide.status !== "behind";
-    const staleIndex = behind && files.some((f) => f.filename === indexPath) && (mainSide.paths === null || mainSide.paths.includes(indexPath));
+    const standing = await standingAgainstDefault(deps.octokit, target, pull, main.sha);
+    const both = changedOnBothSides(files.map((f) => f.filename), standing);
+    const staleIndex = standing.behind && files.some((f) => f.filename === indexPath) && (both === null || both.includes(indexPath));
     if (plan.renames.length === 0 && !staleIndex) {
       held.set(pull.number, plan.numbers);
       continue;
     }
-    const conflicts = mainSide.paths === null ? ["(more than 300 files changed on the default branch)"] : files.map((f) => f.filename).filter((p) => p !== indexPath && mainSide.paths!.includes(p));
-    const outside = files.map((f) => f.filename).filter((p) => !writable(p));
+    const conflicts = both === null ? ["(more than 300 files changed on the default branch)"] : both.filter((p) => p !== indexPath);
+    const outside = outsideWritable(files.map((f) => f.filename), step);
     if (conflicts.length > 0 || outside.length > 0) {
       await writer.apply(step, [blockedComment(pull, plan, conflicts, outside)]);
       continue;
     }
     held.set(pull.number, plan.numbers);
-    const intents = renumberIntents({ pull, plan, folder, indexPath, onMain: repo.store.adrs.map((a) => a.record), prIndex: texts.get(indexPath)?.text ?? null, mergeWith: behind ? main.sha : undefined, mainBranch: main.branch });
+    const intents = renumberIntents({ pull, plan, folder, indexPath, onMain: repo.store.adrs.map((a) => a.record), prIndex: texts.get(indexPath)?.text ?? null, mergeWith: standing.behind ? main.sha : undefined, mainBranch: main.branch });
     await writer.apply(step, intents);
-    deps.log.info({ pr: pull.number, renames: plan.renames.map((r) => `${r.fromNumber}→${r.toNumber}`), merged: behind }, "ADR pull request renumbered");
+    deps.log.info({ pr: pull.number, renames: plan.renames.map((r) => `${r.fromNumber}→${r.toNumber}`), merged: standing.behind }, "ADR pull request renumbered");
   }
 }
 
@@ -105,7 +99,7 @@ function renumberIntents(args: {
   if (index.change) files.push(index.change);
   const what = plan.renames.length ? `renumber ${plan.renames.map((r) => `ADR ${r.fromNumber} to ${r.toNumber}`).join(", ")}` : "update the ADR index";
   const message = `docs(adr): ${what}${args.mergeWith ? `, merging ${args.mainBranch}` : ""}\n\nBaton-Renumbered: ${plan.renames.map((r) => `${r.from} -> ${r.to}`).join(", ") || "none"}`;
-  const intents: Intent[] = [{ kind: "commit", branch: pull.headRef, baseSha: pull.headSha, message, files, ...(args.mergeWith ? { mergeWith: args.mergeWith } : {}) }];
+  const intents: Intent[] = [branchUpdateCommit(pull, message, files, args.mergeWith)];
   if (plan.renames.length === 0) return intents;
 
   let title = pull.title;

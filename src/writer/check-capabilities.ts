@@ -7,6 +7,7 @@ import type { Intent } from "./intents.js";
 const NEEDS: Record<Intent["kind"], OutputKind> = {
   commit: "commit",
   "pull-request": "pull-request",
+  "close-pull-request": "pull-request",
   comment: "comment",
   review: "review",
 };

@@ -2,7 +2,7 @@ import type { StepDeclaration } from "../graph/step-declaration.js";
 import { assertCapabilities, CapabilityError } from "./check-capabilities.js";
 import { commitIntentProblems, writeCommit } from "./github-commit.js";
 import { bodyWithMarker, findInPages, GitHubWriteError, githubRequest, sameText, type OctokitLike } from "./github-request.js";
-import type { CommentIntent, CommitIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
+import type { ClosePullRequestIntent, CommentIntent, CommitIntent, InlineComment, Intent, PullRequestIntent, ReviewIntent } from "./intents.js";
 import { refusedComments } from "../steps/review/comment-placement.js";
 import type { GitHubPullFile } from "../steps/review/diff-files.js";
 import { writtenBy, type BotIdentity } from "./bot-identity.js";
@@ -108,6 +108,14 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
     }
     log?.info({ owner, repo, pullNumber: pr.number, action, labelsAdded }, "pull request written");
     return { kind: "pull-request", number: pr.number, url: pr.html_url, created: action === "created", action, labelsAdded };
+  }
+
+  async function closePullRequest(intent: ClosePullRequestIntent): Promise<PullRequestResult> {
+    const { data } = await githubRequest<PullPayload & { state: string }>(octokit, "GET /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: intent.pullNumber });
+    const open = data.state === "open";
+    if (open) await githubRequest(octokit, "PATCH /repos/{owner}/{repo}/pulls/{pull_number}", { owner, repo, pull_number: intent.pullNumber, state: "closed" });
+    log?.info({ owner, repo, pullNumber: intent.pullNumber, action: open ? "closed" : "unchanged" }, "pull request closed");
+    return { kind: "pull-request", number: data.number, url: data.html_url, created: false, action: open ? "closed" : "unchanged", labelsAdded: [] };
   }
 
   async function comment(intent: CommentIntent): Promise<CommentResult> {
@@ -239,6 +247,9 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
               break;
             case "pull-request":
               results.push(await pullRequest(intent));
+              break;
+            case "close-pull-request":
+              results.push(await closePullRequest(intent));
               break;
             case "comment":
               results.push(await comment(intent));

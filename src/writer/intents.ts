@@ -43,6 +43,15 @@ export interface PullRequestIntent {
 }
 
 /**
+ * Closes a pull request, unmerged: Baton's own pull request whose proposal
+ * has nothing left to add. One already closed is left alone (redelivery).
+ */
+export interface ClosePullRequestIntent {
+  kind: "close-pull-request";
+  pullNumber: number;
+}
+
+/**
  * A comment found again by its hidden marker (not by bot login): `upsert`
  * edits it in place, `once` leaves an existing one alone.
  */
@@ -75,7 +84,7 @@ export interface ReviewIntent {
   comments: InlineComment[];
 }
 
-export type Intent = CommitIntent | PullRequestIntent | CommentIntent | ReviewIntent;
+export type Intent = CommitIntent | PullRequestIntent | ClosePullRequestIntent | CommentIntent | ReviewIntent;
 
 /** A hidden HTML marker Baton puts in its own comments and reviews to find them again. */
 export function hiddenMarker(kind: string, key: string): string {

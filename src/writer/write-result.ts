@@ -36,7 +36,8 @@ export interface PullRequestResult {
   number: number;
   url: string;
   created: boolean;
-  action: "created" | "updated" | "unchanged";
+  /** "closed": a close-pull-request intent closed it ("unchanged" when it was closed already). */
+  action: "created" | "updated" | "closed" | "unchanged";
   /** Labels that were missing and got added. */
   labelsAdded: string[];
 }

@@ -3,26 +3,18 @@ import { parsePitfalls } from "../../src/context-store/pitfalls/parse-pitfalls.j
 import { pitfallId } from "../../src/context-store/pitfalls/pitfall-entry.js";
 import { canonicalPitfallText } from "../../src/context-store/pitfalls/write-pitfalls.js";
 import { escapeMarkdownInline } from "../../src/util/posted-text.js";
-import { BOT, FakeGitHub } from "./fixtures/fake-github.js";
+import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
 import { closeUnmerged, comment, merge, pullByBranch } from "./fixtures/people.js";
 import { FakeClaude } from "./fixtures/fake-claude.js";
 import { pullRequestEvent, pullSpec } from "./fixtures/webhooks.js";
 import { parseReviewState } from "../../src/steps/review/review-state.js";
 import { repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { reviewedPull as reviewedPullOn } from "./fixtures/reviewed-pull.js";
 
-/**
- * The review state a review leaves in its summary comment (see
- * steps/review/review-state.ts): here, a critical finding fixed by a later
- * push (resolved, with a lesson), one dismissed by a maintainer and one
- * still open.
- */
 const LESSON = "Every search endpoint must cap the page size it accepts; an unbounded `limit` lets one request read the whole table.";
 
-function reviewState(findings: Record<string, unknown>[]): string {
-  return `<!-- baton:review-summary pr -->\n<!-- baton:review-state ${JSON.stringify({ lastReviewedSha: "b".repeat(40), findings }).replace(/-(?=-)/g, "\\u002d").replace(/</g, "\\u003c").replace(/>/g, "\\u003e")} -->\n## Baton review\n`;
-}
-
+/** Review findings: a critical one fixed by a later push (resolved, with a lesson), one dismissed by a maintainer and one still open. */
 const FIXED = { id: "3f2a9c01", fingerprint: "3f2a9c01aaaaaaaa", path: "src/api/search.ts", line: 4, severity: "critical", title: "Search limit is not capped", lesson: LESSON, status: "resolved", sha: "a".repeat(40), closedSha: "b".repeat(40), closedBy: "push" };
 const DISMISSED = { id: "77aa0000", fingerprint: "77aa0000bbbbbbbb", path: "src/api/search.ts", severity: "low", title: "Style", lesson: "Prefer arrow functions.", status: "dismissed", closedBy: "lead" };
 const OPEN = { id: "11bb0000", fingerprint: "11bb0000cccccccc", path: "src/web/app.ts", severity: "medium", title: "Not fixed yet", lesson: "Web handlers must escape HTML.", status: "open" };
@@ -41,14 +33,7 @@ describe("pitfalls learned from a merged pull request", () => {
   });
   afterEach(() => github.stop());
 
-  /** A pull request changing the api, reviewed (the state above), ready to merge. */
-  function reviewedPull(number: number, branch: string, findings: Record<string, unknown>[]) {
-    const main = github.branchSha("main")!;
-    github.setBranch(branch, main);
-    const head = github.push(branch, { [`src/api/${branch.replace(/\W/g, "-")}.ts`]: "export const x = 1;\n" }).after;
-    github.addPull({ number, title: `Change ${number}`, body: "Closes #12", headRef: branch, headSha: head, baseSha: main, files: [], filesFromGit: true });
-    github.addComment(number, reviewState(findings), { login: BOT.login, type: "Bot" });
-  }
+  const reviewedPull = (number: number, branch: string, findings: Record<string, unknown>[]) => reviewedPullOn(github, number, branch, findings);
 
   it("the fixed critical finding's lesson, with a /baton remember, in ONE pull request citing the PR and the finding; a second merge with the same lesson adds no duplicate", async () => {
     reviewedPull(30, "search", [FIXED, DISMISSED, OPEN]);

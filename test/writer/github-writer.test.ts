@@ -81,6 +81,25 @@ describe("pull-request intents", () => {
     expect(result).toMatchObject({ number: 15, created: false, action: "updated", labelsAdded: [] });
     expect(gh.writes()).toEqual([{ method: "PATCH", path: `${R}/pulls/15`, body: { title: pr.title, body: pr.body } }]);
   });
+
+  it("closes an open pull request; one already closed is left alone", async () => {
+    const gh = fakeGitHub();
+    gh.scope
+      .get(`${R}/pulls/15`)
+      .reply(200, pullPayload(15, { head: pr.head, title: pr.title, body: pr.body }))
+      .patch(`${R}/pulls/15`)
+      .reply(200, { ...pullPayload(15, { head: pr.head, title: pr.title, body: pr.body }), state: "closed" })
+      .get(`${R}/pulls/15`)
+      .reply(200, { ...pullPayload(15, { head: pr.head, title: pr.title, body: pr.body }), state: "closed" });
+
+    const [closed] = await writer().apply(step(), [{ kind: "close-pull-request", pullNumber: 15 }]);
+    const [again] = await writer().apply(step(), [{ kind: "close-pull-request", pullNumber: 15 }]);
+
+    gh.scope.done();
+    expect(closed).toEqual({ kind: "pull-request", number: 15, url: `https://github.com/${OWNER}/${REPO}/pull/15`, created: false, action: "closed", labelsAdded: [] });
+    expect(again).toMatchObject({ number: 15, action: "unchanged" });
+    expect(gh.writes()).toEqual([{ method: "PATCH", path: `${R}/pulls/15`, body: { state: "closed" } }]);
+  });
 });
 
 describe("comment intents", () => {

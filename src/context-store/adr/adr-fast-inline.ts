@@ -8,6 +8,7 @@
  */
 import { decodeNamedCharacterReference } from "decode-named-character-reference";
 import { linkToken } from "./adr-flat-text.js";
+import { DestinationEnds, isWhitespace, LOOKAHEAD, readDestination } from "./adr-link-destination.js";
 
 export type InlineMode = "flat" | "title";
 
@@ -18,16 +19,7 @@ export function normaliseLabel(label: string): string {
   return label.replace(/\s+/g, " ").trim().toLowerCase().toUpperCase();
 }
 
-/** How far a link destination, an HTML tag or an autolink may run: further than that, the characters are text. */
-const LOOKAHEAD = 2000;
 const ASCII_PUNCTUATION = /[!-/:-@[-`{-~]/;
-
-function isWhitespace(c: string | undefined): boolean {
-  if (c === undefined) return true;
-  const code = c.charCodeAt(0);
-  if (code < 128) return code === 32 || (code >= 9 && code <= 13);
-  return /\s/.test(c);
-}
 
 function isPunctuation(c: string | undefined): boolean {
   if (c === undefined) return false;
@@ -119,45 +111,13 @@ function bracketPairs(text: string, spans: Map<number, { end: number }>): Map<nu
   return pairs;
 }
 
-/** `(dest "title")` after a link's text: the destination and where the construct ends, or null. Bounded look-ahead. */
-function inlineDestination(text: string, open: number): { url: string; end: number } | null {
-  const limit = Math.min(text.length, open + LOOKAHEAD);
-  let i = open + 1;
-  while (i < limit && isWhitespace(text[i])) i++;
-  let url = "";
-  if (text[i] === "<") {
-    const close = text.indexOf(">", i);
-    if (close < 0 || close > limit || text.slice(i, close).includes("\n")) return null;
-    url = text.slice(i + 1, close);
-    i = close + 1;
-  } else {
-    let depth = 0;
-    const start = i;
-    for (; i < limit; i++) {
-      const c = text[i];
-      if (c === "\\") i++;
-      else if (c === "(") {
-        // CommonMark allows 32 levels of parentheses in a destination; past that it is no link (and the scan stays short).
-        if (++depth > 32) return null;
-      }
-      else if (c === ")") {
-        if (depth === 0) break;
-        depth--;
-      } else if (isWhitespace(c)) break;
-    }
-    url = text.slice(start, i);
-  }
-  while (i < limit && isWhitespace(text[i])) i++;
-  const quote = text[i];
-  if (quote === '"' || quote === "'" || quote === "(") {
-    const closer = quote === "(" ? ")" : quote;
-    const close = text.indexOf(closer, i + 1);
-    if (close < 0 || close > limit) return null;
-    i = close + 1;
-    while (i < limit && isWhitespace(text[i])) i++;
-  }
-  if (text[i] !== ")") return null;
-  return { url: url.replace(/\\([!-/:-@[-`{-~])/g, "$1"), end: i + 1 };
+/** The destination after a link's text, its `(` at `open`: read once per text (an image's `![` and its `[` ask for the same one). */
+function inlineDestination(state: InlineState, open: number): { url: string; end: number } | null {
+  const known = state.destinations.get(open);
+  if (known !== undefined) return known;
+  const found = readDestination(state.text, open, state.destinationEnds);
+  state.destinations.set(open, found);
+  return found;
 }
 
 const AUTOLINK = /<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>/y;
@@ -223,6 +183,10 @@ interface InlineState {
   commentEnd: { from: number; at: number };
   /** Strikethrough: the closing tilde run of each opening one. */
   tildes: Map<number, number>;
+  /** Inline destinations already read, by the position of their `(` (null: none there). */
+  destinations: Map<number, { url: string; end: number } | null>;
+  /** Every bare destination's end in the text, computed when a link first needs one. */
+  destinationEnds: () => DestinationEnds;
   /** Where bare URLs may start (GFM only), ascending, and the first one not yet passed. */
   urls: number[];
   urlIndex: { at: number };
@@ -359,9 +323,11 @@ function linkAt(state: InlineState, at: number, to: number): { url: string; clos
   if (close === undefined || close >= to) return null;
   const { text, defs } = state;
   if (text[close + 1] === "(") {
-    const dest = inlineDestination(text, close + 1);
+    const dest = inlineDestination(state, close + 1);
     if (dest && dest.end <= to) return { url: dest.url, close, end: dest.end };
   }
+  // Without definitions, no reference can resolve: skip normalising labels.
+  if (defs.size === 0) return null;
   if (text[close + 1] === "[") {
     const labelClose = state.brackets.get(close + 1);
     if (labelClose !== undefined && labelClose < to) {
@@ -374,9 +340,14 @@ function linkAt(state: InlineState, at: number, to: number): { url: string; clos
   return url === undefined ? null : { url, close, end: close + 1 };
 }
 
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+
 /** A paragraph's (or heading's, or cell's) inline text, flattened as `flatten` does or as `inlineTitle` does. */
 export function flattenInline(text: string, defs: Definitions, opts: { mode: InlineMode; gfm: boolean }): string {
   const spans = codeSpans(text);
-  const state: InlineState = { text, mode: opts.mode, defs, gfm: opts.gfm, spans, brackets: bracketPairs(text, spans), depth: 0, urls: opts.mode === "flat" ? urlStarts(text, opts.gfm) : [], urlIndex: { at: 0 }, commentEnd: { from: -1, at: -1 }, tildes: opts.gfm ? tildePairs(text) : new Map() };
+  const state: InlineState = { text, mode: opts.mode, defs, gfm: opts.gfm, spans, brackets: bracketPairs(text, spans), depth: 0, urls: opts.mode === "flat" ? urlStarts(text, opts.gfm) : [], urlIndex: { at: 0 }, destinations: new Map(), destinationEnds: once(() => new DestinationEnds(text)), commentEnd: { from: -1, at: -1 }, tildes: opts.gfm ? tildePairs(text) : new Map() };
   return flattenRange(state, 0, text.length);
 }

@@ -50,15 +50,29 @@ export function cleanStatusText(text: string): string {
 }
 
 /**
+ * The first `count` words of the cleaned, lower-cased status text. Cleaning
+ * works character by character (only a leading label looks further), so the
+ * words of a prefix that holds more than `count` of them begin the words of
+ * the whole text: a 128 KB status line is cleaned a few hundred characters
+ * at a time, not whole, unless it holds few words.
+ */
+function firstStatusWords(text: string, count: number): string[] {
+  for (let size = 256; ; size *= 8) {
+    const words = cleanStatusText(text.slice(0, size)).toLowerCase().match(/\p{L}+/gu) ?? [];
+    if (words.length > count || size >= text.length) return words.slice(0, count);
+  }
+}
+
+/**
  * The normalised status of a status text, or null when the text holds no
  * status at all (empty, only punctuation, a template placeholder).
  */
 export function normaliseStatus(text: string): AdrStatus | null {
   if (isPlaceholder(text)) return null;
-  const words = cleanStatusText(text).toLowerCase().match(/\p{L}+/gu);
-  if (!words || words.length === 0) return null;
+  const words = firstStatusWords(text, WORD_WINDOW);
+  if (words.length === 0) return null;
   if (NEGATIONS.has(words[0] ?? "")) return "other";
-  for (const word of words.slice(0, WORD_WINDOW)) {
+  for (const word of words) {
     const status = STATUS_WORDS.get(word);
     if (status) return status;
   }
@@ -92,7 +106,7 @@ function editDistance(a: string, b: string, max: number): number {
  * or null when the first word is a known word, or not close to one.
  */
 export function statusSuggestion(text: string): string | null {
-  const word = cleanStatusText(text).toLowerCase().match(/\p{L}+/u)?.[0];
+  const word = firstStatusWords(text, 1)[0];
   if (!word || word.length < 4 || STATUS_WORDS.has(word) || NEGATIONS.has(word)) return null;
   const max = word.length >= 7 ? 2 : 1;
   let best: { word: string; distance: number } | null = null;

@@ -33,6 +33,20 @@ export function isNearDuplicate(a: string, b: string): boolean {
 }
 
 /**
+ * Where a lesson stands among a file's entries: the same lesson (same
+ * stable id, or the same normalised text), nearly the same one (most of
+ * its words), or new. The one rule for planning lessons and for carrying a
+ * learning pull request's entries onto a newer default branch.
+ */
+export function matchLesson<E extends Pick<PitfallEntry, "id" | "lesson">>(entries: readonly E[], id: string, lesson: string): { same: E } | { near: E } | null {
+  const key = normaliseLesson(lesson);
+  const same = entries.find((e) => e.id === id || normaliseLesson(e.lesson) === key);
+  if (same) return { same };
+  const near = entries.find((e) => isNearDuplicate(e.lesson, lesson));
+  return near ? { near } : null;
+}
+
+/**
  * The file with one more source on an entry: appended to its `Learned in`
  * line, or a `Learned in` line added at the end of the entry. A source the
  * line already names (same URL and finding) is not added twice.

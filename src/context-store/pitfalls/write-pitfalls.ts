@@ -129,10 +129,19 @@ export function appendPitfall(existingText: string | null, module: string, entry
   // A title-only entry reads with its title as the lesson, so comparing lessons covers it.
   const duplicate = existing?.entries.find((e) => e.id === rendered.id || normaliseLesson(e.lesson) === lessonKey);
   if (duplicate) return { content: original, added: false, id: duplicate.id };
+  return { content: appendPitfallText(original, module, rendered.text), added: true, id: rendered.id };
+}
 
-  // A file whose every line ends in CRLF gets a CRLF entry; any other file is appended to with LF.
+/**
+ * An entry's markdown (as `renderPitfallEntry` writes it, or as a learning
+ * pull request holds it) appended at the end of a module's file, created
+ * when empty. The file's text is kept byte for byte; a file whose every
+ * line ends in CRLF gets a CRLF entry, any other file is appended to with LF.
+ */
+export function appendPitfallText(existingText: string | null, module: string, entryText: string): string {
+  const original = existingText ?? "";
   const crlf = original.includes("\r\n") && !/(^|[^\r])\n/.test(original);
-  const base = existing ? closeDangling((crlf ? original.replace(/\r\n/g, "\n") : original).replace(/\s+$/, "")) : newFile(module).trimEnd();
-  const content = `${base}\n\n${rendered.text}\n`;
-  return { content: crlf ? content.replace(/\n/g, "\r\n") : content, added: true, id: rendered.id };
+  const base = original.trim() !== "" ? closeDangling((crlf ? original.replace(/\r\n/g, "\n") : original).replace(/\s+$/, "")) : newFile(module).trimEnd();
+  const content = `${base}\n\n${entryText.replace(/\r\n/g, "\n").trim()}\n`;
+  return crlf ? content.replace(/\n/g, "\r\n") : content;
 }

@@ -1,4 +1,4 @@
-import { addLearnedIn, isNearDuplicate } from "../../context-store/pitfalls/merge-pitfalls.js";
+import { addLearnedIn, matchLesson } from "../../context-store/pitfalls/merge-pitfalls.js";
 import { parsePitfalls } from "../../context-store/pitfalls/parse-pitfalls.js";
 import { normaliseLesson, pitfallId, pitfallPath, type PitfallSource } from "../../context-store/pitfalls/pitfall-entry.js";
 import { appendPitfall, canonicalPitfallText, pitfallTitle } from "../../context-store/pitfalls/write-pitfalls.js";
@@ -51,15 +51,14 @@ export function planLearnedPitfalls(input: { folder: string; files: ReadonlyMap<
       plans.set(module, plan);
       const entries = plan.content.trim() === "" ? [] : parsePitfalls(path, plan.content).entries;
       const id = pitfallId(text);
-      const same = entries.find((e) => e.id === id || normaliseLesson(e.lesson) === normaliseLesson(text));
-      if (same) {
-        plan.known.push({ id: same.id, title: same.title, lesson });
+      const match = matchLesson(entries, id, text);
+      if (match && "same" in match) {
+        plan.known.push({ id: match.same.id, title: match.same.title, lesson });
         continue;
       }
-      const near = entries.find((e) => isNearDuplicate(e.lesson, text));
-      if (near) {
-        plan.content = addLearnedIn(plan.content, near, lesson.source);
-        plan.merged.push({ id: near.id, title: near.title, lesson });
+      if (match) {
+        plan.content = addLearnedIn(plan.content, match.near, lesson.source);
+        plan.merged.push({ id: match.near.id, title: match.near.title, lesson });
         continue;
       }
       const appended = appendPitfall(plan.content, module, { lesson: text, why: lesson.why ?? null, source: lesson.source, date: input.date });

@@ -21,6 +21,16 @@ export interface CommitRecord {
   message: string;
   /** ISO 8601, UTC, without milliseconds. */
   date: string;
+  /**
+   * Who made it, when not the store's default author: the git identity and
+   * the GitHub account GitHub links it to (the app's bot for commits made
+   * through the API with its token, a person for a push).
+   */
+  author?: CommitAuthor;
+}
+
+export interface CommitAuthor extends GitIdentity {
+  login: string;
 }
 
 /** One file changed between two commits, as pulls/files and compare list it (before URLs). */
@@ -93,27 +103,27 @@ export class GitObjectStore {
     return this.storeTree(entries);
   }
 
-  addCommit(tree: string, parents: string[], message: string): string {
+  addCommit(tree: string, parents: string[], message: string, author?: CommitAuthor): string {
     const date = this.options.now();
-    const sha = gitCommitSha(tree, parents, message, date, this.options.author);
-    this.commits.set(sha, { sha, tree, parents, message, date });
+    const sha = gitCommitSha(tree, parents, message, date, author ?? this.options.author);
+    this.commits.set(sha, { sha, tree, parents, message, date, ...(author ? { author } : {}) });
     return sha;
   }
 
   /** A commit of exactly these files; returns its sha. */
-  commitFiles(files: Record<string, string>, message: string, parents: string[] = []): string {
-    return this.addCommit(this.storeFiles(files), parents, message);
+  commitFiles(files: Record<string, string>, message: string, parents: string[] = [], author?: CommitAuthor): string {
+    return this.addCommit(this.storeFiles(files), parents, message, author);
   }
 
   /** A commit on top of `parent`: its files with `changes` applied (null deletes a file); returns its sha. */
-  commitOnto(parent: string, changes: Record<string, string | null>, message: string): string {
+  commitOnto(parent: string, changes: Record<string, string | null>, message: string, author?: CommitAuthor): string {
     if (!this.commits.has(parent)) throw new Error(`commitOnto: ${parent} is not a commit`);
     const files = this.flatten(parent);
     for (const [path, content] of Object.entries(changes)) {
       if (content === null) files.delete(path);
       else files.set(path, { sha: this.storeBlob(content), mode: "100644" });
     }
-    return this.addCommit(this.storeTree(files), [parent], message);
+    return this.addCommit(this.storeTree(files), [parent], message, author);
   }
 
   setBranch(name: string, sha: string): void {

@@ -1,4 +1,5 @@
 import type { CommitRecord, GitObjectStore } from "./git-object-store.js";
+import { userPayload } from "./account-payloads.js";
 import { repoApi, repoHtml, type GitHubSite, type Json } from "./github-site.js";
 
 /** REST payloads of the git database (commits, refs, trees, blobs) and of repository contents. */
@@ -11,7 +12,7 @@ function base64Lines(bytes: Buffer): string {
 export function commitPayload(site: GitHubSite, c: CommitRecord): Json {
   const api = repoApi(site);
   const html = repoHtml(site);
-  const who = { ...site.committer, date: c.date };
+  const who = { name: c.author?.name ?? site.committer.name, email: c.author?.email ?? site.committer.email, date: c.date };
   return {
     sha: c.sha,
     node_id: site.nodeId("C", c.sha.slice(0, 10)),
@@ -23,6 +24,30 @@ export function commitPayload(site: GitHubSite, c: CommitRecord): Json {
     message: c.message,
     parents: c.parents.map((p) => ({ sha: p, url: `${api}/git/commits/${p}`, html_url: `${html}/commit/${p}` })),
     verification: { verified: false, reason: "unsigned", signature: null, payload: null },
+  };
+}
+
+/**
+ * A commit as the REST commit listings give it (compare, pulls/commits):
+ * the git commit under `commit`, and the GitHub accounts GitHub links to
+ * its author and committer (null when no account is linked, as for the
+ * fake's default identity).
+ */
+export function restCommitPayload(site: GitHubSite, c: CommitRecord): Json {
+  const api = repoApi(site);
+  const html = repoHtml(site);
+  const git = commitPayload(site, c);
+  const account = c.author ? userPayload(site, c.author.login, c.author.login.endsWith("[bot]") ? "Bot" : "User") : null;
+  return {
+    sha: c.sha,
+    node_id: git.node_id,
+    commit: { author: git.author, committer: git.committer, message: c.message, tree: git.tree, url: git.url, comment_count: 0, verification: git.verification },
+    url: `${api}/commits/${c.sha}`,
+    html_url: `${html}/commit/${c.sha}`,
+    comments_url: `${api}/commits/${c.sha}/comments`,
+    author: account,
+    committer: account,
+    parents: git.parents,
   };
 }
 
