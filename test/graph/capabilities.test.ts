@@ -29,12 +29,14 @@ describe("the declaration is the capability boundary", () => {
   it("names every intent the step did not declare, each with the output it needs", () => {
     const pullRequest: Intent = { kind: "pull-request", head: "h", base: "main", title: "t", body: "b" };
     const comment: Intent = { kind: "comment", issueNumber: 1, marker: "m", body: "b", mode: "upsert" };
-    expect(capabilityViolations(steps.review, [pullRequest, comment, commit("src/a.ts")])).toEqual([
+    const close: Intent = { kind: "close-pull-request", pullNumber: 3 };
+    expect(capabilityViolations(steps.review, [pullRequest, close, comment, commit("src/a.ts")])).toEqual([
       'pull-request: the step does not declare the output "pull-request"',
+      'close-pull-request: the step does not declare the output "pull-request"',
       'commit: the step does not declare the output "commit"',
       "src/a.ts: the step may never write here (denied by **)",
     ]);
-    expect(capabilityViolations(steps.dev, [pullRequest, comment])).toEqual([]);
+    expect(capabilityViolations(steps.dev, [pullRequest, close, comment])).toEqual([]);
   });
 
   it("refuses a path that is allowed but not written in its canonical form, saying which form to use", () => {
