@@ -135,6 +135,7 @@ describe("neutraliseModelText: exact output", () => {
     expect(neutraliseModelText("````\nx\n```\n````")).toBe("````\nx\n```\n````");
     expect(neutraliseModelText("  ```\n  x\n    y\n z\n  ```")).toBe("```\nx\n  y\nz\n```");
     expect(neutraliseModelText("```\nnever closed")).toBe("```\nnever closed\n```");
+    expect(neutraliseModelText("```\nx\n```   \nafter @y")).toBe("```\nx\n```\nafter `@y`");
     expect(neutraliseModelText("``` a`b ```")).toBe("``` a`b ```");
   });
 
