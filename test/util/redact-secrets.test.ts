@@ -108,6 +108,12 @@ describe("redactSecrets: the edges of each rule", () => {
     expect(redactSecrets("https://h.example/p?token=zz99&code=abc&ok=1#top", none)).toBe("https://h.example/p?token=[redacted]&code=[redacted]&ok=1#top");
   });
 
+  it("reads each secret header name with a hyphen, an underscore or nothing between its words", () => {
+    const names = ["api-key", "apikey", "api_key", "private_key", "privatekey", "private-key", "client-secret", "clientsecret", "access_token", "refresh-token", "refreshtoken"];
+    for (const name of names) expect(redactSecrets(`${name}: abcd1234`, none), name).toBe(`${name}: [redacted]`);
+    expect(redactSecrets("apiXkey=abcd1245 privateXkey=abcd1246", none)).toBe("apiXkey=abcd1245 privateXkey=abcd1246");
+  });
+
   it("takes a word after Bearer or a secret header for a credential when it holds a digit, or is 24 characters or more", () => {
     expect(redactSecrets("Bearer abcdefg1", none)).toBe("Bearer [redacted]");
     expect(redactSecrets("Bearer abcdefgh", none)).toBe("Bearer abcdefgh");
