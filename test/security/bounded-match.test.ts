@@ -88,6 +88,6 @@ describe("matchPaths and searchLines", () => {
   it("report a time-out as a BoundedInputError that names the input and the limit", async () => {
     const err = await matchPaths(HOSTILE_GLOB, [NAME_60], 100).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoundedInputError);
-    expect(err).toMatchObject({ input: "glob", limit: "100 ms" });
+    expect(err).toMatchObject({ name: "BoundedInputError", input: "glob", limit: "100 ms" });
   });
 });

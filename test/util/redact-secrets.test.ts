@@ -157,7 +157,7 @@ describe("redactSecrets: the edges of each rule", () => {
   it("ignores endpoint values that name no usable host", () => {
     expect(redactSecrets("a graph of ghosts", { env: { GHE_HOST: "gh" } })).toBe("a graph of ghosts");
     expect(redactSecrets("exa mple at exa", { env: { GHE_HOST: "exa mple" } })).toBe("exa mple at exa");
-    expect(redactSecrets("nothing here", { env: { REDIS_URL: "   ", HTTP_PROXY: "" } })).toBe("nothing here");
+    expect(redactSecrets("nothing here", { env: { REDIS_URL: "   ", HTTP_PROXY: "", GHE_HOST: undefined, APP_TOKEN: undefined } })).toBe("nothing here");
     expect(redactSecrets("", { env: ENV })).toBe("");
   });
 });
