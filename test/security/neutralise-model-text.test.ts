@@ -136,6 +136,7 @@ describe("neutraliseModelText: exact output", () => {
     expect(neutraliseModelText("  ```\n  x\n    y\n z\n  ```")).toBe("```\nx\n  y\nz\n```");
     expect(neutraliseModelText("```\nnever closed")).toBe("```\nnever closed\n```");
     expect(neutraliseModelText("```\nx\n```   \nafter @y")).toBe("```\nx\n```\nafter `@y`");
+    expect(neutraliseModelText("```\n``` not a close\n```")).toBe("````\n``` not a close\n````");
     expect(neutraliseModelText("``` a`b ```")).toBe("``` a`b ```");
   });
 
