@@ -154,6 +154,12 @@ describe("redactSecrets: the edges of each rule", () => {
     expect(redactSecrets("GET https://user:pw12345@api.github.com/x", { env: withCredentials })).toBe("GET [redacted]/x");
   });
 
+  it("removes a configured endpoint whole, spaces around it or not, and a host whose default port the URL drops", () => {
+    expect(redactSecrets("POST https://LLM-Proxy.Corp.Internal:8443/v1/messages", { env: { ANTHROPIC_BASE_URL: "https://LLM-Proxy.Corp.Internal:8443/v1" } })).toBe("POST [redacted]/messages");
+    expect(redactSecrets("at https://llm.corp.internal/v1/x", { env: { ANTHROPIC_BASE_URL: " https://llm.corp.internal/v1 " } })).toBe("at [redacted]/x");
+    expect(redactSecrets("connect ghe.corp.internal:443", { env: { GHE_HOST: "https://ghe.corp.internal:443" } })).toBe("connect [redacted-host]");
+  });
+
   it("ignores endpoint values that name no usable host", () => {
     expect(redactSecrets("a graph of ghosts", { env: { GHE_HOST: "gh" } })).toBe("a graph of ghosts");
     expect(redactSecrets("exa mple at exa", { env: { GHE_HOST: "exa mple" } })).toBe("exa mple at exa");
