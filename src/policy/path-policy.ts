@@ -86,7 +86,7 @@ function foldCase(text: string): string {
 function foldSegment(segment: string): string {
   let key = foldCase(segment);
   const colon = key.indexOf(":");
-  if (colon >= 0) key = key.slice(0, colon);
+  if (colon > 0) key = key.slice(0, colon); // `:x` names no file before the colon: it stays as it is, for the deny globs to see.
   let end = key.length;
   while (end > 0 && (key[end - 1] === "." || key[end - 1] === " ")) end--;
   return key.slice(0, end);

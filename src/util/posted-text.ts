@@ -47,7 +47,7 @@ function oneLine(text: string): string {
 
 function escapeWord(word: string): string {
   let out = "";
-  for (const ch of word) out += ENTITIES[ch] ?? (ESCAPED.has(ch) || ch === "@" ? "\\" + ch : ch);
+  for (const ch of word) out += ENTITIES[ch] ?? (ESCAPED.has(ch) ? "\\" + ch : ch);
   return out;
 }
 
@@ -174,12 +174,13 @@ export function inlineCode(text: string): string {
  * A markdown link to a repository path relative to the page it is posted on
  * (`../blob/main/docs/adr/0001-x.md`): the text escaped, every path segment
  * percent-encoded, so a folder or file name cannot end the link, add a
- * title, or point somewhere else.
+ * title, or point somewhere else (`.` and `..` stay as they are). `encodeURIComponent`
+ * leaves `(` and `)` as they are, and an unbalanced `)` ends a markdown link: those are encoded too.
  */
 export function relativeLink(text: string, path: string): string {
   const target = path
     .split("/")
-    .map((segment) => (segment === ".." || segment === "." ? segment : encodeURIComponent(segment)))
+    .map((segment) => encodeURIComponent(segment).replace(/[()]/g, (c) => (c === "(" ? "%28" : "%29")))
     .join("/");
   return `[${escapeMarkdownInline(text)}](${target})`;
 }

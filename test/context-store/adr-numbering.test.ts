@@ -132,3 +132,49 @@ describe("slugify", () => {
     );
   });
 });
+
+describe("ADR numbers and names at their edges", () => {
+  it.each([
+    ["19700101-x.md", null],
+    ["21991231-x.md", null],
+    ["20201231-x.md", null],
+    ["19691231-x.md", 19691231],
+    ["22000101-x.md", 22000101],
+    ["20200001-x.md", 20200001],
+    ["20201301-x.md", 20201301],
+    ["20200100-x.md", 20200100],
+    ["20200132-x.md", 20200132],
+    ["adr-20200926-x.md", 20200926],
+    ["2020092-x.md", 2020092],
+    ["99999999999999999999-x.md", null],
+    ["0001-x.md.orig", null],
+    ["0001-x.mdx", null],
+  ])("reads %s as %s: only an 8-digit date from 1970 to 2199 without a prefix is not a number", (file, expected) => {
+    expect(numberFromFileName(file)).toBe(expected);
+  });
+
+  it("skips numbers that are not safe integers", () => {
+    expect(nextAdrNumber([{ file: "0002-a.md", number: 2 }, { file: "x.md", number: 2 ** 60 }, { file: "y.md", number: 2.5 }])).toBe(3);
+  });
+
+  it("breaks ties between styles by the first in sort order, whatever the listing order", () => {
+    expect(adrFileName(3, "c", ["001-a.md", "0002-b.md"])).toBe("003-c.md");
+    expect(adrFileName(3, "c", ["0002-b.md", "001-a.md"])).toBe("003-c.md");
+    expect(adrFileName(3, "c", ["adr-001-a.md", "002-b.md"])).toBe("003-c.md");
+    expect(detectNamingStyle(["0001.first.md", "0002_second.md", "0003_third.md"])).toEqual({ prefix: "", width: 4, separator: "_", extension: ".md" });
+    expect(detectNamingStyle(["0001.first.md"]).separator).toBe("-");
+  });
+
+  it("writes a negative or non-integer number as 0", () => {
+    expect(adrFileName(-3, "x", [])).toBe("0000-x.md");
+    expect(adrFileName(Number.NaN, "x", [])).toBe("0000-x.md");
+  });
+
+  it("cuts at the last hyphen only when it keeps at least half the length", () => {
+    expect(slugify("aaaaa-bbbbbbbbbb", 10)).toBe("aaaaa");
+    expect(slugify("aaaa-bbbbbbbbbb", 10)).toBe("aaaa-bbbbb");
+    expect(slugify("abcdefghij", 10)).toBe("abcdefghij");
+    expect(slugify("", 10, "fallback")).toBe("fallback");
+  });
+});
+

@@ -85,9 +85,17 @@ describe("matchPaths and searchLines", () => {
     expect(await searchLines("^export", texts, 1)).toEqual(["src/a.ts:2: export const b = 2;"]);
   });
 
+  it("take a glob or pattern of up to 200 characters, and quote at most 60 of a longer one", async () => {
+    expect(await matchPaths(`${"a".repeat(197)}/**`, ["x", `${"a".repeat(197)}/y`])).toEqual([`${"a".repeat(197)}/y`]);
+    expect(await searchLines("c".repeat(200), [["a", "b"]], 5)).toEqual([]);
+    await expect(matchPaths(`${"b".repeat(198)}/**`, ["x"])).rejects.toThrow(`glob "${"b".repeat(60)}…" is 201 characters long; the limit is 200: use a shorter glob`);
+    await expect(searchLines("c".repeat(201), [["a", "b"]], 5)).rejects.toThrow(`pattern "${"c".repeat(60)}…" is 201 characters long; the limit is 200: search for something shorter`);
+    await expect(searchLines("(", [["a", "b"]], 5)).rejects.toThrow('pattern "(" is not a valid regular expression');
+  });
+
   it("report a time-out as a BoundedInputError that names the input and the limit", async () => {
     const err = await matchPaths(HOSTILE_GLOB, [NAME_60], 100).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoundedInputError);
-    expect(err).toMatchObject({ input: "glob", limit: "100 ms" });
+    expect(err).toMatchObject({ name: "BoundedInputError", input: "glob", limit: "100 ms" });
   });
 });

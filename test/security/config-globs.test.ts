@@ -4,7 +4,7 @@ import { inferModules } from "../../src/config/infer-modules.js";
 import { modulesForPath } from "../../src/config/module-map.js";
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { declareSteps } from "../../src/graph/default-steps.js";
-import { configGlobProblem } from "../../src/policy/glob-limits.js";
+import { configGlobProblem, escapeGlob } from "../../src/policy/glob-limits.js";
 import { createPathPolicy, devAlwaysDenied } from "../../src/policy/path-policy.js";
 
 /**
@@ -71,3 +71,56 @@ describe("folder names from the repository are literals, not globs", () => {
     expect(steps.learning.writablePaths).toEqual(["notes/\\{x,y\\}/**"]);
   });
 });
+
+describe("configGlobProblem at the edges of each limit", () => {
+  const alternatives = (n: number) => `{${Array.from({ length: n }, (_, i) => `a${i}`).join(",")}}`;
+
+  it.each([
+    ["x".repeat(200), undefined],
+    ["x".repeat(201), "is 201 characters long, more than 200"],
+    [`!${"x".repeat(199)}`, undefined],
+    ["!+(a)", "uses an extglob such as +(…) or @(…)"],
+    ["a@(b)", "uses an extglob such as +(…) or @(…)"],
+    ["x?(a)", "uses an extglob such as +(…) or @(…)"],
+    ["\\+(a)", undefined],
+    ["|a", 'uses "|" alternation'],
+    ["a\\|b", undefined],
+    ["{a,b", undefined],
+    ["a}{b", undefined],
+    ["*a*}", undefined],
+    ["{a,*a*a*a*b", "has more than two * in one folder or file name"],
+    ["!(a)", undefined],
+    ["{a,b*}*x", undefined],
+    ["{a,b}/{c,d}", "has more than one {…} group"],
+    [alternatives(16), undefined],
+    [alternatives(17), "has 17 alternatives in {…}, more than 16"],
+    ["**/a/**", undefined],
+    ["a/**/**", undefined],
+    ["**/**/x", "has more than one ** before its last segment"],
+    ["a\\*\\*\\*b", undefined],
+    ["*a\\**b*", "has more than two * in one folder or file name"],
+    ["*a*b", undefined],
+    ["{*a*b,c}/*x*y", "has more than one folder or file name with two *"],
+    ["{x,*a*b}/y", undefined],
+  ])("%j: %s", (glob, problem) => {
+    expect(configGlobProblem(glob)?.message).toBe(problem);
+  });
+
+  it("says how to fix the glob", () => {
+    expect(configGlobProblem("{a,b}/{c,d}")).toEqual({ message: "has more than one {…} group", fix: "use one {a,b} group per glob, or list the combinations as separate globs" });
+    expect(configGlobProblem(alternatives(17))?.fix).toBe("split the list into several globs");
+    expect(["x".repeat(201), "+(a)", "(a|b)", "**/a/**/b", "*a*a*a", "*a*/*b*"].map((glob) => configGlobProblem(glob)?.fix)).toEqual([
+      "use a shorter glob, e.g. the folder followed by /**",
+      "use plain * and ** wildcards, or list the alternatives as separate globs",
+      "use one {a,b} group, or list the alternatives as separate globs",
+      "keep one ** (a trailing /** is free), e.g. src/**/__tests__/** instead of **/a/**/b",
+      "use at most two *, e.g. *.test.*",
+      "keep two * in one name only",
+    ]);
+  });
+
+  it("escapes every character picomatch reads as a wildcard, and nothing else", () => {
+    expect(escapeGlob("a*b?[c]{d}(e)!f+g@h|i\\j.k-l")).toBe("a\\*b\\?\\[c\\]\\{d\\}\\(e\\)\\!f\\+g\\@h\\|i\\\\j.k-l");
+  });
+});
+

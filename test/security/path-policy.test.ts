@@ -219,3 +219,71 @@ describe("checkPathOnDisk", () => {
     expect(await checkPathOnDisk(join(base, "alias"), "src/a.ts", policy)).toEqual({ allowed: true, path: "src/a.ts" });
   });
 });
+
+describe("the path policy at its edges", () => {
+  it("refuses what is not a string, and quotes at most 200 characters of a refused path", () => {
+    expect(policy.check(42 as unknown as string)).toEqual({ allowed: false, path: "42", reason: "42: not a repository-relative path (the path is empty)" });
+    expect(policy.check(null as unknown as string)).toEqual({ allowed: false, path: "null", reason: "null: not a repository-relative path (the path is empty)" });
+    const long = policy.check(`\n${"a".repeat(300)}`);
+    expect(long.allowed).toBe(false);
+    if (!long.allowed) expect(long.reason).toBe(`${JSON.stringify(`\n${"a".repeat(199)}`)}: not a repository-relative path (contains a control character (NUL, newline, tab…))`);
+  });
+
+  it("allows a path of exactly 4096 characters and a name of exactly 255 bytes", () => {
+    const longest = `${"a/".repeat(2047)}xy`;
+    expect(normaliseRepoPath(longest)).toEqual({ ok: true, path: longest });
+    expect(normaliseRepoPath(`src/${"a".repeat(255)}`)).toEqual({ ok: true, path: `src/${"a".repeat(255)}` });
+    expect(normaliseRepoPath(`src/${"\u00e9".repeat(127)}a`).ok).toBe(true);
+  });
+
+  it("folds an alternate data stream away only after a name: a name that starts with a colon stays under the deny globs", () => {
+    const p = createPathPolicy({ allow: ["**"], deny: [".github/*"] });
+    expect(p.check(".github/:x").allowed).toBe(false);
+    expect(p.check(".github/x:y").allowed).toBe(false);
+    expect(p.check("src/:x")).toEqual({ allowed: true, path: "src/:x" });
+  });
+
+  it("refuses to build a policy from a costly glob, quoting at most 80 of its characters", () => {
+    expect(() => createPathPolicy({ allow: ["*a*a*a*b"], deny: [] })).toThrow('path policy: the glob "*a*a*a*b" has more than two * in one folder or file name (use at most two *, e.g. *.test.*)');
+    expect(() => createPathPolicy({ allow: [], deny: ["y".repeat(201)] })).toThrow(`path policy: the glob "${"y".repeat(80)}" is 201 characters long`);
+    expect(() => createPathPolicy({ allow: [], deny: [], alwaysDeny: ["**/a/**/b"] })).toThrow(/has more than one \*\* before its last segment/);
+  });
+
+  it("has no always-denied globs unless given, and folds those it is given", () => {
+    expect(createPathPolicy({ allow: ["**"], deny: [] }).alwaysDeny).toEqual([]);
+    const p = createPathPolicy({ allow: ["**"], deny: [], alwaysDeny: ["Secrets/**"] });
+    const d = p.check("secrets/key.pem");
+    expect(d).toEqual({ allowed: false, path: "secrets/key.pem", reason: "secrets/key.pem: the step may never write here (always denied: Secrets/**)" });
+  });
+
+  it("names every allowed glob when a path is outside them", () => {
+    const p = createPathPolicy({ allow: ["src/**", "docs/**"], deny: [] });
+    expect(p.check("lib/x")).toEqual({ allowed: false, path: "lib/x", reason: "lib/x: outside what the step may write (src/**, docs/**)" });
+  });
+
+  it.each([
+    ["/docs/adr/", "docs/adr/**"],
+    ["//decisions//", "decisions/**"],
+    ["./../adr/", "../adr/**"],
+    ["../x/*", "../x/\\*/**"],
+  ])("devAlwaysDenied keeps an ADR folder it cannot normalise (%j) as a literal without its outer slashes", (folder, glob) => {
+    expect(devAlwaysDenied(folder)[0]).toBe(glob);
+  });
+
+  it("checkPathOnDisk refuses a denied path for the policy's reason, before looking at the disk", async () => {
+    const base = mkdtempSync(join(tmpdir(), "baton-paths-"));
+    try {
+      const root = join(base, "repo");
+      mkdirSync(root);
+      mkdirSync(join(base, "elsewhere"));
+      symlinkSync("../elsewhere", join(root, ".github"));
+      const d = await checkPathOnDisk(root, ".github/workflows/ci.yml", policy);
+      expect(d).toEqual({ allowed: false, path: ".github/workflows/ci.yml", reason: ".github/workflows/ci.yml: the step may never write here (denied by .github/workflows/**)" });
+      // A root that does not exist is never looked at for a denied path.
+      expect(await checkPathOnDisk(join(base, "missing"), ".git/config", policy)).toMatchObject({ allowed: false, path: ".git/config" });
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
+});
+

@@ -1,7 +1,7 @@
 import fc from "fast-check";
-import type { Heading, Paragraph, Table } from "mdast";
+import type { Code, Heading, Link, Paragraph, Table } from "mdast";
 import { describe, expect, it } from "vitest";
-import { escapeHeading, escapeMarkdownInline, escapeTableCell, inlineCode, tableCell } from "../../src/util/posted-text.js";
+import { codeBlock, escapeHeading, escapeMarkdownInline, escapeTableCell, inlineCode, relativeLink, tableCell } from "../../src/util/posted-text.js";
 import { liveMentions, nodeTypes, parseMarkdown, visibleText } from "../support/rendered-markdown.js";
 import { propertyRuns } from "../support/property.js";
 
@@ -156,6 +156,7 @@ describe("table cells", () => {
         const cells = t!.children[1]!.children;
         expect(cells).toHaveLength(2);
         expect(visibleText(cells[1]!)).toBe("fixed");
+        expect(visibleText(cells[0]!).replaceAll("\u200B", "")).toBe(shown(text).trim());
         expect(nodeTypes(cells[0]!).filter((n) => n !== "text" && n !== "inlineCode")).toEqual([]);
         expect(liveMentions(cells[0]!)).toEqual([]);
       }),
@@ -169,6 +170,8 @@ describe("table cells", () => {
     expect(cells).toHaveLength(2);
     expect(visibleText(cells[0]!)).toBe("first line second a|b and a | pipe third");
     expect(tableCell("a\\\\|b")).toBe("a\\\\\\|b");
+    expect(tableCell("a\r\nb\rc\u2028d\u2029e\n\n  f  ")).toBe("a b c d e f");
+    expect(escapeTableCell("a | b")).toBe("a \\| b");
   });
 });
 
@@ -195,5 +198,79 @@ describe("inlineCode", () => {
     expect(nodeTypes(p!).filter((t) => t !== "text" && t !== "inlineCode")).toEqual([]);
     expect(inlineCode("a\nb\u200Bc")).toBe("`a bc`");
     expect(inlineCode("")).toBe("<code></code>");
+  });
+});
+
+describe("one line", () => {
+  it("turns every kind of line break and tab into a space, and drops control characters", () => {
+    expect(escapeMarkdownInline("a\tb\vc\fd\u2029e\u2028f\rg\r\nh\ni\u0085j\u0007k")).toBe("a b c d e f g h i jk");
+    expect(inlineCode("a\tb\vc\fd\u2029e\rf\u0085g")).toBe("`a b c d e f g`");
+  });
+
+  it("escapes a list, quote or heading marker only where it opens a block", () => {
+    expect(escapeMarkdownInline("1. first")).toBe("1\\. first");
+    expect(escapeMarkdownInline("12) twelve")).toBe("12\\) twelve");
+    expect(escapeMarkdownInline("- item + more = sum # not a heading")).toBe("\\- item + more = sum # not a heading");
+    expect(escapeMarkdownInline("  + x")).toBe("  \\+ x");
+    expect(escapeMarkdownInline("=== ##")).toBe("\\=== \\#\\#");
+    expect(escapeMarkdownInline("a 1. b")).toBe("a 1. b");
+  });
+});
+
+describe("inlineCode edges", () => {
+  it("shows a text of spaces as those spaces, unpadded", () => {
+    expect(inlineCode("  ")).toBe("`  `");
+    const p = paragraph(`x ${inlineCode("  ")} y`);
+    expect(p!.children.find((c) => c.type === "inlineCode")).toMatchObject({ value: "  " });
+  });
+
+  it("pads only a span that starts or ends with a backtick or a space", () => {
+    expect(inlineCode("a`b")).toBe("``a`b``");
+    expect(inlineCode("`a")).toBe("`` `a ``");
+    expect(inlineCode("a ")).toBe("` a  `");
+    expect(inlineCode("a``b`")).toBe("``` a``b` ```");
+  });
+});
+
+describe("relativeLink", () => {
+  function link(markdown: string): Link {
+    const p = paragraph(markdown);
+    expect(p?.children).toHaveLength(1);
+    expect(p!.children[0]!.type).toBe("link");
+    return p!.children[0] as Link;
+  }
+
+  it("links to the path as given, whatever its folder and file names hold", () => {
+    for (const path of ["../blob/main/docs/adr/0001-use queues.md", "docs/adr/0002-a).md", "docs/(x/0003 [b] \"t\".md", "./docs/adr/0004-é.md", "docs/adr/<5>.md"]) {
+      const l = link(relativeLink("ADR", path));
+      expect(decodeURIComponent(l.url), path).toBe(path);
+      expect(visibleText(l)).toBe("ADR");
+    }
+  });
+
+  it("keeps . and .. segments, and shows the text escaped", () => {
+    expect(relativeLink("*ADR* [3] @me", "../docs/./a b.md")).toBe("[\\*ADR\\* \\[3\\] `@me`](../docs/./a%20b.md)");
+  });
+});
+
+describe("codeBlock", () => {
+  function block(markdown: string): Code {
+    const root = parseMarkdown(markdown);
+    expect(root.children.map((c) => c.type)).toEqual(["code"]);
+    return root.children[0] as Code;
+  }
+
+  it("shows the text as is, whatever backtick fences it holds", () => {
+    for (const text of ["plain", "a\n```\nb", "````x````", "`", "ends with a newline\n"]) {
+      const code = block(codeBlock(text, "ts"));
+      expect(code.value, text).toBe(text.replace(/\n$/, ""));
+      expect(code.lang).toBe("ts");
+    }
+  });
+
+  it("uses the shortest fence that is safe: three backticks, or one more than the longest run inside", () => {
+    expect(codeBlock("x")).toBe("```\nx\n```");
+    expect(codeBlock("a ``` b ````` c\n")).toBe("``````\na ``` b ````` c\n``````");
+    expect(codeBlock("a `` b", "diff")).toBe("```diff\na `` b\n```");
   });
 });

@@ -97,3 +97,74 @@ describe("redactSecrets", () => {
     expect(redactSecrets(hostile, { env: ENV }).length).toBeGreaterThan(0);
   });
 });
+
+describe("redactSecrets: the edges of each rule", () => {
+  const none = { env: {} };
+
+  it("keeps the scheme or header name and its separator, removing only the credential", () => {
+    expect(redactSecrets("Authorization: Bearer abc123def456ghi", none)).toBe("Authorization: Bearer [redacted]");
+    expect(redactSecrets("git token=abcd1234wxyz", none)).toBe("git token=[redacted]");
+    expect(redactSecrets('{"x-api-key":"k3y-value-99","password": "hunter22"}', none)).toBe('{"x-api-key":"[redacted]","password": "[redacted]"}');
+    expect(redactSecrets("https://h.example/p?token=zz99&code=abc&ok=1#top", none)).toBe("https://h.example/p?token=[redacted]&code=[redacted]&ok=1#top");
+  });
+
+  it("reads each secret header name with a hyphen, an underscore or nothing between its words", () => {
+    const names = ["api-key", "apikey", "api_key", "private_key", "privatekey", "private-key", "client-secret", "clientsecret", "access_token", "refresh-token", "refreshtoken"];
+    for (const name of names) expect(redactSecrets(`${name}: abcd1234`, none), name).toBe(`${name}: [redacted]`);
+    expect(redactSecrets("apiXkey=abcd1245 privateXkey=abcd1246", none)).toBe("apiXkey=abcd1245 privateXkey=abcd1246");
+  });
+
+  it("takes a word after Bearer or a secret header for a credential when it holds a digit, or is 24 characters or more", () => {
+    expect(redactSecrets("Bearer abcdefg1", none)).toBe("Bearer [redacted]");
+    expect(redactSecrets("Bearer abcdefgh", none)).toBe("Bearer abcdefgh");
+    expect(redactSecrets(`Bearer ${"a".repeat(23)}`, none)).toBe(`Bearer ${"a".repeat(23)}`);
+    expect(redactSecrets(`Bearer ${"a".repeat(24)}`, none)).toBe("Bearer [redacted]");
+    expect(redactSecrets("password: abc1", none)).toBe("password: abc1");
+    expect(redactSecrets("password: abcdefg1", none)).toBe("password: [redacted]");
+  });
+
+  it("removes every PEM key of a message and keeps the text between them", () => {
+    const key = (kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----\nMIIabc\n-----END ${kind}PRIVATE KEY-----`;
+    expect(redactSecrets(`a ${key("EC ")} b ${key("")} c`, none)).toBe("a [redacted] b [redacted] c");
+  });
+
+  it("removes a value that contains another secret whole, longest first, and a host with its port", () => {
+    const env = { SHORT_TOKEN: "abcdefgh", LONG_TOKEN: "abcdefgh-and-more-secret", GHE_HOST: "https://ghe.corp.internal:8443" };
+    expect(redactSecrets("t=abcdefgh-and-more-secret", { env })).toBe("t=[redacted]");
+    expect(redactSecrets("connect ghe.corp.internal:8443 then ghe.corp.internal", { env })).toBe("connect [redacted-host] then [redacted-host]");
+  });
+
+  it("takes a secret's value with and without the spaces around it, and only from 8 characters", () => {
+    expect(redactSecrets("v=secret-value-123.", { env: { APP_TOKEN: "  secret-value-123\n" } })).toBe("v=[redacted].");
+    expect(redactSecrets("v=abcdefgh v=abcdefg", { env: { A_TOKEN: "abcdefgh", B_TOKEN: "abcdefg" } })).toBe("v=[redacted] v=abcdefg");
+    expect(redactSecrets("k=abcdefgh", { env: {}, secrets: ["abcdefgh", ""] })).toBe("k=[redacted]");
+  });
+
+  it("reads secret names at word boundaries only", () => {
+    const env = { MY_API_KEY: "value-one-1", MONKEY: "value-two-2", TOKENIZER: "value-three-3", DB_PASSWORD_FILE: "value-four-4", APIKEY: "value-five-5" };
+    expect(redactSecrets("value-one-1 value-two-2 value-three-3 value-four-4 value-five-5", { env })).toBe("[redacted] value-two-2 value-three-3 [redacted] [redacted]");
+  });
+
+  it("reads an endpoint's host as written, in any case, and keeps public ones unless they carry credentials", () => {
+    const env = { ANTHROPIC_BASE_URL: "https://LLM-Proxy.Corp.Internal:8443/v1" };
+    expect(redactSecrets("ENOTFOUND LLM-Proxy.Corp.Internal and llm-proxy.corp.internal:8443", { env })).toBe("ENOTFOUND [redacted-host] and [redacted-host]");
+    const upper = { GITHUB_API_URL: "https://API.GitHub.com" };
+    expect(redactSecrets("GET https://API.GitHub.com/x 502", { env: upper })).toBe("GET https://API.GitHub.com/x 502");
+    const withCredentials = { GITHUB_API_URL: "https://user:pw12345@api.github.com" };
+    expect(redactSecrets("GET https://user:pw12345@api.github.com/x", { env: withCredentials })).toBe("GET [redacted]/x");
+  });
+
+  it("removes a configured endpoint whole, spaces around it or not, and a host whose default port the URL drops", () => {
+    expect(redactSecrets("POST https://LLM-Proxy.Corp.Internal:8443/v1/messages", { env: { ANTHROPIC_BASE_URL: "https://LLM-Proxy.Corp.Internal:8443/v1" } })).toBe("POST [redacted]/messages");
+    expect(redactSecrets("at https://llm.corp.internal/v1/x", { env: { ANTHROPIC_BASE_URL: " https://llm.corp.internal/v1 " } })).toBe("at [redacted]/x");
+    expect(redactSecrets("connect ghe.corp.internal:443", { env: { GHE_HOST: "https://ghe.corp.internal:443" } })).toBe("connect [redacted-host]");
+  });
+
+  it("ignores endpoint values that name no usable host", () => {
+    expect(redactSecrets("a graph of ghosts", { env: { GHE_HOST: "gh" } })).toBe("a graph of ghosts");
+    expect(redactSecrets("exa mple at exa", { env: { GHE_HOST: "exa mple" } })).toBe("exa mple at exa");
+    expect(redactSecrets("nothing here", { env: { REDIS_URL: "   ", HTTP_PROXY: "", GHE_HOST: undefined, APP_TOKEN: undefined } })).toBe("nothing here");
+    expect(redactSecrets("", { env: ENV })).toBe("");
+  });
+});
+

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { delimitText, delimitUntrusted, sanitizeUntrusted, stripHtmlComments, stripInvisible } from "../../src/util/untrusted-text.js";
+import { delimitText, delimitUntrusted, escapeTagLookAlikes, sanitizeUntrusted, stripHtmlComments, stripInvisible, stripMarkdownComments } from "../../src/util/untrusted-text.js";
 import { assertProperty } from "../support/property.js";
 
 // Strings built from the fragments attacks are made of, so the properties
@@ -128,3 +128,39 @@ describe("markdown comments", () => {
     expect(sanitizeUntrusted(body)).toBe(body);
   });
 });
+
+describe("the edges of each rule", () => {
+  it("escapes every character of the label that could end its attribute, on one line", () => {
+    const label = (text: string) => delimitUntrusted(text, "b").split("\n")[0];
+    expect(label("a & b")).toBe('<untrusted label="a &amp; b">');
+    expect(label("a\u2028b\u2029c\r\n\r\nd")).toBe('<untrusted label="a b c d">');
+    expect(label("a\u200Bb")).toBe('<untrusted label="ab">');
+  });
+
+  it("removes a reference definition that points nowhere, in any of its forms, and nothing that shows", () => {
+    for (const hidden of ["[x]:#", "[x]: #  'after two spaces'", "[x]: # 'single'", "[x]: # (paren)", '[x]: # "double"', "[x]: #  \t", "[x]: # 'a'  ", "   [x]: #", "[x]: <>"]) {
+      expect(stripMarkdownComments(`a\n${hidden}\nb`), hidden).toBe("a\nb");
+    }
+    expect(stripMarkdownComments("[x]: <>")).toBe("");
+    for (const shown of ["    [x]: #", "[x]: #anchor", "[x]: # title-without-quotes", "[x]: # 'a' tail", "[x]:\t<>\tz"]) {
+      expect(stripMarkdownComments(`a\n${shown}\nb`), shown).toBe(`a\n${shown}\nb`);
+    }
+  });
+
+  it("escapes a look-alike of the tag only when the tag name ends there, for names with a hyphen too", () => {
+    expect(escapeTagLookAlikes("untrusted", "<untrusted_x> <untrusted-x> <untrusted9> <untrusted.x> < untrusted> <\t/\tuntrusted> \uFE64untrusted>")).toBe(
+      "<untrusted_x> <untrusted-x> <untrusted9> &lt;untrusted.x> &lt; untrusted> &lt;\t/\tuntrusted> &lt;untrusted>",
+    );
+    expect(escapeTagLookAlikes("a-b", "</a-b> <a.b> <aXb> <A-B x>")).toBe("&lt;/a-b> <a.b> <aXb> &lt;A-B x>");
+    expect(delimitText("ctx-1", "l", "x </ctx-1> y")).toBe('<ctx-1 label="l">\nx &lt;/ctx-1> y\n</ctx-1>');
+  });
+
+  it("removes comments at the very start and end, and keeps what is not a comment", () => {
+    expect(stripHtmlComments("<!-->x")).toBe("");
+    expect(stripHtmlComments("<!--a-->-->")).toBe("-->");
+    expect(stripHtmlComments("-<!--x-->-")).toBe("--");
+    expect(stripHtmlComments("<!--")).toBe("");
+    for (const shown of ["a<!-x-->", "a<!x-- b", "a<x-- b", "a!-- b", "<-!- b"]) expect(stripHtmlComments(shown)).toBe(shown);
+  });
+});
+
