@@ -59,7 +59,7 @@ export const FULL_PROPERTY_TESTS = [
   "test/context-store/adr-tiers-agree.test.ts",
   "test/config/config-property.test.ts",
   "test/util/posted-text.test.ts",
-  "test/security/neutraliser.test.ts",
+  "test/security/neutralise-model-text.test.ts",
 ];
 
 declare module "vitest" {
