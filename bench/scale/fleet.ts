@@ -162,17 +162,12 @@ export class Fleet {
 
   /** One signed delivery; resolves with the status and the milliseconds until the answer was read. */
   async deliver(name: string, payload: unknown, timeoutMs = 10_000): Promise<{ status: number; ms: number }> {
-    const body = JSON.stringify(payload);
+    const { headers, body } = this.prepare(name, payload);
     const started = performance.now();
     try {
       const res = await fetch(`http://127.0.0.1:${this.port}/api/github/webhooks`, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-github-event": name,
-          "x-github-delivery": randomUUID(),
-          "x-hub-signature-256": `sha256=${createHmac("sha256", this.secret).update(body).digest("hex")}`,
-        },
+        headers,
         body,
         // GitHub gives up on a delivery after 10 s.
         signal: AbortSignal.timeout(timeoutMs),
