@@ -47,6 +47,7 @@ export const E2E_TESTS = [
   "test/security/markdown-bounds.test.ts",
   "test/security/bounded-match.test.ts",
   "test/security/untrusted-work-priority.test.ts",
+  "test/security/untrusted-work-cpu-time.test.ts",
 ];
 
 /**

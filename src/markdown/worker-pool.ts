@@ -4,7 +4,7 @@ import { createRequire } from "node:module";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { scavengeWithoutHelperThreads } from "../util/main-thread-gc.js";
-import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js";
+import { lowerThreadPriority, watchUntrustedWork } from "../util/thread-priority.js";
 
 /**
  * A few worker threads that run pure functions on untrusted input with a
@@ -12,9 +12,11 @@ import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js
  * idle worker (not while it waits in the queue or while a worker starts),
  * and a task past it ends with its worker: `terminate()` stops even a
  * synchronous parse that would never return, and a fresh worker takes its
- * place when the next task needs one. A task still running after
- * `DEMOTE_AFTER_MS` is moved to the lowest CPU priority, so a runaway parse
- * does not compete with the event loop for a core; its worker is not reused.
+ * place when the next task needs one. A task that has used `DEMOTE_AFTER_MS`
+ * of CPU is moved to the lowest CPU priority, so a runaway parse does not
+ * compete with the event loop for a core; its worker is not reused. Both
+ * count the thread's CPU time, so a parse waiting for a core on a busy
+ * machine is not stopped for the wait (`watchUntrustedWork`).
  * The main thread only posts messages, so it never blocks on input.
  */
 
@@ -40,8 +42,8 @@ interface Slot {
   /** The worker thread's kernel id (Linux), to lower its priority; null elsewhere. */
   tid: number | null;
   task: Task | null;
-  timer: NodeJS.Timeout | null;
-  demoteTimer: NodeJS.Timeout | null;
+  /** The running task's grace period and time limit, in CPU time of the thread (thread-priority.ts). */
+  watch: { stop(): void } | null;
   /** Lowered to the lowest priority: the thread cannot be raised again, so it ends after its task. */
   demoted: boolean;
 }
@@ -96,20 +98,20 @@ export class WorkerPool {
   private start(slot: Slot, task: Task): void {
     slot.task = task;
     slot.worker.ref();
-    slot.timer = setTimeout(() => {
-      void this.retire(slot, new TimeLimitError(task.timeLimitMs)).then(() => this.dispatch());
-    }, task.timeLimitMs);
-    if (task.timeLimitMs > DEMOTE_AFTER_MS) {
-      slot.demoteTimer = setTimeout(() => {
-        slot.demoteTimer = null;
-        slot.demoted = lowerThreadPriority(slot.tid);
-      }, DEMOTE_AFTER_MS);
-    }
+    slot.watch = watchUntrustedWork({
+      limitMs: task.timeLimitMs,
+      tid: () => slot.tid,
+      onDemote: () => (slot.demoted = lowerThreadPriority(slot.tid)),
+      onExpire: () => {
+        slot.watch = null;
+        void this.retire(slot, new TimeLimitError(task.timeLimitMs)).then(() => this.dispatch());
+      },
+    });
     slot.worker.postMessage({ id: task.id, name: task.name, args: task.args });
   }
 
   private spawn(): void {
-    const slot: Slot = { worker: startWorker(this.entry), ready: false, tid: null, task: null, timer: null, demoteTimer: null, demoted: false };
+    const slot: Slot = { worker: startWorker(this.entry), ready: false, tid: null, task: null, watch: null, demoted: false };
     this.slots.push(slot);
     slot.worker.on("message", (reply: Reply) => {
       if ("ready" in reply) {
@@ -139,10 +141,8 @@ export class WorkerPool {
   }
 
   private clearTimers(slot: Slot): void {
-    if (slot.timer) clearTimeout(slot.timer);
-    if (slot.demoteTimer) clearTimeout(slot.demoteTimer);
-    slot.timer = null;
-    slot.demoteTimer = null;
+    slot.watch?.stop();
+    slot.watch = null;
   }
 
   private async retire(slot: Slot, error: Error): Promise<void> {

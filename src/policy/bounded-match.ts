@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import picomatch from "picomatch";
 import { scavengeWithoutHelperThreads } from "../util/main-thread-gc.js";
-import { DEMOTE_AFTER_MS, lowerThreadPriority } from "../util/thread-priority.js";
+import { lowerThreadPriority, watchUntrustedWork } from "../util/thread-priority.js";
 
 /**
  * Globs and regular expressions that a model chooses run here: capped in
@@ -79,22 +79,20 @@ function runInWorker<T>(job: Job, timeoutMs: number): Promise<T> {
     const worker = new Worker(WORKER_CODE, { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: 256 } });
     let tid: number | null = null;
     const finish = (settle: () => void) => {
-      clearTimeout(timer);
-      clearTimeout(demote);
+      watch.stop();
       void worker.terminate();
       settle();
     };
-    const timer = setTimeout(() => finish(() => reject(new MatchTimeout())), timeoutMs);
-    // Still matching after the grace period: lowered now, or as soon as a worker slow to start says which thread it is.
-    let overdue = false;
-    const demote = setTimeout(() => {
-      overdue = true;
-      lowerThreadPriority(tid);
-    }, DEMOTE_AFTER_MS);
+    // Grace period and limit in the thread's CPU time (wall time until it says which thread it is).
+    const watch = watchUntrustedWork({
+      limitMs: timeoutMs,
+      tid: () => tid,
+      onDemote: () => lowerThreadPriority(tid),
+      onExpire: () => finish(() => reject(new MatchTimeout())),
+    });
     worker.on("message", (message: { tid: number | null } | { result: T }) => {
       if (!("tid" in message)) return finish(() => resolve(message.result));
       tid = message.tid;
-      if (overdue) lowerThreadPriority(tid);
     });
     worker.once("error", (err) => finish(() => reject(err)));
     worker.once("exit", (code) => finish(() => reject(new Error(`the match worker stopped (exit code ${code})`))));

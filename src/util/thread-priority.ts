@@ -40,3 +40,54 @@ export function lowerThreadPriority(tid: number | null): boolean {
     return false;
   }
 }
+
+/** How long a thread (by its kernel id) has run on a CPU, in ms; null off Linux or once the thread has ended. */
+export function threadCpuMs(tid: number | null): number | null {
+  if (tid === null || process.platform !== "linux") return null;
+  try {
+    const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, "utf8").split(" ", 1)[0]);
+    return Number.isFinite(ns) ? ns / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Work starved of CPU on a saturated machine is still stopped after this many times its limit in wall time. */
+export const WALL_BACKSTOP_FACTOR = 5;
+const POLL_MS = 50;
+
+/**
+ * Watches one piece of untrusted work on its thread. Its grace period and
+ * its time limit count the CPU time the thread has used, not wall time: on
+ * a busy machine a legitimate parse waiting for a core is neither lowered
+ * nor stopped for the wait, and a lowered runaway still ends once it has
+ * had its limit of CPU, or at WALL_BACKSTOP_FACTOR × its limit of wall time.
+ * Where a thread's CPU time cannot be read (off Linux, or before the thread
+ * says which it is), both count wall time.
+ */
+export function watchUntrustedWork(opts: { limitMs: number; tid: () => number | null; onDemote: () => boolean; onExpire: () => void }): { stop(): void } {
+  const started = performance.now();
+  const first = opts.tid();
+  // A reused thread has run before: count from now. A new thread's CPU counts from its start.
+  let base: number | null = first === null ? null : threadCpuMs(first);
+  let demoted = false;
+  let timer: NodeJS.Timeout | null = null;
+  const tick = () => {
+    timer = null;
+    const elapsed = performance.now() - started;
+    const cpu = threadCpuMs(opts.tid());
+    if (cpu !== null && base === null) base = 0;
+    const used = cpu === null || base === null ? elapsed : cpu - base;
+    if (used >= opts.limitMs || elapsed >= opts.limitMs * WALL_BACKSTOP_FACTOR) return opts.onExpire();
+    // Retried at each poll until it is done (a new thread may not have said which it is yet).
+    if (!demoted && used >= DEMOTE_AFTER_MS) demoted = opts.onDemote();
+    timer = setTimeout(tick, POLL_MS);
+  };
+  timer = setTimeout(tick, Math.min(POLL_MS, opts.limitMs));
+  return {
+    stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
