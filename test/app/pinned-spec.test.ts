@@ -5,24 +5,10 @@ import { FakeClaude } from "./fixtures/fake-claude.js";
 import { FakeGitHub } from "./fixtures/fake-github.js";
 import { startApp, type TestApp } from "./fixtures/harness.js";
 import { approve, merge, pullByBranch } from "./fixtures/people.js";
-import { ISSUE_12, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
+import { ISSUE_12, ISSUE_12_ADR_ANSWER, repositoryFiles, seedRepository } from "./fixtures/repo-state.js";
 import { issueComment, issueLabeled } from "./fixtures/webhooks.js";
 
-const ADR_ANSWER = {
-  title: "Search users with a bounded query endpoint",
-  context: "Issue #12 asks for `GET /users?query=` returning at most 50 users.",
-  drivers: ["At most 50 users per answer"],
-  options: [
-    { name: "Bounded search endpoint in api", good: ["results are bounded on the server"], bad: ["it needs an index"] },
-    { name: "Client-side filtering", good: ["no new endpoint"], bad: ["every client downloads every user"] },
-  ],
-  decision: "Add a bounded search endpoint in the api module.",
-  consequences: ["Good, because results are bounded."],
-  confirmation: "A test asks for 1000 users and gets 50.",
-  modules: ["api"],
-  guidance: [{ module: "api", rules: [{ level: "MUST", rule: "clamp `limit` to 50", check: "every handler reading `limit` clamps it" }] }],
-  supersedes: [],
-};
+const ADR_ANSWER = ISSUE_12_ADR_ANSWER;
 const PINNED = "docs/specs/pinned/issue-12.md";
 const EDITED_BODY = "We need `GET /users?query=` in the api module, returning at most 500 users, sorted by name.\n\nErrors follow our API conventions.";
 
