@@ -41,6 +41,11 @@ export async function pinnedIssueSpec(snapshot: RepoSnapshot, config: BatonConfi
   return { pinned, path, sha: entry.sha, drift: specDrift(pinned, issue) };
 }
 
+/** An issue as the spec it is now (the architecture review's, and every step's when nothing is pinned). */
+export function liveIssueSpec(issue: IssueState): SpecRef {
+  return { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+}
+
 /**
  * An issue's spec as every step reads it (dev, review, `/baton context`):
  * the text pinned when its ADR was accepted, when there is one, so a review
@@ -51,7 +56,7 @@ export async function issueSpec(snapshot: RepoSnapshot, config: BatonConfig, iss
   const pin = await pinnedIssueSpec(snapshot, config, issue);
   if (!pin) {
     return {
-      spec: { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl },
+      spec: liveIssueSpec(issue),
       pin,
       note: `spec: issue #${issue.number} as it is now (no pinned copy under ${pinnedSpecsFolder(config)})`,
     };

@@ -7,6 +7,7 @@ import { adrNumbersInOpenPullRequests, getDefaultBranchHead, getIssue } from "./
 import type { JobRequest } from "./job-request.js";
 import type { RunnerDeps } from "./run-job.js";
 import { openRepositoryForStep, runStepWithCheckRun } from "./step-harness.js";
+import { liveIssueSpec } from "./pin-spec.js";
 
 type ArchitectureRequest = Extract<JobRequest, { kind: "architecture-review" }>;
 
@@ -38,7 +39,7 @@ export async function runArchitecture(req: ArchitectureRequest, deps: RunnerDeps
         let spec: SpecRef;
         if (req.spec.kind === "issue") {
           const issue = await getIssue(deps.octokit, owner, repo, req.spec.number);
-          spec = { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl };
+          spec = liveIssueSpec(issue);
         } else {
           spec = { kind: "file", path: req.spec.path };
         }

@@ -20,7 +20,7 @@ import { runDismiss } from "./run-dismiss.js";
 import { runLearnFromPull } from "./run-learn-from-pull.js";
 import { runRemember } from "./run-remember.js";
 import { runTrace } from "./run-trace.js";
-import { issueSpec } from "./pin-spec.js";
+import { issueSpec, liveIssueSpec } from "./pin-spec.js";
 import { reviewTrigger, runReview } from "./run-review.js";
 import { closeCheckRunAfterFailure, failureSummary } from "./step-harness.js";
 import { checkRunExternalId } from "./check-run-id.js";
@@ -104,7 +104,7 @@ async function postContext(req: Extract<JobRequest, { kind: "context" }>, deps: 
       const { spec, note } = await issueSpec(repoState.snapshot, repoState.config, issue);
       trigger = { spec, notes: [note] };
     } else {
-      trigger = { spec: { kind: "issue", number: issue.number, title: issue.title, body: issue.body, updatedAt: issue.updatedAt, url: issue.htmlUrl } };
+      trigger = { spec: liveIssueSpec(issue) };
     }
   }
   const context = await resolveContext({ step: repoState.steps[req.step], snapshot: repoState.snapshot, config: repoState.config, configIdentity: repoState.configIdentity, trigger, store: repoState.store });
