@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { setAdrStatus } from "../../src/context-store/adr/adr-status-edit.js";
 import { parseAdr } from "../../src/context-store/adr/parse-adr.js";
 import { renderAdr } from "../../src/context-store/adr/write-adr.js";
+import { describeWithCorpus } from "../support/adr-corpus.js";
 
 const decide = (text: string, status: "accepted" | "rejected" = "accepted", date = "2026-11-25") => setAdrStatus({ path: "docs/adr/0007-x.md", text }, status, date).content;
 
@@ -69,11 +70,9 @@ describe("setAdrStatus", () => {
   });
 });
 
-const CORPUS = resolve(process.cwd(), "../shared/adr-corpus");
-const EXPECTED = join(CORPUS, "expected.jsonl");
-
-describe.skipIf(!existsSync(EXPECTED))("setAdrStatus on the real ADR corpus", () => {
-  const cases = readFileSync(EXPECTED, "utf8")
+// Found from the repository root or BATON_ADR_CORPUS, as every corpus test finds it (test/support/adr-corpus.ts).
+describeWithCorpus("setAdrStatus on the real ADR corpus", (CORPUS) => {
+  const cases = readFileSync(join(CORPUS, "expected.jsonl"), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")
     .map((l) => JSON.parse(l) as Record<string, unknown> & { file: string; date: string | null });
