@@ -5,9 +5,9 @@
  * goes through {@link redactSecrets} first. It removes:
  *
  * - PEM private keys (terminated or not);
- * - the values of secret environment variables: a fixed list
- *   (`ANTHROPIC_API_KEY`, `PRIVATE_KEY`, `WEBHOOK_SECRET`, …), any variable
- *   whose name says it holds a secret (`*_KEY`, `*TOKEN*`, `*SECRET*`,
+ * - the values of secret environment variables: any variable whose name
+ *   says it holds a secret (`ANTHROPIC_API_KEY`, `PRIVATE_KEY`,
+ *   `WEBHOOK_SECRET`, `GITHUB_TOKEN`: `*_KEY`, `*TOKEN*`, `*SECRET*`,
  *   `*PASSWORD*`, …), and whatever the caller adds;
  * - configured endpoints: the whole value of `ANTHROPIC_BASE_URL`,
  *   `GHE_HOST`, `REDIS_URL`, … and then their host names wherever they occur
@@ -26,14 +26,16 @@
 export const REDACTED = "[redacted]";
 export const REDACTED_HOST = "[redacted-host]";
 
-/** Variables whose whole value is secret, whatever their name looks like. */
-const SECRET_ENV = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ANTHROPIC_API_KEY", "INPUT_GITHUB_TOKEN", "CLIENT_SECRET", "GITHUB_CLIENT_SECRET"];
-
 /** Variables naming an endpoint: its credentials and its host are private. */
 const ENDPOINT_ENV = ["ANTHROPIC_BASE_URL", "GHE_HOST", "GITHUB_API_URL", "GITHUB_SERVER_URL", "REDIS_URL", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY", "WEBHOOK_PROXY_URL"];
 
-/** A name that says the variable holds a secret. */
-const SECRET_NAME = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|PRIVATE_KEY|AUTH)(?:_|$)/i;
+/**
+ * A name that says the variable holds a secret: every secret Baton and its
+ * SDKs read (`ANTHROPIC_API_KEY`, `ANTHROPIC_AUTH_TOKEN`, `PRIVATE_KEY`,
+ * `WEBHOOK_SECRET`, `GITHUB_TOKEN`, `GH_TOKEN`, `CLIENT_SECRET`, their
+ * `INPUT_` forms in the Action) has such a name.
+ */
+const SECRET_NAME = /(?:^|_)(?:APIKEY|KEY|TOKEN|SECRET|PASSWORD|PASSWD|PASS|CREDENTIALS?|AUTH)(?:_|$)/i;
 
 /** Hosts everyone knows: naming them leaks nothing and keeps errors readable. */
 const PUBLIC_HOSTS = new Set(["github.com", "api.github.com", "uploads.github.com", "api.anthropic.com", "anthropic.com", "localhost"]);
@@ -137,7 +139,7 @@ function collectSecrets(options: RedactionOptions): Secrets {
       // A public endpoint (`https://api.github.com`) is no secret, unless it carries credentials.
       if (own.length > 0 || value.includes("@")) values.push(value.trim());
       hosts.push(...own);
-    } else if (SECRET_ENV.includes(name) || SECRET_NAME.test(name)) {
+    } else if (SECRET_NAME.test(name)) {
       values.push(value, value.trim());
     }
   }

@@ -140,6 +140,11 @@ describe("redactSecrets: the edges of each rule", () => {
     expect(redactSecrets("k=abcdefgh", { env: {}, secrets: ["abcdefgh", ""] })).toBe("k=[redacted]");
   });
 
+  it("removes the value of every secret Baton and its SDKs read, by its name", () => {
+    const names = ["ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_TOKEN", "GH_TOKEN", "INPUT_ANTHROPIC_API_KEY", "INPUT_GITHUB_TOKEN", "CLIENT_SECRET", "GITHUB_CLIENT_SECRET", "API_KEY", "DB_PASS", "DB_PASSWD", "GCP_CREDENTIAL", "GCP_CREDENTIALS", "BASIC_AUTH"];
+    for (const name of names) expect(redactSecrets("failed: opaque-value-42", { env: { [name]: "opaque-value-42" } }), name).toBe("failed: [redacted]");
+  });
+
   it("reads secret names at word boundaries only", () => {
     const env = { MY_API_KEY: "value-one-1", MONKEY: "value-two-2", TOKENIZER: "value-three-3", DB_PASSWORD_FILE: "value-four-4", APIKEY: "value-five-5" };
     expect(redactSecrets("value-one-1 value-two-2 value-three-3 value-four-4 value-five-5", { env })).toBe("[redacted] value-two-2 value-three-3 [redacted] [redacted]");
