@@ -103,14 +103,14 @@ function redactPem(text: string): string {
   }
 }
 
+/** Every occurrence of `value` (never empty: secrets are 8 characters or more, hosts 3). */
 function replaceAll(text: string, value: string, by: string): string {
-  return value.length === 0 ? text : text.split(value).join(by);
+  return text.split(value).join(by);
 }
 
 /** The host (`example.com`, `example.com:8443`) of an endpoint value, which may lack a scheme (`GHE_HOST`). */
 function endpointHosts(value: string): string[] {
   const trimmed = value.trim();
-  if (trimmed.length === 0) return [];
   try {
     const url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `https://${trimmed}`);
     const hosts = [url.host, url.hostname];
@@ -156,7 +156,6 @@ function collectSecrets(options: RedactionOptions): Secrets {
  * module comment for what is removed. Idempotent; safe on any string.
  */
 export function redactSecrets(message: string, options: RedactionOptions = {}): string {
-  if (message.length === 0) return message;
   const secrets = collectSecrets(options);
   let text = redactPem(message);
   for (const value of secrets.values) text = replaceAll(text, value, REDACTED);

@@ -73,7 +73,9 @@ const FENCE = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function openingFence(line: string): Fence | null {
   const m = FENCE.exec(line);
   if (!m) return null;
-  const [, indent = "", run = "", rest = ""] = m;
+  const indent = m[1] as string;
+  const run = m[2] as string;
+  const rest = m[3] as string;
   // A backtick fence's info string cannot hold a backtick (CommonMark): then it is text with code spans.
   if (run[0] === "`" && rest.includes("`")) return null;
   const info = rest.trim();
@@ -177,7 +179,6 @@ export function neutraliseLine(line: string): string {
 function joinApart(pieces: string[]): string {
   let out = "";
   for (const piece of pieces) {
-    if (piece === "") continue;
     out += out.endsWith("`") && piece.startsWith("`") ? `&#8203;${piece}` : piece;
   }
   return out;
@@ -188,7 +189,6 @@ function joinApart(pieces: string[]): string {
  * words), then word by word.
  */
 function neutraliseText(text: string): string {
-  if (text === "") return text;
   // For each `[`, the next `]`; for each `]`, the next `)`: O(1) lookups, so `[[[[…` stays linear.
   const nextClose = new Int32Array(text.length + 1).fill(-1);
   const nextParen = new Int32Array(text.length + 1).fill(-1);
@@ -270,7 +270,7 @@ const ENTITY = /&(?:#0*64;|#x0*40;|commat;|#0*58;|#x0*3a;|colon;)/iy;
 function neutraliseWords(text: string): string {
   return text
     .split(/(\s+)/)
-    .map((word, k) => (k % 2 === 1 || word === "" ? word : neutraliseWord(word)))
+    .map((word, k) => (k % 2 === 1 ? word : neutraliseWord(word)))
     .join("");
 }
 

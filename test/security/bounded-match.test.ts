@@ -93,6 +93,14 @@ describe("matchPaths and searchLines", () => {
     await expect(searchLines("(", [["a", "b"]], 5)).rejects.toThrow('pattern "(" is not a valid regular expression');
   });
 
+  it("reject with the worker's own error when matching fails in the worker, and the next match works", async () => {
+    // A caller outside TypeScript handing a text that is not a string: the worker throws on it.
+    const err = await searchLines("x", [["a.ts", undefined as unknown as string]], 5).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TypeError);
+    expect((err as Error).message).toMatch(/split/);
+    expect(await searchLines("x", [["a.ts", "x\ny"]], 5)).toEqual(["a.ts:1: x"]);
+  });
+
   it("report a time-out as a BoundedInputError that names the input and the limit", async () => {
     const err = await matchPaths(HOSTILE_GLOB, [NAME_60], 100).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoundedInputError);
