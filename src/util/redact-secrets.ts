@@ -162,8 +162,17 @@ export function redactSecrets(message: string, options: RedactionOptions = {}): 
   text = text.replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`);
   for (const host of secrets.hosts) text = replaceAll(text, host, REDACTED_HOST);
   text = text.replace(SECRET_QUERY, (_m, key: string) => `${key}${REDACTED}`);
-  text = text.replace(AUTH_SCHEME, (m, scheme: string, sep: string, value: string) => (looksLikeCredential(value) ? `${scheme}${sep}${REDACTED}` : m));
+  text = text.replace(AUTH_SCHEME, (m, scheme: string, sep: string, value: string) => (looksLikeCredential(value) || isBasicCredential(scheme, value) ? `${scheme}${sep}${REDACTED}` : m));
   text = text.replace(AUTH_HEADER, (m, name: string, sep: string, value: string) => (looksLikeCredential(value) ? `${name}${sep}${REDACTED}` : m));
   for (const pattern of TOKEN_PATTERNS) text = text.replace(pattern, REDACTED);
   return text;
+}
+
+/**
+ * `Basic` carries base64 of `user:password`, a credential even when short
+ * and without a digit (`dXNlcjpwYXNz`); prose after the word (`Basic
+ * authentication`) is no such base64.
+ */
+function isBasicCredential(scheme: string, value: string): boolean {
+  return scheme.toLowerCase() === "basic" && value.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(value) && Buffer.from(value, "base64").toString("latin1").includes(":");
 }

@@ -173,3 +173,91 @@ describe("redactSecrets: the edges of each rule", () => {
   });
 });
 
+
+describe("redactSecrets: each token shape, scheme, header and parameter at its edges", () => {
+  const none = { env: {} };
+  const r = (message: string) => redactSecrets(message, none);
+  const sixteen = "A1b2C3d4E5f6G7h8";
+
+  it("takes a GitHub token of each kind from 16 characters after its prefix, and not inside a longer word", () => {
+    for (const prefix of ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]) {
+      expect(r(`t ${prefix}${sixteen} .`), prefix).toBe("t [redacted] .");
+      expect(r(`t ${prefix}${sixteen.slice(1)} .`), prefix).toBe(`t ${prefix}${sixteen.slice(1)} .`);
+      expect(r(`t x${prefix}${sixteen}`), prefix).toBe(`t x${prefix}${sixteen}`);
+    }
+    expect(r(`(ghp_${sixteen})`)).toBe("([redacted])");
+  });
+
+  it("takes an sk- key from 16 characters, not when the prefix ends another word", () => {
+    expect(r(`k=sk-${sixteen}`)).toBe("k=[redacted]");
+    expect(r(`k=sk-${sixteen.slice(1)}`)).toBe(`k=sk-${sixteen.slice(1)}`);
+    expect(r(`task-${sixteen} disk-${sixteen}`)).toBe(`task-${sixteen} disk-${sixteen}`);
+  });
+
+  it("takes a JWT of three dot-separated parts, each of the first two at least 4 characters after eyJ", () => {
+    expect(r("jwt eyJabcd.efgh. end")).toBe("jwt [redacted] end");
+    expect(r("jwt eyJabcd.efgh.sig-_9 end")).toBe("jwt [redacted] end");
+    expect(r("jwt eyJabc.efgh.sig end")).toBe("jwt eyJabc.efgh.sig end");
+    expect(r("jwt eyJabcd.efg.sig end")).toBe("jwt eyJabcd.efg.sig end");
+    expect(r("jwt xeyJabcd.efgh.sig end")).toBe("jwt xeyJabcd.efgh.sig end");
+  });
+
+  it("takes AWS key ids of exactly 20 characters and Slack tokens from 10 characters after their prefix", () => {
+    expect(r("id AKIAABCDEFGHIJKLMNOP, ASIAABCDEFGHIJKLMNOP.")).toBe("id [redacted], [redacted].");
+    expect(r("id AKIAABCDEFGHIJKLMNOPQ XAKIAABCDEFGHIJKLMNOP AKIAABCDEFGHIJKLMNO")).toBe("id AKIAABCDEFGHIJKLMNOPQ XAKIAABCDEFGHIJKLMNOP AKIAABCDEFGHIJKLMNO");
+    for (const kind of ["a", "b", "p", "o", "s", "r"]) expect(r(`s xox${kind}-12345-abcd`), kind).toBe("s [redacted]");
+    expect(r("s xoxb-12345-abc xoxc-12345-abcd axoxb-12345-abcd")).toBe("s xoxb-12345-abc xoxc-12345-abcd axoxb-12345-abcd");
+  });
+
+  it("reads Basic and token credentials, with a space, a tab, = or a colon, in any case", () => {
+    // base64 of `user:pass123` and of `user:pass`: no digit, under 24 characters, yet a credential.
+    expect(r("Authorization: Basic dXNlcjpwYXNzMTIz")).toBe("Authorization: Basic [redacted]");
+    expect(r("basic=dXNlcjpwYXNz")).toBe("basic=[redacted]");
+    expect(r("Basic authentication failed; basic dXNlcnVzZXI= (no colon); Bearer dXNlcjpwYXNz; Basic dXNlcjpwYXN;")).toBe("Basic authentication failed; basic dXNlcnVzZXI= (no colon); Bearer dXNlcjpwYXNz; Basic dXNlcjpwYXN;");
+    expect(r("BEARER\tab.c_d~e+f/g=1 next")).toBe("BEARER\t[redacted] next");
+    expect(r("token:abcd1234 token: abcd1235 token=abcd1236")).toBe("token:[redacted] token: [redacted] token=[redacted]");
+    expect(r("mytoken abcd1234 tokens abcd1234")).toBe("mytoken abcd1234 tokens abcd1234");
+  });
+
+  it("ends a secret header's value at a quote, a comma, a semicolon, a brace, an ampersand or a space", () => {
+    expect(r("secret=abcdefg1;next password=abcdefg2,b access-token=abcdefg3}c accesstoken=abcdefg4&d SECRET: abcdefg5 e")).toBe(
+      "secret=[redacted];next password=[redacted],b access-token=[redacted]}c accesstoken=[redacted]&d SECRET: [redacted] e",
+    );
+    expect(r('"client_secret" = "abcdefg6"')).toBe('"client_secret" = "[redacted]"');
+    expect(r("authorization:\tabcdefg7 x-api-key=abcdefg8")).toBe("authorization:\t[redacted] x-api-key=[redacted]");
+  });
+
+  it("takes each secret query parameter up to the next &, space, #, or quote", () => {
+    const keys = ["key", "apikey", "api-key", "token", "access_token", "accesstoken", "secret", "password", "sig", "signature", "code", "auth"];
+    for (const key of keys) expect(r(`GET /x?${key}=v1&ok=1`), key).toBe(`GET /x?${key}=[redacted]&ok=1`);
+    expect(r("/x?a=1&sig=v2#frag /y?code=v3 z \"/w?auth=v4\" '/v?key=v5'")).toBe("/x?a=1&sig=[redacted]#frag /y?code=[redacted] z \"/w?auth=[redacted]\" '/v?key=[redacted]'");
+    expect(r("/x?monkey=v1&ok=1 /x?keys=v2")).toBe("/x?monkey=v1&ok=1 /x?keys=v2");
+  });
+
+  it("takes a URL's userinfo only from its authority, for any scheme", () => {
+    expect(r("git+ssh://git:pw@host.example/r and ws://u@h.example")).toBe("git+ssh://[redacted]@host.example/r and ws://[redacted]@h.example");
+    expect(r("https://host.example/path@v2 https://host.example?q=a@b https://host.example#a@b")).toBe("https://host.example/path@v2 https://host.example?q=a@b https://host.example#a@b");
+    expect(r('"https://a b@c" <https://x>@y')).toBe('"https://a b@c" <https://x>@y');
+  });
+
+  it("removes an OpenSSH or encrypted private key, and keeps a public key", () => {
+    expect(r("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\n-----END OPENSSH PRIVATE KEY----- after")).toBe("[redacted] after");
+    expect(r("-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIF\n-----END ENCRYPTED PRIVATE KEY-----")).toBe("[redacted]");
+    const publicKey = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----";
+    expect(r(publicKey)).toBe(publicKey);
+  });
+
+  it("removes the host of every endpoint variable Baton and its SDKs read", () => {
+    const names = ["ANTHROPIC_BASE_URL", "GHE_HOST", "GITHUB_API_URL", "GITHUB_SERVER_URL", "REDIS_URL", "HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy", "ALL_PROXY", "WEBHOOK_PROXY_URL"];
+    for (const name of names) {
+      expect(redactSecrets("connect ECONNREFUSED proxy.corp.internal", { env: { [name]: "http://proxy.corp.internal:3128" } }), name).toBe("connect ECONNREFUSED [redacted-host]");
+    }
+    expect(redactSecrets("connect proxy.corp.internal", { env: { MY_PROXY: "http://proxy.corp.internal:3128" } })).toBe("connect proxy.corp.internal");
+  });
+
+  it("keeps every public host as written", () => {
+    for (const host of ["github.com", "api.github.com", "uploads.github.com", "api.anthropic.com", "anthropic.com", "localhost"]) {
+      expect(redactSecrets(`GET https://${host}/x 502`, { env: { GHE_HOST: host } }), host).toBe(`GET https://${host}/x 502`);
+    }
+  });
+});
