@@ -184,3 +184,61 @@ describe("neutraliseModelText: exact output", () => {
     expect(neutraliseModelText("<b> [x] \\[y\\] \\<z")).toBe("&lt;b> \\[x\\] \\[y\\] \\<z");
   });
 });
+
+describe("neutraliseModelText: each rule at its edges", () => {
+  it("drops blank lines around the text, and opens a fence only when indented by at most three spaces", () => {
+    expect(neutraliseModelText("\n\n  @x  \n\n")).toBe("`@x`");
+    expect(neutraliseModelText("   ```\n   @x\n   ```")).toBe("```\n@x\n```");
+    expect(neutraliseModelText("a\n    ```\n@x")).toBe("a\n    \\`\\`\\`\n`@x`");
+    expect(neutraliseModelText("a\n~~~~\n~~~\n@x\n~~~~")).toBe("a\n\n```\n~~~\n@x\n```");
+  });
+
+  it("keeps a fence's language up to 30 characters", () => {
+    const name = "a".repeat(30);
+    expect(neutraliseModelText(`\`\`\`${name}\nx\n\`\`\``)).toBe(`\`\`\`${name}\nx\n\`\`\``);
+    expect(neutraliseModelText(`\`\`\`${name}b\nx\n\`\`\``)).toBe("```\nx\n```");
+    expect(neutraliseModelText("```objective-c\nx\n```\n```c#\ny\n```\n```x_1.2\nz\n```")).toBe("```objective-c\nx\n```\n\n```c#\ny\n```\n\n```x_1.2\nz\n```");
+  });
+
+  it("keeps an escaped character escaped: no image from \\!, no entity from \\&", () => {
+    expect(neutraliseModelText("\\![a](https://evil.example/p.png)")).toBe("\\!a (`https://evil.example/p.png`)");
+    expect(neutraliseModelText("\\&#64;x \\&commat;y")).toBe("\\&#64;x \\&commat;y");
+    expect(neutraliseModelText("x\\_@y\\* @z")).toBe("x\\_`@y`\\* `@z`");
+  });
+
+  it("takes a link only with a closing bracket, parenthesis and plain target", () => {
+    expect(neutraliseModelText("[(x)")).toBe("\\[(x)");
+    expect(neutraliseModelText("[a](b")).toBe("\\[a\\](b");
+    expect(neutraliseModelText("(x)[y")).toBe("(x)\\[y");
+    for (const target of ["b<c", "b>c", "b]c", "b`c", "b\\c", "b\tc"]) {
+      expect(neutraliseModelText(`[a](${target})`), target).not.toMatch(/^\[a\]\(/);
+    }
+    expect(neutraliseModelText("[a](b]c)")).toBe("\\[a\\](b\\]c)");
+    expect(neutraliseModelText("[a](b\\]c)")).toBe("\\[a\\](b\\]c)");
+    expect(neutraliseModelText("x [a](b) y ![c](d) z")).toBe("x [a](b) y ![c](d) z");
+  });
+
+  it("keeps a link or image only when it is relative, or https on a GitHub host without credentials", () => {
+    expect(neutraliseModelText("[a](web+evil:x) [b](a.b-c:x) [c](https:) [d](https://:pw@github.com/x) [e](1a:b)")).toBe(
+      "a (`web+evil:x`) b (`a.b-c:x`) c (`https:`) d (`https://:pw@github.com/x`) [e](1a:b)",
+    );
+    expect(neutraliseModelText("[a](https://gist.github.com/x) [b](https://githubusercontent.com.evil.example/x) [c](https://x.GitHubUserContent.com/y)")).toBe(
+      "[a](https://gist.github.com/x) b (`https://githubusercontent.com.evil.example/x`) [c](https://x.GitHubUserContent.com/y)",
+    );
+  });
+
+  it("shows http, www and any-case URLs to other hosts as code, and keeps an any-case GitHub URL in emphasis", () => {
+    expect(neutraliseModelText("http://evil.example HTTPS://EVIL.EXAMPLE/x WWW.evil.example xhttps://github.com/x")).toBe(
+      "`http://evil.example` `HTTPS://EVIL.EXAMPLE/x` `WWW.evil.example` `xhttps://github.com/x`",
+    );
+    expect(neutraliseModelText("HTTPS://GITHUB.COM/x ~https://github.com/y~ _https://github.com/z_ (*https://github.com/w*)")).toBe(
+      "HTTPS://GITHUB.COM/x ~https://github.com/y~ _https://github.com/z_ (*https://github.com/w*)",
+    );
+    expect(neutraliseModelText("https://github.com/a\\b https://github.com/[x] https://github.com/`x")).toBe("`https://github.com/a\\b` `https://github.com/[x]` ``https://github.com/\\`x``");
+  });
+
+  it("wraps a user or team mention whole, and only what GitHub reads as one", () => {
+    expect(neutraliseModelText("@a/ @a/-b @a-/x @A1/b.c_d-e @9z")).toBe("`@a`/ `@a`/-b `@a-/x` `@A1/b.c_d-e` `@9z`");
+    expect(neutraliseModelText("a@b, x.@y 1@z -@w")).toBe("a@b, x.`@y` 1@z -`@w`");
+  });
+});
