@@ -101,13 +101,13 @@ function runInWorker<T>(job: Job, timeoutMs: number): Promise<T> {
 
 const quoted = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
 
-/** Compiles a model's glob (picomatch, dotfiles included) on the main thread, refusing what is over the length cap. */
+/** Compiles a model's glob (picomatch, dotfiles included) on the main thread, refusing what is over the length cap or invalid (`debug`: picomatch throws on an invalid glob instead of matching nothing). */
 function compileModelGlob(glob: string): RegExp {
   if (glob.length > MODEL_GLOB_MAX_LENGTH) {
     throw new BoundedInputError("glob", `${MODEL_GLOB_MAX_LENGTH} characters`, `glob ${quoted(glob)} is ${glob.length} characters long; the limit is ${MODEL_GLOB_MAX_LENGTH}: use a shorter glob`);
   }
   try {
-    return picomatch.makeRe(glob, { dot: true });
+    return picomatch.makeRe(glob, { dot: true, debug: true } as picomatch.PicomatchOptions);
   } catch {
     throw new BoundedInputError("glob", "a valid glob", `glob ${quoted(glob)} is not a valid glob`);
   }

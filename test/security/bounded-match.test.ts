@@ -93,6 +93,14 @@ describe("matchPaths and searchLines", () => {
     await expect(searchLines("(", [["a", "b"]], 5)).rejects.toThrow('pattern "(" is not a valid regular expression');
   });
 
+  it("refuse an invalid glob by name instead of matching nothing, and match nothing in nothing", async () => {
+    const err = await matchPaths("src/[z-a].ts", ["src/a.ts"]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BoundedInputError);
+    expect(err).toMatchObject({ input: "glob", limit: "a valid glob", message: 'glob "src/[z-a].ts" is not a valid glob' });
+    expect(await matchPaths("**", [])).toEqual([]);
+    expect(await searchLines("", [], 5)).toEqual([]);
+  });
+
   it("reject with the worker's own error when matching fails in the worker, and the next match works", async () => {
     // A caller outside TypeScript handing a text that is not a string: the worker throws on it.
     const err = await searchLines("x", [["a.ts", undefined as unknown as string]], 5).catch((e: unknown) => e);
