@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from "vitest";
+import { readdirSync } from "node:fs";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { declareSteps } from "../../src/graph/default-steps.js";
 import { BoundedInputError, matchPaths, searchLines } from "../../src/policy/bounded-match.js";
@@ -107,6 +108,25 @@ describe("matchPaths and searchLines", () => {
     expect(err).toBeInstanceOf(TypeError);
     expect((err as Error).message).toMatch(/split/);
     expect(await searchLines("x", [["a.ts", "x\ny"]], 5)).toEqual(["a.ts:1: x"]);
+  });
+
+  it("leave no timer behind once a match ends: nothing keeps the process alive", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      expect(await matchPaths("src/*.ts", ["src/a.ts", "b.md"])).toEqual(["src/a.ts"]);
+      expect(await searchLines("a", [["a.ts", "a"]], 5)).toEqual(["a.ts:1: a"]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it.skipIf(process.platform !== "linux")("stop the worker of a match that runs past its time limit", { timeout: 15_000 }, async () => {
+    const threads = () => readdirSync("/proc/self/task");
+    const before = new Set(threads());
+    await expect(matchPaths(HOSTILE_GLOB, [NAME_60], 100)).rejects.toBeInstanceOf(BoundedInputError);
+    // A worker left running would keep its thread (and a core) until the test times out.
+    while (threads().some((tid) => !before.has(tid))) await new Promise((resolve) => setTimeout(resolve, 10));
   });
 
   it("report a time-out as a BoundedInputError that names the input and the limit", async () => {
