@@ -126,6 +126,8 @@ describe("redactSecrets: the edges of each rule", () => {
   it("removes every PEM key of a message and keeps the text between them", () => {
     const key = (kind: string) => `-----BEGIN ${kind}PRIVATE KEY-----\nMIIabc\n-----END ${kind}PRIVATE KEY-----`;
     expect(redactSecrets(`a ${key("EC ")} b ${key("")} c`, none)).toBe("a [redacted] b [redacted] c");
+    // An END line before any BEGIN closes nothing: the key after it is cut to the end, once.
+    expect(redactSecrets("-----END RSA PRIVATE KEY----- then -----BEGIN RSA PRIVATE KEY-----\nMIIabc", none)).toBe("-----END RSA PRIVATE KEY----- then [redacted]");
   });
 
   it("removes a value that contains another secret whole, longest first, and a host with its port", () => {
