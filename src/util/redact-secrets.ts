@@ -133,7 +133,7 @@ function collectSecrets(options: RedactionOptions): Secrets {
   const values: string[] = [...(options.secrets ?? [])];
   const hosts: string[] = [];
   for (const [name, value] of Object.entries(env)) {
-    if (value === undefined || value.length === 0) continue;
+    if (value === undefined) continue; // an empty value names no host and is shorter than any secret
     if (ENDPOINT_ENV.includes(name)) {
       const own = endpointHosts(value);
       // A public endpoint (`https://api.github.com`) is no secret, unless it carries credentials.
