@@ -239,8 +239,8 @@ function inlineLink(text: string, open: number, nextClose: Int32Array, nextParen
 
 /** Hosts GitHub itself serves: images from them load nothing from elsewhere, links to them stay on GitHub. */
 function githubHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === "github.com" || h.endsWith(".github.com") || h === "githubusercontent.com" || h.endsWith(".githubusercontent.com");
+  // A URL's host name is already lower case.
+  return host === "github.com" || host.endsWith(".github.com") || host === "githubusercontent.com" || host.endsWith(".githubusercontent.com");
 }
 
 /** A link or image target that may stay: relative to the repository (not `//host`), or https on a GitHub host. */
@@ -276,9 +276,11 @@ function neutraliseWords(text: string): string {
 
 function neutraliseWord(word: string): string {
   if (BARE_URL.test(word) || EMAIL.test(word)) {
-    const url = /(?:https:\/\/)[^\s<>[\]()`\\"']+/i.exec(word)?.[0];
-    const whole = url !== undefined && /^[(*_~]*https:\/\/[^\s]*$/i.test(word) && !/[<>[\]`\\@]/.test(word);
-    if (whole && allowedTarget(url)) return word;
+    // Kept as written only when the whole word, after emphasis or a parenthesis, is an https URL on a
+    // GitHub host: the host is read from the whole word, as GitHub links it (`https://github.com)x.example`
+    // is not on GitHub). A word never holds a bare backtick here (each is code or escaped).
+    const url = word.replace(/^[(*_~]+/, "");
+    if (/^https:\/\//i.test(url) && !/[<>[\]\\@]/.test(word) && allowedTarget(url)) return word;
     return inlineCode(word);
   }
   let out = "";
@@ -299,24 +301,20 @@ function neutraliseWord(word: string): string {
       i += 2;
       continue;
     }
-    if (ch === "@") {
-      MENTION.lastIndex = i;
-      const m = MENTION.exec(word);
-      if (m && !joined) {
-        out += `\`${m[0]}\``;
-        i += m[0].length;
-        continue;
-      }
+    // Sticky: matches only a mention that starts at `i`.
+    MENTION.lastIndex = i;
+    const m = MENTION.exec(word);
+    if (m && !joined) {
+      out += `\`${m[0]}\``;
+      i += m[0].length;
+      continue;
     }
-    if (ch === "&") {
-      // `&#64;x` and `&commat;x` render as `@x` too: such entities are shown as written instead.
-      ENTITY.lastIndex = i;
-      if (ENTITY.test(word)) {
-        out += "&amp;";
-        joined = false;
-        i += 1;
-        continue;
-      }
+    // `&#64;x` and `&commat;x` render as `@x` too: such entities are shown as written instead (sticky, as above).
+    ENTITY.lastIndex = i;
+    if (ENTITY.test(word)) {
+      out += "&amp;";
+      i += 1;
+      continue;
     }
     out += ch === "<" ? "&lt;" : ch === "[" || ch === "]" ? `\\${ch}` : ch;
     joined = /[A-Za-z0-9]/.test(ch);

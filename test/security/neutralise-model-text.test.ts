@@ -208,6 +208,7 @@ describe("neutraliseModelText: each rule at its edges", () => {
 
   it("takes a link only with a closing bracket, parenthesis and plain target", () => {
     expect(neutraliseModelText("[(x)")).toBe("\\[(x)");
+    expect(neutraliseModelText("[x(y)")).toBe("\\[x(y)");
     expect(neutraliseModelText("[a](b")).toBe("\\[a\\](b");
     expect(neutraliseModelText("(x)[y")).toBe("(x)\\[y");
     for (const target of ["b<c", "b>c", "b]c", "b`c", "b\\c", "b\tc"]) {
@@ -222,6 +223,7 @@ describe("neutraliseModelText: each rule at its edges", () => {
     expect(neutraliseModelText("[a](web+evil:x) [b](a.b-c:x) [c](https:) [d](https://:pw@github.com/x) [e](1a:b)")).toBe(
       "a (`web+evil:x`) b (`a.b-c:x`) c (`https:`) d (`https://:pw@github.com/x`) [e](1a:b)",
     );
+    expect(neutraliseModelText("[a](HTTPS://EVIL.EXAMPLE/x) [b](docs/a:b.md) [c](b(c)")).toBe("a (`HTTPS://EVIL.EXAMPLE/x`) [b](docs/a:b.md) \\[c\\](b(c)");
     expect(neutraliseModelText("[a](https://gist.github.com/x) [b](https://githubusercontent.com.evil.example/x) [c](https://x.GitHubUserContent.com/y)")).toBe(
       "[a](https://gist.github.com/x) b (`https://githubusercontent.com.evil.example/x`) [c](https://x.GitHubUserContent.com/y)",
     );
@@ -234,11 +236,17 @@ describe("neutraliseModelText: each rule at its edges", () => {
     expect(neutraliseModelText("HTTPS://GITHUB.COM/x ~https://github.com/y~ _https://github.com/z_ (*https://github.com/w*)")).toBe(
       "HTTPS://GITHUB.COM/x ~https://github.com/y~ _https://github.com/z_ (*https://github.com/w*)",
     );
-    expect(neutraliseModelText("https://github.com/a\\b https://github.com/[x] https://github.com/`x")).toBe("`https://github.com/a\\b` `https://github.com/[x]` ``https://github.com/\\`x``");
+    expect(neutraliseModelText("https://github.com/a\\b https://github.com/[x] https://github.com/x] https://github.com/a>b https://github.com/`x")).toBe(
+      "`https://github.com/a\\b` `https://github.com/[x]` `https://github.com/x]` `https://github.com/a>b` ``https://github.com/\\`x``",
+    );
+    // The host is read from the whole word, as GitHub would link it.
+    expect(neutraliseModelText("https://github.com)evil.example/x https://github.com'.evil.example https://github.com\".evil.example https://git_hub.com/x a/https://evil.example/x")).toBe(
+      "`https://github.com)evil.example/x` `https://github.com'.evil.example` `https://github.com\".evil.example` `https://git_hub.com/x` `a/https://evil.example/x`",
+    );
   });
 
   it("wraps a user or team mention whole, and only what GitHub reads as one", () => {
     expect(neutraliseModelText("@a/ @a/-b @a-/x @A1/b.c_d-e @9z")).toBe("`@a`/ `@a`/-b `@a-/x` `@A1/b.c_d-e` `@9z`");
-    expect(neutraliseModelText("a@b, x.@y 1@z -@w")).toBe("a@b, x.`@y` 1@z -`@w`");
+    expect(neutraliseModelText("a@b, x.@y 1@z -@w X@v")).toBe("a@b, x.`@y` 1@z -`@w` X@v");
   });
 });
