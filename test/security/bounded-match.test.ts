@@ -94,6 +94,17 @@ describe("matchPaths and searchLines", () => {
     await expect(searchLines("(", [["a", "b"]], 5)).rejects.toThrow('pattern "(" is not a valid regular expression');
   });
 
+  it("name the input and the limit it broke in the error, for a caller that reports it", async () => {
+    const refused = (work: Promise<unknown>) => work.then(() => null, (e: unknown) => e);
+    expect(await refused(matchPaths("x".repeat(201), ["x"]))).toMatchObject({ name: "BoundedInputError", input: "glob", limit: "200 characters" });
+    expect(await refused(searchLines("x".repeat(201), [["a", "b"]], 5))).toMatchObject({ name: "BoundedInputError", input: "pattern", limit: "200 characters" });
+    expect(await refused(searchLines("(", [["a", "b"]], 5))).toMatchObject({ name: "BoundedInputError", input: "pattern", limit: "a valid regular expression" });
+    expect(await refused(searchLines("^(a+)+$", [["a", `${"a".repeat(40)}!`]], 5, 100))).toMatchObject({ name: "BoundedInputError", input: "pattern", limit: "100 ms" });
+    // A glob of 60 characters is quoted whole.
+    const glob60 = `[z-a]${"x".repeat(55)}`;
+    expect(await refused(matchPaths(glob60, ["x"]))).toMatchObject({ message: `glob "${glob60}" is not a valid glob` });
+  });
+
   it("refuse an invalid glob by name instead of matching nothing, and match nothing in nothing", async () => {
     const err = await matchPaths("src/[z-a].ts", ["src/a.ts"]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BoundedInputError);
