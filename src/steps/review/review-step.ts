@@ -97,11 +97,8 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
   }
 
   const closing = closeFindings(previous, diffFiles, headFiles, answer.resolved, input.dismissed ?? new Map());
-  const state: ReviewState = {
-    lastReviewedSha: pull.headSha,
-    findings: nextStateFindings(previous, closing, fresh, pull.headSha),
-    spec: mergeSpecRows(input.previous?.spec ?? [], answer.specCompliance, pull.headSha),
-  };
+  const spec = mergeSpecRows(input.previous?.spec ?? [], answer.specCompliance, pull.headSha);
+  const state: ReviewState = { lastReviewedSha: pull.headSha, findings: nextStateFindings(previous, closing, fresh, pull.headSha), spec };
   const sinceSha = input.incremental ? input.previous?.lastReviewedSha : undefined;
   // Comments are placed against the whole pull request's diff: that is what GitHub resolves lines against.
   const placed = placeFindings(fresh, input.pullFiles ?? diffFiles, config.review.maxInlineComments);
@@ -132,7 +129,6 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
     intents.push(review);
   }
 
-  const freshIds = new Set(fresh.map((f) => f.id));
   const summaryComment: CommentIntent = {
     kind: "comment",
     issueNumber: pull.number,
@@ -142,9 +138,9 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
       headSha: pull.headSha,
       ...(sinceSha ? { sinceSha } : {}),
       summary: answer.summary,
-      specCompliance: state.spec ?? [],
+      specCompliance: spec,
       adrConformance: answer.adrConformance,
-      findings: state.findings.map((f) => stateToRendered(f, freshIds, fresh)),
+      findings: state.findings.map((f) => stateToRendered(f, fresh)),
       ...(input.manifestMarkdown ? { manifestMarkdown: input.manifestMarkdown } : {}),
       state,
     }),
@@ -227,8 +223,8 @@ function toRendered(f: NewFinding): RenderedFinding {
   };
 }
 
-function stateToRendered(f: ReviewStateFinding, freshIds: ReadonlySet<string>, fresh: NewFinding[]): RenderedFinding {
-  const mine = freshIds.has(f.id) ? fresh.find((x) => x.id === f.id) : undefined;
+function stateToRendered(f: ReviewStateFinding, fresh: NewFinding[]): RenderedFinding {
+  const mine = fresh.find((x) => x.id === f.id);
   return mine ? toRendered(mine) : renderedFromState(f);
 }
 
