@@ -163,7 +163,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
       id: f.id,
       severity: f.severity,
       path: f.path,
-      ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+      startLine: f.startLine,
       line: f.line,
       code: f.code,
       confidence: f.confidence,
@@ -197,7 +197,7 @@ export function placeFindings(findings: NewFinding[], diffFiles: DiffFile[], max
   const hunks = commentableHunks(diffFiles);
   const out: PlacedFindings = { inline: [], unplaced: [], overflow: [] };
   for (const finding of bySeverity(findings)) {
-    const placement = placeRange({ path: finding.path, line: finding.line, body: "", ...(finding.startLine !== undefined ? { startLine: finding.startLine } : {}) }, hunks);
+    const placement = placeRange({ path: finding.path, line: finding.line, body: "", startLine: finding.startLine }, hunks);
     if (!placement) out.unplaced.push(finding);
     else if (out.inline.length >= maxInline) out.overflow.push(finding);
     else {
@@ -214,7 +214,7 @@ function toRendered(f: NewFinding): RenderedFinding {
     severity: f.severity,
     path: f.path,
     line: f.line,
-    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+    startLine: f.startLine,
     title: f.title,
     body: f.body,
     source: f.source,

@@ -119,6 +119,11 @@ describe("parseReviewState on a hand-edited spec table", () => {
   const row = { requirement: "R1", status: "met", evidence: "a.ts:1", sha: "abcdef1" };
   const specOf = (rows: unknown[]) => parseReviewState(comment({ lastReviewedSha: SHA, findings: [], spec: rows }))?.spec;
 
+  it("reads a row of each status", () => {
+    const rows = (["met", "partial", "missing", "not-applicable"] as const).map((status, i) => ({ ...row, requirement: `R${i}`, status }));
+    expect(specOf(rows)).toEqual(rows);
+  });
+
   it.each([
     ["null", null],
     ["a requirement that is not text", { ...row, requirement: 1 }],
