@@ -242,7 +242,7 @@ function readSpecRow(entry: unknown): SpecRow | null {
 }
 
 function isLine(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0;
+  return Number.isInteger(value) && (value as number) > 0;
 }
 
 /** Display fields only: the fingerprint, not the text, identifies a finding. */
