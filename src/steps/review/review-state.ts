@@ -29,7 +29,7 @@ const STATE_SUFFIX = " -->";
 
 /** Kept bounded so the summary comment stays well under GitHub's 65,536-character limit. */
 export const MAX_STATE_FINDINGS = 80;
-/** The state's JSON stays under this many characters: closed findings go first, then long fields are clipped. */
+/** The state's JSON stays under this many characters: long fields are clipped first, then the oldest closed findings go, then the oldest open ones. */
 const MAX_STATE_CHARS = 30_000;
 const MAX_STATE_TITLE = 120;
 const MAX_STATE_PATH = 200;

@@ -22,7 +22,7 @@ function stateFinding(i: number, status: ReviewStateFinding["status"], extra: Pa
   return { id: fingerprint.slice(0, 8), fingerprint, path: `src/f${i}.ts`, severity: "medium", title: `Finding ${i}`, status, ...extra };
 }
 
-/** A finding whose code and lesson are long: about 700 characters of JSON. */
+/** A finding whose code and lesson are long: about 750 characters of JSON. */
 const bulky = (i: number, status: ReviewStateFinding["status"]) =>
   stateFinding(i, status, { code: `c${i} `.padEnd(300, "x"), lesson: `l${i} `.padEnd(300, "y") });
 

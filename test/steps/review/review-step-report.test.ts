@@ -45,6 +45,15 @@ function invoiceAtHead(): string {
 const binary = (path: string): DiffFile => ({ path, status: "modified", binary: true, additions: 0, deletions: 0, hunks: [] });
 const omitted = (path: string): DiffFile => ({ path, status: "modified", binary: false, additions: 4000, deletions: 0, hunks: [], patchOmitted: "patch omitted by GitHub" });
 
+describe("the summary comment", () => {
+  it("carries the marker every Baton version has used, so the comment already on a pull request is updated in place", async () => {
+    const outcome = await runReviewStep(stepInput(), new FakeModel(cannedAnswer({ findings: [] })));
+    const summary = summaryOf(outcome.intents);
+    expect(summary).toMatchObject({ marker: "<!-- baton:review-summary pr -->", mode: "upsert", issueNumber: 15 });
+    expect(summary.body.startsWith("<!-- baton:review-summary pr -->\n<!-- baton:review-state {")).toBe(true);
+  });
+});
+
 describe("the check run of a review with nothing to read", () => {
   it("says there were no changes, without calling the model or spending tokens", async () => {
     const model = new FakeModel(cannedAnswer());
