@@ -210,6 +210,8 @@ describe("neutraliseModelText: each rule at its edges", () => {
     expect(neutraliseModelText("[(x)")).toBe("\\[(x)");
     expect(neutraliseModelText("[x(y)")).toBe("\\[x(y)");
     expect(neutraliseModelText("[a](b")).toBe("\\[a\\](b");
+    expect(neutraliseModelText("[a](bcd")).toBe("\\[a\\](bcd");
+    expect(neutraliseModelText("[a]xb)")).toBe("\\[a\\]xb)");
     expect(neutraliseModelText("(x)[y")).toBe("(x)\\[y");
     for (const target of ["b<c", "b>c", "b]c", "b`c", "b\\c", "b\tc"]) {
       expect(neutraliseModelText(`[a](${target})`), target).not.toMatch(/^\[a\]\(/);
