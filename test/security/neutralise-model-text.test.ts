@@ -37,6 +37,9 @@ describe("neutraliseModelText (audit 6)", () => {
     const cases = ["@octocat", "@octocat@mona", "\\@octocat", "&#64;octocat", "x&commat;octocat", "`code`@octocat", "(@octocat)", "**@octocat**", "_@octocat_", "> @octocat", "- @octocat", "x `a` @acme/security-team", "```\n@inside-code\n```\n@after-code", "[@octocat](../x)"];
     for (const text of cases) assertInert(neutraliseModelText(text));
     expect(neutraliseModelText("`code`@octocat")).toBe("`code`&#8203;`@octocat`");
+    // Apart whenever a code span is followed by text that starts with one, and only then.
+    expect(neutraliseModelText("`a`@b c")).toBe("`a`&#8203;`@b` c");
+    expect(neutraliseModelText("`a`x @b")).toBe("`a`x `@b`");
   });
 
   it("turns images to other hosts into text, and keeps GitHub-hosted ones", () => {
@@ -212,6 +215,8 @@ describe("neutraliseModelText: each rule at its edges", () => {
     expect(neutraliseModelText("[a](b")).toBe("\\[a\\](b");
     expect(neutraliseModelText("[a](bcd")).toBe("\\[a\\](bcd");
     expect(neutraliseModelText("[a]xb)")).toBe("\\[a\\]xb)");
+    // A closing bracket and parenthesis after something other than `[` or `![` open nothing.
+    expect(neutraliseModelText("a!b](c)")).toBe("a!b\\](c)");
     expect(neutraliseModelText("(x)[y")).toBe("(x)\\[y");
     for (const target of ["b<c", "b>c", "b]c", "b`c", "b\\c", "b\tc"]) {
       expect(neutraliseModelText(`[a](${target})`), target).not.toMatch(/^\[a\]\(/);
