@@ -1,0 +1,132 @@
+import { Probot, ProbotOctokit } from "probot";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createBaton, jobFor, type Baton } from "../../src/app/probot-app.js";
+import { createInProcessQueue } from "../../src/jobs/in-process-queue.js";
+import { QueueClosedError, QueueFullError } from "../../src/jobs/job.js";
+import { createAnthropicModelClient } from "../../src/model/anthropic-model-client.js";
+import { createMetrics } from "../../src/server/metrics.js";
+import { deferred } from "../jobs/helpers.js";
+import { FakeGitHub } from "../app/fixtures/fake-github.js";
+import { NOW, testPrivateKey } from "../app/fixtures/harness.js";
+import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
+import { issueComment, issueLabeled } from "../app/fixtures/webhooks.js";
+
+/**
+ * What the webhook endpoint answers for a delivery (Baton.accept): a queued
+ * route job, nothing to do and why, or a refusal GitHub shows as a failed
+ * delivery; and what the metrics endpoint counts of it.
+ */
+
+function probot(): Probot {
+  return new Probot({
+    appId: 1,
+    privateKey: testPrivateKey(),
+    Octokit: ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
+    logLevel: "fatal",
+  });
+}
+
+const model = createAnthropicModelClient({ apiKey: "test-key", maxRetries: 0 });
+const help = (id: number) => issueComment({ number: 12, body: "/baton help", commentId: id, login: "reader" });
+
+let github: FakeGitHub;
+let baton: Baton | undefined;
+beforeEach(() => {
+  github = new FakeGitHub().start();
+  seedRepository(github, repositoryFiles());
+  github.addIssue(ISSUE_12);
+});
+afterEach(async () => {
+  await baton?.close();
+  baton = undefined;
+  github.stop();
+});
+
+async function metricLines(b: Baton, name: string): Promise<string[]> {
+  return (await b.metrics.registry.metrics()).split("\n").filter((l) => l.startsWith(name));
+}
+
+describe("a delivery", () => {
+  it("for Baton is queued as a route job, which answers on GitHub; a redelivery is refused as already received", async () => {
+    baton = await createBaton(probot(), { model, env: {}, now: () => NOW, metrics: createMetrics() });
+    expect(await baton.accept({ id: "d-1", name: "issue_comment", payload: help(1) })).toEqual({ accepted: true, job: "route:d-1" });
+    await baton.queue.onIdle();
+    expect(github.commentsOn(12)).toHaveLength(1);
+    expect(github.commentsOn(12)[0]!.body).toContain("**Baton commands**");
+
+    expect(await baton.accept({ id: "d-1", name: "issue_comment", payload: help(1) })).toEqual({ accepted: false, reason: "already received (a redelivery of a delivery still queued, running or done)" });
+    await baton.queue.onIdle();
+    expect(github.commentsOn(12)).toHaveLength(1);
+    expect(await metricLines(baton, "baton_webhook_deliveries_total{")).toEqual([
+      'baton_webhook_deliveries_total{event="issue_comment",result="accepted"} 1',
+      'baton_webhook_deliveries_total{event="issue_comment",result="duplicate"} 1',
+    ]);
+    expect(await metricLines(baton, 'baton_job_duration_seconds_count{kind="route"')).toEqual(['baton_job_duration_seconds_count{kind="route",result="ok"} 1']);
+    expect(await metricLines(baton, 'baton_job_duration_seconds_count{kind="help"')).toEqual(['baton_job_duration_seconds_count{kind="help",result="ok"} 1']);
+  });
+
+  it("that asks nothing of Baton gets no job, the reason, and counts as ignored", async () => {
+    baton = await createBaton(probot(), { model, env: {}, now: () => NOW, metrics: createMetrics() });
+    expect(await baton.accept({ id: "d-2", name: "issue_comment", payload: issueComment({ number: 12, body: "thanks", commentId: 2 }) })).toEqual({ accepted: false, reason: "comment without a /baton command" });
+    expect(await baton.queue.counts()).toEqual({ waiting: 0, running: 0 });
+    expect(await metricLines(baton, "baton_webhook_deliveries_total{")).toEqual(['baton_webhook_deliveries_total{event="issue_comment",result="ignored"} 1']);
+    expect(github.requests).toEqual([]);
+  });
+
+  it("is refused with 'queue full' past BATON_QUEUE_LIMIT, and counted as refused", async () => {
+    const gate = deferred();
+    baton = await createBaton(probot(), {
+      model,
+      env: { BATON_QUEUE_LIMIT: "1" },
+      now: () => NOW,
+      metrics: createMetrics(),
+      queue: async (handler) => createInProcessQueue({ maxQueued: 1, handler: async (job) => gate.promise.then(() => handler(job.payload as never)) }),
+    });
+    try {
+      expect(await baton.accept({ id: "d-1", name: "issue_comment", payload: help(1) })).toMatchObject({ accepted: true });
+      const refused = await baton.accept({ id: "d-2", name: "issue_comment", payload: help(2) }).catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(QueueFullError);
+      expect(refused).toMatchObject({ limit: 1 });
+      expect(await metricLines(baton, 'baton_webhook_deliveries_total{event="issue_comment",result="refused"}')).toEqual(['baton_webhook_deliveries_total{event="issue_comment",result="refused"} 1']);
+    } finally {
+      gate.resolve();
+    }
+    gate.resolve();
+    await baton.queue.onIdle();
+  });
+
+  it("after close is refused as shutting down, saying to redeliver", async () => {
+    baton = await createBaton(probot(), { model, env: {}, now: () => NOW });
+    const closing = baton;
+    await closing.close();
+    await expect(closing.accept({ id: "d-9", name: "issue_comment", payload: help(9) })).rejects.toThrow(new QueueClosedError("Baton is shutting down and takes no new events: redeliver this one once it is back"));
+  });
+});
+
+describe("a route job that fails", () => {
+  it("counts as a failed route (routing cannot read the config: GitHub fails), and starts nothing", async () => {
+    github.permissions.set("writer", "write");
+    baton = await createBaton(probot(), {
+      model,
+      env: {},
+      now: () => NOW,
+      metrics: createMetrics(),
+      queue: async (handler, onFailure) => createInProcessQueue({ handler: (job) => handler(job.payload as never), onFailure: (job, err) => onFailure(job.payload as never, err), isTransient: () => false }),
+    });
+    github.failOnce("GET", "/repos/acme/widgets/contents/.github/baton.yml", 500);
+    const label = issueLabeled(ISSUE_12, "needs-architecture");
+    label.sender = { ...label.sender, login: "writer" };
+    expect(await baton.accept({ id: "d-5", name: "issues", payload: label })).toMatchObject({ accepted: true });
+    await baton.queue.onIdle();
+    expect(await metricLines(baton, "baton_job_failures_total{")).toEqual(['baton_job_failures_total{kind="route"} 1']);
+    expect(await metricLines(baton, 'baton_job_duration_seconds_count{kind="route"')).toEqual(['baton_job_duration_seconds_count{kind="route",result="error"} 1']);
+    expect(github.checkRuns).toEqual([]);
+  });
+});
+
+describe("a step request's queue job", () => {
+  it("is named by the request, one at a time per issue or PR, grouped by installation", () => {
+    const req = { kind: "dev" as const, target: { owner: "acme", repo: "widgets", installationId: 4242 }, issueNumber: 12, cause: "label-d-1" };
+    expect(jobFor(req)).toEqual({ id: "dev:acme/widgets#12/label-d-1", key: "acme/widgets#12", kind: "dev", group: "4242", payload: req });
+  });
+});
