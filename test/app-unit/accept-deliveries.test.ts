@@ -1,15 +1,19 @@
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBaton, jobFor, type Baton } from "../../src/app/probot-app.js";
+import { createBaton, jobFor, type Baton, type BatonAppOptions } from "../../src/app/probot-app.js";
 import { createInProcessQueue } from "../../src/jobs/in-process-queue.js";
 import { QueueClosedError, QueueFullError } from "../../src/jobs/job.js";
 import { createAnthropicModelClient } from "../../src/model/anthropic-model-client.js";
+import { checkRunExternalId } from "../../src/runner/check-run-id.js";
+import { createCheckRunJournal } from "../../src/runner/check-run-journal.js";
 import { createMetrics } from "../../src/server/metrics.js";
+import { createMemoryState } from "../../src/state/memory-state.js";
 import { deferred } from "../jobs/helpers.js";
-import { FakeGitHub } from "../app/fixtures/fake-github.js";
+import { FakeGitHub, INSTALLATION_ID } from "../app/fixtures/fake-github.js";
 import { NOW, testPrivateKey } from "../app/fixtures/harness.js";
 import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
 import { issueComment, issueLabeled } from "../app/fixtures/webhooks.js";
+import { probotOctokit } from "../writer/github-fake.js";
 
 /**
  * What the webhook endpoint answers for a delivery (Baton.accept): a queued
@@ -24,6 +28,15 @@ function probot(): Probot {
     Octokit: ProbotOctokit.defaults((options: Record<string, Record<string, unknown> | undefined>) => ({ ...options, retry: { enabled: false }, throttle: { enabled: false } })),
     logLevel: "fatal",
   });
+}
+
+/** createBaton as Probot runs it: once Probot has initialised (its logger, its Octokit). */
+async function start(options: BatonAppOptions): Promise<Baton> {
+  let made: Baton | undefined;
+  await probot().load(async (app) => {
+    made = await createBaton(app, options);
+  });
+  return made!;
 }
 
 const model = createAnthropicModelClient({ apiKey: "test-key", maxRetries: 0 });
@@ -48,7 +61,7 @@ async function metricLines(b: Baton, name: string): Promise<string[]> {
 
 describe("a delivery", () => {
   it("for Baton is queued as a route job, which answers on GitHub; a redelivery is refused as already received", async () => {
-    baton = await createBaton(probot(), { model, env: {}, now: () => NOW, metrics: createMetrics() });
+    baton = await start({ model, env: {}, now: () => NOW, metrics: createMetrics() });
     expect(await baton.accept({ id: "d-1", name: "issue_comment", payload: help(1) })).toEqual({ accepted: true, job: "route:d-1" });
     await baton.queue.onIdle();
     expect(github.commentsOn(12)).toHaveLength(1);
@@ -66,7 +79,7 @@ describe("a delivery", () => {
   });
 
   it("that asks nothing of Baton gets no job, the reason, and counts as ignored", async () => {
-    baton = await createBaton(probot(), { model, env: {}, now: () => NOW, metrics: createMetrics() });
+    baton = await start({ model, env: {}, now: () => NOW, metrics: createMetrics() });
     expect(await baton.accept({ id: "d-2", name: "issue_comment", payload: issueComment({ number: 12, body: "thanks", commentId: 2 }) })).toEqual({ accepted: false, reason: "comment without a /baton command" });
     expect(await baton.queue.counts()).toEqual({ waiting: 0, running: 0 });
     expect(await metricLines(baton, "baton_webhook_deliveries_total{")).toEqual(['baton_webhook_deliveries_total{event="issue_comment",result="ignored"} 1']);
@@ -75,7 +88,7 @@ describe("a delivery", () => {
 
   it("is refused with 'queue full' past BATON_QUEUE_LIMIT, and counted as refused", async () => {
     const gate = deferred();
-    baton = await createBaton(probot(), {
+    baton = await start({
       model,
       env: { BATON_QUEUE_LIMIT: "1" },
       now: () => NOW,
@@ -96,7 +109,7 @@ describe("a delivery", () => {
   });
 
   it("after close is refused as shutting down, saying to redeliver", async () => {
-    baton = await createBaton(probot(), { model, env: {}, now: () => NOW });
+    baton = await start({ model, env: {}, now: () => NOW });
     const closing = baton;
     await closing.close();
     await expect(closing.accept({ id: "d-9", name: "issue_comment", payload: help(9) })).rejects.toThrow(new QueueClosedError("Baton is shutting down and takes no new events: redeliver this one once it is back"));
@@ -106,7 +119,7 @@ describe("a delivery", () => {
 describe("a route job that fails", () => {
   it("counts as a failed route (routing cannot read the config: GitHub fails), and starts nothing", async () => {
     github.permissions.set("writer", "write");
-    baton = await createBaton(probot(), {
+    baton = await start({
       model,
       env: {},
       now: () => NOW,
@@ -121,6 +134,23 @@ describe("a route job that fails", () => {
     expect(await metricLines(baton, "baton_job_failures_total{")).toEqual(['baton_job_failures_total{kind="route"} 1']);
     expect(await metricLines(baton, 'baton_job_duration_seconds_count{kind="route"')).toEqual(['baton_job_duration_seconds_count{kind="route",result="error"} 1']);
     expect(github.checkRuns).toEqual([]);
+  });
+});
+
+describe("at startup", () => {
+  it("without Redis, a check run the previous process left in progress is cancelled on GitHub (its job died with it)", async () => {
+    const state = createMemoryState();
+    const target = { owner: "acme", repo: "widgets", installationId: INSTALLATION_ID };
+    const req = { kind: "review" as const, target, pullNumber: 7, headSha: github.branchSha("main")!, cause: "pr-x" };
+    const { data } = await probotOctokit().rest.checks.create({ owner: "acme", repo: "widgets", name: "Baton: review", head_sha: req.headSha, status: "in_progress", external_id: checkRunExternalId(req) });
+    await createCheckRunJournal(state).opened({ target, checkRunId: data.id, stepId: "review", externalId: checkRunExternalId(req), cause: "pr-x", openedAt: NOW.toISOString() });
+
+    baton = await start({ model, env: {}, now: () => NOW, state });
+    const run = github.checkRuns.find((c) => c.id === data.id)!;
+    expect(run.history).toEqual(["in_progress", "completed:cancelled"]);
+    expect(run.output?.summary).toContain("Baton stopped (a crash or a restart without draining)");
+    expect(await createCheckRunJournal(state).list()).toEqual([]);
+    expect(await baton.queue.counts()).toEqual({ waiting: 0, running: 0 });
   });
 });
 

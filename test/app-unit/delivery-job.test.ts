@@ -65,6 +65,7 @@ describe("a delivery Baton does not act on gets no job, and the reason", () => {
   it("other events and actions", () => {
     expect(skip("star", { action: "created" })).toEqual({ skip: "star.created is not an event Baton acts on" });
     expect(skip("ping", { zen: "hi" })).toEqual({ skip: "ping is not an event Baton acts on" });
+    expect(skip("ping", null)).toEqual({ skip: "ping is not an event Baton acts on" });
     expect(skip("issues", { ...issueLabeled(issue, "x"), action: "opened" })).toEqual({ skip: "issues.opened is not an event Baton acts on" });
     expect(skip("issue_comment", { ...issueComment({ number: 12, body: "/baton dev", commentId: 1 }), action: "edited" })).toEqual({ skip: "issue_comment.edited is not an event Baton acts on" });
     expect(skip("check_run", { action: "completed" })).toEqual({ skip: "check_run.completed is not an event Baton acts on" });
