@@ -259,6 +259,11 @@ describe("a /baton comment", () => {
     expect(asked("/repos/acme/widgets/pulls/7")).toBe(true);
   });
 
+  it("/baton remember on a pull request says so to the job (the lesson waits for the merge)", async () => {
+    github.permissions.set("ada", "write");
+    expect(await routeEvent(event("issue_comment", commentBy("ada", "/baton remember Clamp limits", { number: 7, isPullRequest: true })))).toMatchObject([{ kind: "remember", number: 7, isPullRequest: true }]);
+  });
+
   it("/baton review on an issue is answered, without looking for a pull request", async () => {
     github.permissions.set("ada", "write");
     expect(await routeEvent(event("issue_comment", commentBy("ada", "/baton review")))).toMatchObject([{ kind: "reply", body: "`/baton review` works on pull requests." }]);
@@ -384,6 +389,12 @@ describe("a baton-dev repository_dispatch", () => {
     expect(logged).toEqual([{ obj: { payload: clientPayload ?? {} }, msg: "baton-dev dispatch without an issue number: ignored" }]);
   });
 
+  it("names an empty owner, rather than failing, when the payload has none", async () => {
+    expect(await routeEvent(event("repository_dispatch", { action: "baton-dev", client_payload: { issue: 3 }, repository: { name: "widgets" } }))).toEqual([
+      { kind: "dev", target: { ...target, owner: "" }, issueNumber: 3, cause: "dispatch-d-1" },
+    ]);
+  });
+
   it("of another type is not Baton's", async () => {
     expect(await routeEvent(event("repository_dispatch", dispatch({ issue: 12 }, "deploy")))).toEqual([]);
   });
@@ -416,6 +427,13 @@ describe("an approving review", () => {
     github.permissions.set("lead", "write");
     const payload = pullRequestReviewSubmitted(spec, { id: 77, login: "lead", state: "approved" });
     payload.pull_request.head.repo = null;
+    expect(await routeEvent(event("pull_request_review", payload))).toEqual([]);
+  });
+
+  it("without a review in the payload decides nothing", async () => {
+    github.permissions.set("lead", "write");
+    const payload = pullRequestReviewSubmitted(spec, { id: 77, login: "lead", state: "approved" });
+    delete payload.review;
     expect(await routeEvent(event("pull_request_review", payload))).toEqual([]);
   });
 
