@@ -1,6 +1,6 @@
 import { Probot, ProbotOctokit } from "probot";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createBaton, jobFor, type Baton, type BatonAppOptions } from "../../src/app/probot-app.js";
+import { createBaton, createBatonApp, jobFor, type Baton, type BatonAppOptions } from "../../src/app/probot-app.js";
 import { createInProcessQueue } from "../../src/jobs/in-process-queue.js";
 import { QueueClosedError, QueueFullError } from "../../src/jobs/job.js";
 import { createAnthropicModelClient } from "../../src/model/anthropic-model-client.js";
@@ -134,6 +134,31 @@ describe("a route job that fails", () => {
     expect(await metricLines(baton, "baton_job_failures_total{")).toEqual(['baton_job_failures_total{kind="route"} 1']);
     expect(await metricLines(baton, 'baton_job_duration_seconds_count{kind="route"')).toEqual(['baton_job_duration_seconds_count{kind="route",result="error"} 1']);
     expect(github.checkRuns).toEqual([]);
+  });
+});
+
+describe("Probot's form of the app", () => {
+  it("takes every event Baton routes through accept, and acts on them", async () => {
+    github.permissions.set("ada", "write");
+    const app = probot();
+    await app.load(
+      createBatonApp({
+        model,
+        env: {},
+        now: () => NOW,
+        onReady: (handle) => {
+          baton = handle;
+        },
+      }),
+    );
+    await app.receive({ id: "d-1", name: "issue_comment", payload: help(1) } as Parameters<Probot["receive"]>[0]);
+    const label = issueLabeled(ISSUE_12, "bug");
+    label.sender = { ...label.sender, login: "ada" };
+    await app.receive({ id: "d-2", name: "issues", payload: label } as Parameters<Probot["receive"]>[0]);
+    await baton!.queue.onIdle();
+    expect(github.commentsOn(12).map((c) => c.body)).toEqual([expect.stringContaining("**Baton commands**")]);
+    // The label was routed: its config was read (and the label found not to be Baton's).
+    expect(github.requests.filter((r) => r.path === "/repos/acme/widgets/contents/.github/baton.yml")).toHaveLength(1);
   });
 });
 
