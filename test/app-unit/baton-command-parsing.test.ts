@@ -50,6 +50,7 @@ describe("a command's arguments", () => {
   it("/baton trace takes one reference, cut at 200 characters", () => {
     expect(parseBatonCommand("/baton trace docs/adr/0002-x.md and more")).toEqual({ name: "trace", ref: "docs/adr/0002-x.md" });
     expect(parseBatonCommand(`/baton trace ${"a".repeat(300)}`)).toEqual({ name: "trace", ref: "a".repeat(200) });
+    expect(parseBatonCommand("/baton trace    #12")).toEqual({ name: "trace", ref: "#12" });
   });
 
   it("/baton context takes a step by any of its names; learning, or a word that names no step, means the default", () => {
@@ -74,7 +75,8 @@ describe("a command's arguments", () => {
   it("/baton dismiss takes the 8-character finding ids, as shown (in backticks, any case), and drops anything else", () => {
     expect(parseBatonCommand("/baton dismiss `0A1B2C3D` 9f8e7d6c")).toEqual({ name: "dismiss", ids: ["0a1b2c3d", "9f8e7d6c"] });
     expect(parseBatonCommand("/baton dismiss 0a1b2c3 0a1b2c3d4 0a1b2c3g finding")).toEqual({ name: "dismiss", ids: [] });
-    expect(parseBatonCommand("/baton dismiss x0a1b2c3d 0a1b2c3dx")).toEqual({ name: "dismiss", ids: [] });
+    expect(parseBatonCommand("/baton dismiss x0a1b2c3d 0a1b2c3dx 0a1b`2c3d")).toEqual({ name: "dismiss", ids: [] });
+    expect(parseBatonCommand("/baton dismiss   0a1b2c3d    9f8e7d6c")).toEqual({ name: "dismiss", ids: ["0a1b2c3d", "9f8e7d6c"] });
     expect(parseBatonCommand("/baton dismiss")).toEqual({ name: "dismiss", ids: [] });
   });
 });
