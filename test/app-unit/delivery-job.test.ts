@@ -49,6 +49,9 @@ describe("a delivery Baton acts on", () => {
     expect(job("check_run", checkRunRerequested({ id: 5, name: "Baton: review", headSha: SHA, externalId: checkRunExternalId(review) })).key).toBe("acme/widgets#7");
     expect(job("check_run", checkRunRerequested({ id: 5, name: "CI", headSha: SHA, externalId: "ci-42" })).key).toBe("acme/widgets:check_run");
     expect(job("check_run", checkRunRerequested({ id: 5, name: "CI", headSha: SHA, externalId: null })).key).toBe("acme/widgets:check_run");
+    const bare = checkRunRerequested({ id: 5, name: "CI", headSha: SHA, externalId: null });
+    delete bare.check_run;
+    expect(job("check_run", bare).key).toBe("acme/widgets:check_run");
   });
 
   it("names the owner by login, else by name", () => {

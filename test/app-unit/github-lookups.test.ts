@@ -5,7 +5,8 @@ import { appIdentity } from "../../src/app/app-identity.js";
 import { readEdgeConfig } from "../../src/app/edge-config.js";
 import { appForkAccess } from "../../src/app/fork-access.js";
 import { queueLimitFromEnv } from "../../src/app/probot-app.js";
-import { DEFAULT_REPLY_LIMIT, replyLimitFromEnv } from "../../src/app/reply-limit.js";
+import { createReplyLimiter, DEFAULT_REPLY_LIMIT, replyLimitFromEnv } from "../../src/app/reply-limit.js";
+import { createMemoryState } from "../../src/state/memory-state.js";
 import { hasWriteAccess, mayHaveWriteAccess } from "../../src/app/write-access.js";
 import { defaultConfig } from "../../src/config/config-schema.js";
 import { GitHubWriteError } from "../../src/writer/github-request.js";
@@ -179,6 +180,21 @@ describe("the config routing reads", () => {
     seedRepository(github, repositoryFiles());
     github.failOnce("GET", "/repos/acme/widgets/contents/.github/baton.yml", 502);
     await expect(read()).rejects.toMatchObject({ status: 502 });
+  });
+});
+
+describe("the reply allowance", () => {
+  it("is shared by every moment of one window, and starts again at the next", async () => {
+    let clock = 3_600_000;
+    const limiter = createReplyLimiter(createMemoryState({ now: () => clock }), { replies: 2, windowMs: 3_600_000 }, () => clock);
+    const taken: boolean[] = [];
+    for (const at of [3_600_000, 3_600_001, 5_000_000, 7_199_999]) {
+      clock = at;
+      taken.push(await limiter.take("acme/widgets"));
+    }
+    clock = 7_200_000;
+    taken.push(await limiter.take("acme/widgets"));
+    expect(taken).toEqual([true, true, false, false, true]);
   });
 });
 
