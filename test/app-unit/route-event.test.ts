@@ -497,6 +497,10 @@ describe("events Baton does not act on", () => {
     delete noRepo.repository;
     expect(await routeEvent(event("issues", noRepo))).toEqual([]);
     expect(await routeEvent(event("star", { action: "created", repository: { name: "widgets", owner: { login: "acme" } } }))).toEqual([]);
+    // Actions that Baton acts on for pull requests mean nothing on other events.
+    for (const action of ["opened", "reopened", "closed", "submitted", "created", "rerequested"]) {
+      expect(await routeEvent(event("issues", { ...labelledBy("writer"), action }))).toEqual([]);
+    }
     expect(github.requests).toEqual([]);
   });
 });
