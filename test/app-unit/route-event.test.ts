@@ -332,12 +332,15 @@ describe("a /baton comment", () => {
     expect(await routeEvent(event("issue_comment", payload))).toEqual([]);
   });
 
-  it("names the sender as author when the comment has no user", async () => {
+  it("names the sender as author when the comment has no user, and the comment's user when there is no sender", async () => {
     github.permissions.set("ada", "write");
     const payload = commentBy("ada", "/baton remember Always paginate");
     delete payload.comment.user;
     expect(await routeEvent(event("issue_comment", payload))).toMatchObject([{ kind: "remember", author: "ada" }]);
     expect(asked(PERMISSION("ada"))).toBe(true);
+    const noSender = commentBy("ada", "/baton remember Always paginate");
+    delete noSender.sender;
+    expect(await routeEvent(event("issue_comment", noSender))).toMatchObject([{ kind: "remember", author: "ada" }]);
   });
 
   describe("with replies to people without write access bounded", () => {
