@@ -262,6 +262,8 @@ describe("a /baton comment", () => {
   it("/baton remember on a pull request says so to the job (the lesson waits for the merge)", async () => {
     github.permissions.set("ada", "write");
     expect(await routeEvent(event("issue_comment", commentBy("ada", "/baton remember Clamp limits", { number: 7, isPullRequest: true })))).toMatchObject([{ kind: "remember", number: 7, isPullRequest: true }]);
+    // Only /baton review needs the pull request's head.
+    expect(github.requests.filter((r) => r.path.includes("/pulls/"))).toEqual([]);
   });
 
   it("/baton review on an issue is answered, without looking for a pull request", async () => {
@@ -382,7 +384,7 @@ describe("a baton-dev repository_dispatch", () => {
   });
 
   it("drops a commit that is not a full lowercase hexadecimal SHA", async () => {
-    for (const commit of [SHA.toUpperCase(), SHA.slice(0, 39), `${SHA}0`, `x${SHA}`, `${SHA}\n`, "main", 123]) {
+    for (const commit of [SHA.toUpperCase(), SHA.slice(0, 39), `${SHA}0`, `x${SHA}`, `${SHA}\n`, "main", 123, [SHA]]) {
       expect(await routeEvent(event("repository_dispatch", dispatch({ issue: 12, commit })))).toEqual([{ kind: "dev", target, issueNumber: 12, cause: "dispatch-d-1" }]);
     }
   });
@@ -501,7 +503,7 @@ describe("events Baton does not act on", () => {
     expect(await routeEvent(event("issues", noRepo))).toEqual([]);
     expect(await routeEvent(event("star", { action: "created", repository: { name: "widgets", owner: { login: "acme" } } }))).toEqual([]);
     // Actions that Baton acts on for pull requests mean nothing on other events.
-    for (const action of ["opened", "reopened", "closed", "submitted", "created", "rerequested"]) {
+    for (const action of ["opened", "reopened", "closed", "submitted", "created", "rerequested", "baton-dev"]) {
       expect(await routeEvent(event("issues", { ...labelledBy("writer"), action }))).toEqual([]);
     }
     expect(github.requests).toEqual([]);
