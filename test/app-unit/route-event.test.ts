@@ -428,11 +428,19 @@ describe("an approving review", () => {
     expect(asked(PERMISSION("lead"))).toBe(false);
   });
 
-  it("of a pull request whose fork was deleted decides nothing", async () => {
+  it("of a pull request whose fork was deleted, or without a head, decides nothing", async () => {
     github.permissions.set("lead", "write");
     const payload = pullRequestReviewSubmitted(spec, { id: 77, login: "lead", state: "approved" });
     payload.pull_request.head.repo = null;
     expect(await routeEvent(event("pull_request_review", payload))).toEqual([]);
+    delete payload.pull_request.head;
+    expect(await routeEvent(event("pull_request_review", payload))).toEqual([]);
+  });
+
+  it("by a bot decides nothing, whatever its access, without asking GitHub", async () => {
+    github.permissions.set("ci[bot]", "admin");
+    expect(await routeEvent(event("pull_request_review", pullRequestReviewSubmitted(spec, { id: 81, login: "ci[bot]", state: "approved", userType: "Bot" })))).toEqual([]);
+    expect(github.requests).toEqual([]);
   });
 
   it("without a review in the payload decides nothing", async () => {
