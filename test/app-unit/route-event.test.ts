@@ -491,6 +491,9 @@ describe("Re-run on a check run", () => {
     github.permissions.set("ada", "admin");
     expect(await routeEvent(event("check_run", rerun("ada", null)))).toEqual([]);
     expect(await routeEvent(event("check_run", rerun("ada", "ci-build-42")))).toEqual([]);
+    const bare = rerun("ada", null);
+    delete bare.check_run;
+    expect(await routeEvent(event("check_run", bare))).toEqual([]);
     expect(github.requests).toEqual([]);
   });
 
