@@ -30,8 +30,8 @@ describe("a push to the default branch", () => {
   });
 
   it("leaves out what is not a spec: other folders, other files, READMEs, pinned specs", () => {
-    const commits = [{ added: ["docs/specs.md", "docs/specsx/a.md", "src/docs/specs/a.md", "docs/specs/a.txt", "docs/specs/a.md.bak", "docs/specs/README.md", "docs/specs/api/readme.MD", "docs/specs/pinned/issue-3.md", "docs/specs/api/search.md", "docs/specs/not-a-readme.md"] }];
-    expect(paths(config, push(commits))).toEqual(["docs/specs/api/search.md", "docs/specs/not-a-readme.md"]);
+    const commits = [{ added: ["docs/specs.md", "docs/specsx/a.md", "src/docs/specs/a.md", "docs/specs/a.txt", "docs/specs/a.md.bak", "docs/specs/README.md", "docs/specs/api/readme.MD", "docs/specs/pinned/issue-3.md", "docs/specs/api/search.md", "docs/specs/not-a-readme.md", "docs/specs/readme.md-draft.md"] }];
+    expect(paths(config, push(commits))).toEqual(["docs/specs/api/search.md", "docs/specs/not-a-readme.md", "docs/specs/readme.md-draft.md"]);
   });
 
   it("takes the specs folder from the config, with or without a trailing slash", () => {
