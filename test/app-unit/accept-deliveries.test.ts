@@ -79,7 +79,8 @@ describe("a delivery", () => {
   });
 
   it("that asks nothing of Baton gets no job, the reason, and counts as ignored", async () => {
-    baton = await start({ model, env: {}, now: () => NOW, metrics: createMetrics() });
+    // A blank REDIS_URL is no Redis: the in-process queue.
+    baton = await start({ model, env: { REDIS_URL: "  " }, now: () => NOW, metrics: createMetrics() });
     expect(await baton.accept({ id: "d-2", name: "issue_comment", payload: issueComment({ number: 12, body: "thanks", commentId: 2 }) })).toEqual({ accepted: false, reason: "comment without a /baton command" });
     expect(await baton.queue.counts()).toEqual({ waiting: 0, running: 0 });
     expect(await metricLines(baton, "baton_webhook_deliveries_total{")).toEqual(['baton_webhook_deliveries_total{event="issue_comment",result="ignored"} 1']);

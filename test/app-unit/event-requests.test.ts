@@ -78,6 +78,10 @@ describe("a knowledge refresh after a push", () => {
     expect(knowledgePushRequest(target, push(commits, { after: "0".repeat(40) }))).toBeNull();
     expect(knowledgePushRequest(target, push(commits, { before: "0".repeat(40) }))).toBeNull();
     expect(knowledgePushRequest(target, push(commits, { before: `0${"b".repeat(39)}` }))).toMatchObject({ paths: ["docs/a.md"] });
+    // Commits whose ids merely start or end with zeros are commits.
+    expect(knowledgePushRequest(target, push(commits, { before: `${"b".repeat(39)}0` }))).toMatchObject({ paths: ["docs/a.md"] });
+    expect(knowledgePushRequest(target, push(commits, { after: `0${"f".repeat(39)}` }))).toMatchObject({ paths: ["docs/a.md"] });
+    expect(knowledgePushRequest(target, push(commits, { after: `${"f".repeat(39)}0` }))).toMatchObject({ paths: ["docs/a.md"] });
   });
 
   it("an approval counts in any case GitHub spells it", () => {
