@@ -11,8 +11,9 @@ import { createMemoryState } from "../../src/state/memory-state.js";
 import { deferred } from "../jobs/helpers.js";
 import { FakeGitHub, INSTALLATION_ID } from "../app/fixtures/fake-github.js";
 import { NOW, testPrivateKey } from "../app/fixtures/harness.js";
-import { ISSUE_12, repositoryFiles, seedRepository } from "../app/fixtures/repo-state.js";
-import { issueComment, issueLabeled } from "../app/fixtures/webhooks.js";
+import { FakeClaude } from "../app/fixtures/fake-claude.js";
+import { ISSUE_12, repositoryFiles, seedRepository, USERS_TS } from "../app/fixtures/repo-state.js";
+import { issueComment, issueLabeled, pullRequestEvent } from "../app/fixtures/webhooks.js";
 import { probotOctokit } from "../writer/github-fake.js";
 
 /**
@@ -177,6 +178,24 @@ describe("at startup", () => {
     expect(run.output?.summary).toContain("Baton stopped (a crash or a restart without draining)");
     expect(await createCheckRunJournal(state).list()).toEqual([]);
     expect(await baton.queue.counts()).toEqual({ waiting: 0, running: 0 });
+  });
+});
+
+describe("a step that fails for good, on the app's own queue", () => {
+  it("ends its check run as failed, saying why", async () => {
+    const claude = new FakeClaude();
+    claude.failsWith(401, "authentication_error", "invalid x-api-key");
+    const main = github.branchSha("main")!;
+    const head = github.commitOnto(main, { "src/api/users.ts": `${USERS_TS}\nexport const PAGE = 100;\n` }, "Add a constant");
+    const spec = { number: 15, title: "Add a constant", body: "", headRef: "feature/c", headSha: head, additions: 30, deletions: 0 };
+    const patch = ["@@ -3,3 +3,5 @@", " export async function getUser(id: string) {", "   return db.users.find(id);", " }", "+", "+export const PAGE = 100;"].join("\n");
+    github.addPull({ ...spec, baseSha: main, files: [{ filename: "src/api/users.ts", status: "modified", patch }] });
+    baton = await start({ model, env: {}, now: () => NOW, metrics: createMetrics() });
+
+    expect(await baton.accept({ id: "d-7", name: "pull_request", payload: pullRequestEvent("opened", { ...spec, baseSha: main }) })).toMatchObject({ accepted: true });
+    await baton.queue.onIdle();
+    expect(github.checkRuns).toMatchObject([{ name: "Baton: review", status: "completed", conclusion: "failure" }]);
+    expect(await metricLines(baton, "baton_job_failures_total{")).toEqual(['baton_job_failures_total{kind="review"} 1']);
   });
 });
 
