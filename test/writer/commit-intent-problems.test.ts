@@ -65,7 +65,7 @@ describe("commit intent problems", () => {
     expect(problemsOf({ baseSha: "main" })).toEqual(['commit to baton/dev/7-cache: baseSha must be a full commit SHA, not "main" (a ref name could move)']);
     expect(problemsOf({ baseSha: sha("base").slice(0, 12) })).toHaveLength(1);
     expect(problemsOf({ baseSha: `${sha("base")}0` })).toHaveLength(1);
-    expect(problemsOf({ baseSha: sha("base").toUpperCase() })).toHaveLength(1);
+    for (const baseSha of [sha("base").toUpperCase(), `g${sha("base")}`, "a", "z".repeat(64), "a".repeat(63), "a".repeat(65)]) expect(problemsOf({ baseSha }), baseSha).toHaveLength(1);
     expect(problemsOf({ mergeWith: "HEAD" })).toEqual(['commit to baton/dev/7-cache: mergeWith must be a full commit SHA, not "HEAD"']);
   });
 
