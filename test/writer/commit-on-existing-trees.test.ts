@@ -139,7 +139,7 @@ describe("commits on the tree they land on", () => {
     const gh = fakeGitHub();
     onBase(gh, treePayload(ROOT, [{ name: "README.md", blob: "r" }]));
 
-    const [result] = await writer().apply(devStep, [commit([{ path: "gone.md", content: null }, { path: "missing/x.md", content: null }])]);
+    const [result] = await writer().apply(devStep, [commit([{ path: "gone.md", content: null }, { path: "missing/x.md", content: null }, { path: "missing/deeper/x.md", content: null }])]);
 
     gh.scope.done();
     expect(gh.writes()).toEqual([]);
