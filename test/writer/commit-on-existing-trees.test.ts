@@ -287,3 +287,57 @@ describe("the branch ref", () => {
     expect(error.message).toContain("the app lacks contents: write");
   });
 });
+
+describe("the repository a commit goes to", () => {
+  it("the writer's own repository named in any case is written directly, without fork access", async () => {
+    const gh = fakeGitHub();
+    onBase(gh, treePayload(ROOT, []));
+    acceptsCommit(gh, ["a\n"]);
+
+    const [result] = await writer().apply(devStep, [commit([{ path: "a.md", content: "a\n" }], { repository: "ACME/Widgets" })]);
+
+    gh.scope.done();
+    expect(result).toMatchObject({ action: "branch-created", repository: `${OWNER}/${REPO}` });
+  });
+
+  it("a fork is checked to be this repository's, synced, and the commit lands there with the fork's own client", async () => {
+    const F = "/repos/baton-fork/widgets";
+    const gh = fakeGitHub();
+    const made = sha("fork-commit");
+    gh.scope
+      .get(F)
+      .reply(200, { id: 2, full_name: "baton-fork/widgets", fork: true, default_branch: "main", parent: { full_name: "acme/widgets" }, source: { full_name: "acme/widgets" } })
+      .post(`${F}/merge-upstream`, { branch: "main" })
+      .reply(200, { message: "Successfully fetched and fast-forwarded from upstream acme:main", merge_type: "fast-forward", base_branch: "acme:main" })
+      .get(`${F}/git/ref/${refPath(BRANCH)}`)
+      .reply(404, NOT_FOUND)
+      .get(`${F}/git/commits/${BASE}`)
+      .reply(200, commitPayload(BASE, ROOT, []))
+      .get(`${F}/git/trees/${ROOT}`)
+      .reply(200, treePayload(ROOT, []))
+      .post(`${F}/git/blobs`)
+      .reply(201, blobCreated("a\n"))
+      .post(`${F}/git/trees`)
+      .reply(201, treePayload(sha("t"), []))
+      .post(`${F}/git/commits`)
+      .reply(201, commitPayload(made, sha("t"), [BASE]))
+      .post(`${F}/git/refs`)
+      .reply(201, refPayload(BRANCH, made));
+    const clients: string[] = [];
+    const forks = {
+      clientFor: async (owner: string, repo: string) => {
+        clients.push(`${owner}/${repo}`);
+        return probotOctokit();
+      },
+    };
+
+    const [result] = await createGitHubWriter({ octokit: probotOctokit(), owner: OWNER, repo: REPO, bot: BATON_IDENTITY, forks }).apply(devStep, [
+      commit([{ path: "a.md", content: "a\n" }], { repository: "baton-fork/widgets" }),
+    ]);
+
+    gh.scope.done();
+    expect(clients).toEqual(["baton-fork/widgets"]);
+    expect(result).toMatchObject({ action: "branch-created", sha: made, repository: "baton-fork/widgets" });
+    expect(gh.writes().every((w) => w.path.startsWith(F))).toBe(true);
+  });
+});

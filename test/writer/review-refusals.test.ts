@@ -155,6 +155,24 @@ describe("a review GitHub refuses in part", () => {
     expect(posted(gh)[1]!.comments.map((c) => c.path)).toEqual(["src/store.ts"]);
   });
 
+  it("reads up to GitHub's 3000 files (30 pages), and no further", async () => {
+    const gh = fakeGitHub();
+    gh.scope.get(reviews).query(true).reply(200, []).post(reviews).reply(422, lineRefused);
+    for (let page = 1; page <= 30; page++) {
+      const files = Array.from({ length: 100 }, (_, i) => file(`src/gen/p${page}-${i}.ts`, 1, 1));
+      // The last page GitHub lists carries src/store.ts: it stays inline.
+      if (page === 30) files[99] = file("src/store.ts", 40, 5);
+      gh.scope.get(`${R}/pulls/15/files`).query({ per_page: "100", page: String(page) }).reply(200, files);
+    }
+    gh.scope.post(reviews).reply(200, reviewPayload(95, 15, "x", headSha));
+
+    const [result] = await writer().apply(reviewStep, [review()]);
+
+    gh.scope.done();
+    expect(result).toMatchObject({ inlineComments: 1, commentsMovedToBody: 1 });
+    expect(gh.calls.filter((c) => c.path.includes("/files")).length).toBe(30);
+  });
+
   it("a refusal that is not a 422 is reported at once, with nothing retried", async () => {
     const gh = fakeGitHub();
     gh.scope.get(reviews).query(true).reply(200, []).post(reviews).reply(403, { message: "Resource not accessible by integration", status: "403" });
