@@ -402,6 +402,8 @@ describe("a baton-dev repository_dispatch", () => {
 
   it("of another type is not Baton's", async () => {
     expect(await routeEvent(event("repository_dispatch", dispatch({ issue: 12 }, "deploy")))).toEqual([]);
+    // Only a repository_dispatch: the same action and payload on another event start nothing.
+    expect(await routeEvent(event("workflow_dispatch", dispatch({ issue: 12 })))).toEqual([]);
   });
 });
 
