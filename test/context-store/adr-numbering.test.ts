@@ -29,6 +29,11 @@ describe("nextAdrNumber", () => {
     ).toBe(13);
   });
 
+  it("goes by a record's own number over the one in its file name", () => {
+    expect(nextAdrNumber([{ file: "use-postgres.md", number: 4 }])).toBe(5);
+    expect(nextAdrNumber([{ file: "0002-renumbered.md", number: 9 }])).toBe(10);
+  });
+
   it("keeps numbering after 0000 (MADR starts there)", () => {
     expect(nextAdrNumber([{ file: "0000-use-madr.md", number: 0 }])).toBe(1);
   });
@@ -131,6 +136,16 @@ describe("slugify", () => {
       }),
     );
   });
+
+  it("never ends a cut slug in a hyphen, whatever the length limit", () => {
+    assertProperty(
+      fc.property(fc.array(fc.constantFrom("a", "bc", "def", "-", " ", "é", "&"), { maxLength: 40 }), fc.integer({ min: 1, max: 30 }), (parts, max) => {
+        const slug = slugify(parts.join(""), max, "x");
+        expect(slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+        expect(slug.length).toBeLessThanOrEqual(max);
+      }),
+    );
+  });
 });
 
 describe("ADR numbers and names at their edges", () => {
@@ -174,6 +189,9 @@ describe("ADR numbers and names at their edges", () => {
     expect(slugify("aaaaa-bbbbbbbbbb", 10)).toBe("aaaaa");
     expect(slugify("aaaa-bbbbbbbbbb", 10)).toBe("aaaa-bbbbb");
     expect(slugify("abcdefghij", 10)).toBe("abcdefghij");
+    // A slug of exactly the limit is kept whole; one a hyphen past it loses only the hyphen.
+    expect(slugify("aaaaa-bbbb", 10)).toBe("aaaaa-bbbb");
+    expect(slugify("aaaaa-bbbb-cc", 10)).toBe("aaaaa-bbbb");
     expect(slugify("", 10, "fallback")).toBe("fallback");
   });
 });

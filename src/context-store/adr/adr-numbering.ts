@@ -115,16 +115,17 @@ export function slugify(title: string, maxLength = MAX_SLUG_LENGTH, fallback = "
   let s = "";
   for (const ch of title.normalize("NFKD")) s += TRANSLITERATIONS[ch] ?? ch;
   s = s
-    .replace(/\p{M}+/gu, "")
+    .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+    // Runs are single hyphens by now: only one can lead or trail.
+    .replace(/^-|-$/g, "");
   if (s.length > maxLength) {
     const cut = s.slice(0, maxLength + 1);
     const lastHyphen = cut.lastIndexOf("-");
-    // Cut at the last whole word unless that leaves almost nothing.
+    // Cut at the last whole word unless that leaves almost nothing. Neither cut ends in a hyphen: a
+    // hyphen at the last kept place would be the last hyphen, and there are no runs of hyphens.
     s = lastHyphen >= maxLength / 2 ? cut.slice(0, lastHyphen) : s.slice(0, maxLength);
-    s = s.replace(/-+$/g, "");
   }
   return s === "" ? fallback : s;
 }

@@ -69,10 +69,8 @@ interface NewLink {
 
 /** Both ADRs normally share a folder; a path from the repository root is made relative to the old file. */
 function relativeTarget(oldPath: string, newFileName: string): string {
-  if (!newFileName.includes("/")) return newFileName;
   const dir = path.posix.dirname(oldPath);
-  if (dir !== "." && newFileName.startsWith(`${dir}/`)) return path.posix.relative(dir, newFileName);
-  return newFileName;
+  return newFileName.startsWith(`${dir}/`) ? path.posix.relative(dir, newFileName) : newFileName;
 }
 
 function markdownLink(link: NewLink): string {
@@ -86,26 +84,19 @@ export const FRONT_MATTER = /^(---[ \t]*\n)(?:([\s\S]*?)\n)?((?:---|\.\.\.)[ \t]
 
 function updateStatus(text: string, link: NewLink): string {
   const fm = FRONT_MATTER.exec(text);
-  const fmBody = fm ? (fm[2] ?? "") : null;
-  const rewrap = (yaml: string): string => `${fm?.[1] ?? "---\n"}${yaml}\n${fm?.[3] ?? "---\n"}`;
-  if (fm && fmBody !== null) {
-    const data = safeParseYaml(fmBody);
-    if (data && findKey(data, STATUS_KEY) !== undefined) {
-      return rewrap(updateFrontMatter(fmBody, data, link.number)) + text.slice(fm[0].length);
-    }
-  }
-  const bodyStart = fm ? fm[0].length : 0;
-  const head = text.slice(0, bodyStart);
-  const body = text.slice(bodyStart);
-  const viaMetadata = updateMetadataLines(body, link);
-  if (viaMetadata !== null) return head + viaMetadata;
-  const viaSection = updateStatusSection(body, link);
-  if (viaSection !== null) return head + viaSection;
-  if (fm && fmBody !== null) {
-    const data = safeParseYaml(fmBody) ?? {};
-    return rewrap(updateFrontMatter(fmBody, data, link.number)) + body;
-  }
-  return `---\n${updateFrontMatter("", {}, link.number)}\n---\n\n${text}`;
+  if (!fm) return updateBody(text, link) ?? `---\n${updateFrontMatter("", {}, link.number)}\n---\n\n${text}`;
+  const fmBody = fm[2] ?? "";
+  const data = safeParseYaml(fmBody);
+  const body = text.slice(fm[0].length);
+  const rewrap = (yaml: string): string => `${fm[1]}${yaml}\n${fm[3]}${body}`;
+  if (data && findKey(data, STATUS_KEY) !== undefined) return rewrap(updateFrontMatter(fmBody, data, link.number));
+  const viaBody = updateBody(body, link);
+  return viaBody === null ? rewrap(updateFrontMatter(fmBody, data ?? {}, link.number)) : fm[0] + viaBody;
+}
+
+/** The status in the body: a metadata line, bullet or table row, else a `## Status` section; null when there is neither. */
+function updateBody(body: string, link: NewLink): string | null {
+  return updateMetadataLines(body, link) ?? updateStatusSection(body, link);
 }
 
 // ---------------------------------------------------------------- front matter
@@ -181,16 +172,19 @@ function updateFrontMatter(source: string, data: Record<string, unknown>, newNum
   const lines = source === "" ? [] : source.split("\n");
   const status = keyExtent(lines, STATUS_KEY);
   const statusLine = `${status?.key ?? "status"}: superseded`;
+  const statusAt = status ? status.start : lines.length;
   if (status) lines.splice(status.start, status.end - status.start, statusLine);
   else lines.push(statusLine);
   const by = keyExtent(lines, SUPERSEDED_BY_KEY);
   const byLine = `${by?.key ?? "superseded-by"}: ${flowNumbers(merged)}`;
   if (by) lines.splice(by.start, by.end - by.start, byLine);
-  else lines.splice((keyExtent(lines, STATUS_KEY)?.start ?? lines.length - 1) + 1, 0, byLine);
+  else lines.splice(statusAt + 1, 0, byLine);
   const edited = lines.join("\n");
   if (sameData(safeParseYaml(edited), expected)) return edited;
 
   const doc = YAML.parseDocument(source);
+  // YAML that does not parse cannot be re-serialised (the yaml package throws): it keeps the line edit.
+  if (doc.errors.length > 0) return edited;
   if (!YAML.isMap(doc.contents)) return YAML.stringify(expected, { lineWidth: 0 }).trimEnd();
   doc.set(statusKey ?? "status", "superseded");
   const seq = doc.createNode(merged);
@@ -229,13 +223,14 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
   const lines = body.split("\n");
   let statusIndex = -1;
   let byRowIndex = -1;
+  let byRow: RegExpExecArray | null = null;
   for (const i of unfencedLines(lines)) {
     const line = lines[i] ?? "";
     if (/^#{2,6}\s/.test(line)) break;
     const row = TABLE_ROW.exec(line);
     const label = row?.[2]?.replace(/[*_:]/g, "").trim().toLowerCase();
     if (row && label === "status" && statusIndex < 0) statusIndex = i;
-    else if (row && label !== undefined && /^superseded[-_ ]?by$/.test(label)) byRowIndex = i;
+    else if (row && label !== undefined && /^superseded[-_ ]?by$/.test(label)) [byRowIndex, byRow] = [i, row];
     else if (!row && STATUS_LINE.test(line) && statusIndex < 0) statusIndex = i;
   }
   if (statusIndex < 0) return null;
@@ -244,24 +239,21 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
   if (row) {
     const cell = row[4] ?? "";
     const value = cell.trim();
-    const hasByRow = byRowIndex >= 0;
     // With a "Superseded by" row the status cell says just that; without one it carries the link.
-    const newValue = hasByRow ? (/^\W*superseded\b/i.test(value) ? value : "Superseded") : supersededWording(value, link);
+    const newValue = byRow ? (/^\W*superseded\b/i.test(value) ? value : "Superseded") : supersededWording(value, link);
     lines[statusIndex] = `${row[1]}${row[2]}${row[3]}${padCell(cell, newValue)}${row[5]}`;
-    if (hasByRow) {
-      const byRow = TABLE_ROW.exec(lines[byRowIndex] ?? "");
-      if (byRow) {
-        const old = (byRow[4] ?? "").trim();
-        const empty = old === "" || /^(n\/?a|none|-+|—|tbd)$/i.test(old);
-        const merged = empty ? markdownLink(link) : old.includes(`](${link.target})`) ? old : `${old}, ${markdownLink(link)}`;
-        lines[byRowIndex] = `${byRow[1]}${byRow[2]}${byRow[3]}${padCell(byRow[4] ?? "", merged)}${byRow[5]}`;
-      }
+    if (byRow) {
+      const old = (byRow[4] ?? "").trim();
+      const empty = old === "" || /^(n\/?a|none|-+|—|tbd)$/i.test(old);
+      const merged = empty ? markdownLink(link) : old.includes(`](${link.target})`) ? old : `${old}, ${markdownLink(link)}`;
+      lines[byRowIndex] = `${byRow[1]}${byRow[2]}${byRow[3]}${padCell(byRow[4] ?? "", merged)}${byRow[5]}`;
     }
     return lines.join("\n");
   }
-  const m = STATUS_LINE.exec(line);
-  if (!m) return null;
-  lines[statusIndex] = `${m[1]}${supersededWording(m[2] ?? "", link)}${m[3] ?? ""}`;
+  // Not a row, so the status line pattern found it.
+  // `Status:` with nothing after it gets a space, or `**Status:**superseded` would lose its bold.
+  const spaced = (lead: string): string => (/\s$/.test(lead) ? lead : `${lead} `);
+  lines[statusIndex] = line.replace(STATUS_LINE, (_line, lead: string, value: string, trail: string) => `${spaced(lead)}${supersededWording(value, link)}${trail}`);
   return lines.join("\n");
 }
 
@@ -287,7 +279,8 @@ function updateStatusSection(body: string, link: NewLink): string | null {
   while (lastText >= 0 && isBlank(section[lastText] ?? "")) lastText--;
   // Keep the section's own spacing; an empty section gets the usual blank lines.
   const leading = firstText < 0 ? [""] : section.slice(0, firstText);
-  const trailing = firstText < 0 || lastText + 1 >= section.length ? (next === undefined ? [] : [""]) : section.slice(lastText + 1);
+  // Blank lines after the text stay; none at the end of the file stays none (the file had no final newline).
+  const trailing = firstText < 0 ? [""] : lastText + 1 < section.length ? section.slice(lastText + 1) : next === undefined ? [] : [""];
   const content = firstText < 0 ? [] : section.slice(firstText, lastText + 1);
 
   const first = content[0] ?? "";
