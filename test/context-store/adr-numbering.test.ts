@@ -92,6 +92,11 @@ describe("adrFileName", () => {
     expect(adrFileName(1000, "Big", ["001-a.md", "999-z.md"])).toBe("1000-big.md");
   });
 
+  it("reads the folder's style and taken names from paths as well as bare names", () => {
+    expect(detectNamingStyle(["docs/adr/adr-001-a.md"])).toEqual({ prefix: "adr-", width: 3, separator: "-", extension: ".md" });
+    expect(adrFileName(5, "Use Kafka", ["docs/adr/0005-use-kafka.md"])).toBe("0005-use-kafka-2.md");
+  });
+
   it("never returns a name that exists, even differing only in case", () => {
     expect(adrFileName(5, "Use Kafka", ["0005-use-kafka.md"])).toBe("0005-use-kafka-2.md");
     expect(adrFileName(5, "Use Kafka", ["0005-USE-KAFKA.md", "0005-use-kafka-2.md"])).toBe("0005-use-kafka-3.md");

@@ -51,15 +51,19 @@ function looksLikeDatePrefix(prefix: string, digits: string): boolean {
   return year >= 1970 && year <= 2199 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-/** The ADR number encoded in a file name (`0001-x.md` → 1, `adr-001-x.md` → 1), or null (dates, README, ...). */
-export function numberFromFileName(file: string): number | null {
-  const base = file.split("/").pop() ?? file;
-  const m = NUMBERED.exec(base);
+/** The parts of a numbered file name (any folder in front is ignored), or null for dates, README, ... */
+function numberedParts(file: string): { prefix: string; digits: string; separator: string; extension: string } | null {
+  const m = NUMBERED.exec(file.split("/").pop() ?? file);
   if (!m) return null;
   const prefix = m[1] ?? "";
   const digits = m[2] ?? "";
   if (looksLikeDatePrefix(prefix, digits)) return null;
-  const n = Number(digits);
+  return { prefix, digits, separator: m[3] === "_" ? "_" : "-", extension: `.${m[5] ?? "md"}` };
+}
+
+/** The ADR number encoded in a file name (`0001-x.md` → 1, `adr-001-x.md` → 1), or null (dates, README, ...). */
+export function numberFromFileName(file: string): number | null {
+  const n = Number(numberedParts(file)?.digits);
   return Number.isSafeInteger(n) ? n : null;
 }
 
@@ -67,13 +71,8 @@ export function numberFromFileName(file: string): number | null {
 export function detectNamingStyle(existingFileNames: readonly string[]): AdrNamingStyle {
   const styles: AdrNamingStyle[] = [];
   for (const name of existingFileNames) {
-    const base = name.split("/").pop() ?? name;
-    const m = NUMBERED.exec(base);
-    if (!m) continue;
-    const prefix = m[1] ?? "";
-    const digits = m[2] ?? "";
-    if (looksLikeDatePrefix(prefix, digits)) continue;
-    styles.push({ prefix, width: digits.length, separator: m[3] === "_" ? "_" : "-", extension: `.${m[5] ?? "md"}` });
+    const parts = numberedParts(name);
+    if (parts) styles.push({ prefix: parts.prefix, width: parts.digits.length, separator: parts.separator, extension: parts.extension });
   }
   if (styles.length === 0) return { prefix: "", width: DEFAULT_WIDTH, separator: "-", extension: ".md" };
   return {
