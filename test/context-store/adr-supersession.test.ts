@@ -57,6 +57,11 @@ describe("the link to the new ADR", () => {
 });
 
 describe("line endings", () => {
+  it("finds front matter behind a BOM and in a CRLF file, and keeps both", () => {
+    expect(supersededOnce("\uFEFF---\nstatus: accepted\n---\n# T\n")).toBe("\uFEFF---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+    expect(supersededOnce("---\r\nstatus: accepted\r\n---\r\n# T\r\n")).toBe("---\r\nstatus: superseded\r\nsuperseded-by: [ 12 ]\r\n---\r\n# T\r\n");
+  });
+
   it("edits a file whose first line ends in LF and the others in CRLF as it is (mixed)", () => {
     const text = "\n# Old\r\n\r\n## Status\r\n\r\nAccepted\r\n";
     expect(supersede(text)).toBe("\n# Old\r\n\r\n## Status\r\n\r\nSuperseded by [ADR 12](0012-x.md)\r\n");
@@ -64,6 +69,21 @@ describe("line endings", () => {
 });
 
 describe("front matter", () => {
+  it("is only a block at the very start: thematic breaks further down are not front matter", () => {
+    expect(supersededOnce("# T\n\nSome text.\n\n---\n\nfoo\n\n---\n\nbar\n")).toBe(
+      "---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\nSome text.\n\n---\n\nfoo\n\n---\n\nbar\n",
+    );
+  });
+
+  it("takes delimiters with trailing spaces, and a closing line that ends the file", () => {
+    expect(supersededOnce("--- \nstatus: accepted\n---\t\n# T\n")).toBe("--- \nstatus: superseded\nsuperseded-by: [ 12 ]\n---\t\n# T\n");
+    expect(supersededOnce("---\nstatus: accepted\n---")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---");
+  });
+
+  it("comes first, as for the reader: a front-matter status is edited, not a status section below it", () => {
+    expect(supersededOnce("---\nstatus: accepted\n---\n# T\n\n## Status\n\nAccepted\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n\n## Status\n\nAccepted\n");
+  });
+
   it("edits a status line or section in the body when the front matter has no status, leaving the front matter alone", () => {
     expect(supersededOnce("---\nparent: X\n---\n# T\n\n* Status: accepted\n")).toBe("---\nparent: X\n---\n# T\n\n* Status: superseded by [ADR 12](0012-x.md)\n");
     expect(supersededOnce("---\nparent: X\n---\n# T\n\n## Status\n\nAccepted\n")).toBe("---\nparent: X\n---\n# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n");
