@@ -137,6 +137,18 @@ describe("front matter", () => {
     expect(supersededOnce(text)).toBe('---\n# status: commented out\n"status": superseded\nsuperseded-by: [ 12 ]\nmeta:\n  status: nested\n---\n# T\n');
   });
 
+  it("takes only the key `status` for the status, not keys that contain the word", () => {
+    expect(supersededOnce("---\nreview-status: done\n---\n# T\n")).toBe("---\nreview-status: done\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+    expect(supersededOnce("---\nstatus-note: x\nstatus: accepted\n---\n# T\n")).toBe("---\nstatus-note: x\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+  });
+
+  it("takes superseded-by in its spellings, but not keys that only contain it", () => {
+    expect(supersededOnce("---\nstatus: accepted\nsupersededBy: [5]\n---\n# T\n")).toBe("---\nstatus: superseded\nsupersededBy: [ 5, 12 ]\n---\n# T\n");
+    expect(supersededOnce("---\nstatus: accepted\nwas-superseded-by: 3\nsuperseded-by-note: 4\n---\n# T\n")).toBe(
+      "---\nstatus: superseded\nsuperseded-by: [ 12 ]\nwas-superseded-by: 3\nsuperseded-by-note: 4\n---\n# T\n",
+    );
+  });
+
   it("fills superseded-by where it stands, before the status too", () => {
     expect(supersededOnce("---\nsuperseded-by: []\nstatus: accepted\n---\n# T\n")).toBe("---\nsuperseded-by: [ 12 ]\nstatus: superseded\n---\n# T\n");
   });
@@ -150,8 +162,19 @@ describe("metadata lines", () => {
     ["**Status:**", "**Status:** superseded by [ADR 12](0012-x.md)"],
     ["**Status:** Accepted  ", "**Status:** Superseded by [ADR 12](0012-x.md)  "],
     ["* Status: Superseded by [ADR 9](0009-x.md)", "* Status: Superseded by [ADR 9](0009-x.md), [ADR 12](0012-x.md)"],
+    ["Status: **Accepted**", "Status: **Superseded by [ADR 12](0012-x.md)**"],
+    ["* Status: __accepted__", "* Status: __superseded by [ADR 12](0012-x.md)__"],
+    ["**Status**: Accepted", "**Status**: Superseded by [ADR 12](0012-x.md)"],
+    ["__Status:__ accepted", "__Status:__ superseded by [ADR 12](0012-x.md)"],
+    ["Status : accepted", "Status : superseded by [ADR 12](0012-x.md)"],
+    ["-   Status: accepted", "-   Status: superseded by [ADR 12](0012-x.md)"],
+    ["  + Status: accepted", "  + Status: superseded by [ADR 12](0012-x.md)"],
   ])("%j becomes %j", (line, expected) => {
     expect(supersededOnce(`# T\n\n${line}\n\n## Context\n`)).toBe(`# T\n\n${expected}\n\n## Context\n`);
+  });
+
+  it("does not take a line that only mentions a status for the status line", () => {
+    expect(supersededOnce("# T\n\nProject status: green\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\nProject status: green\n");
   });
 
   it("reads a status line under the title (ATX or setext) but not one inside a section", () => {

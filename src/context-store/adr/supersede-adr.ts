@@ -251,9 +251,13 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
     return lines.join("\n");
   }
   // Not a row, so the status line pattern found it.
-  // `Status:` with nothing after it gets a space, or `**Status:**superseded` would lose its bold.
-  const spaced = (lead: string): string => (/\s$/.test(lead) ? lead : `${lead} `);
-  lines[statusIndex] = line.replace(STATUS_LINE, (_line, lead: string, value: string, trail: string) => `${spaced(lead)}${supersededWording(value, link)}${trail}`);
+  lines[statusIndex] = line.replace(STATUS_LINE, (_line, lead: string, value: string, trail: string) => {
+    // A value in bold stays in bold: the pattern leaves the opening marker in the lead, the closing one in the value.
+    const marker = /(?:\*\*|__)$/.exec(lead)?.[0];
+    if (marker && value.endsWith(marker)) return `${lead}${supersededWording(value.slice(0, -marker.length), link)}${marker}${trail}`;
+    // `Status:` with nothing after it gets a space, or `**Status:**superseded` would lose its bold.
+    return `${/\s$/.test(lead) ? lead : `${lead} `}${supersededWording(value, link)}${trail}`;
+  });
   return lines.join("\n");
 }
 
