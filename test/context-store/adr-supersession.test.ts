@@ -97,6 +97,9 @@ describe("front matter", () => {
   it("keeps front matter that is not valid YAML byte for byte, adding the status lines, instead of failing", () => {
     expect(supersede("---\ntitle: [unclosed\n---\n# T\n")).toBe("---\ntitle: [unclosed\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
     expect(supersede("---\nstatus: accepted\ntitle: [unclosed\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\ntitle: [unclosed\n---\n# T\n");
+    // A list or a text has no place for a status: it is kept, with the status lines after it.
+    expect(supersede("---\n- a\n- b\n---\n# T\n")).toBe("---\n- a\n- b\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+    expect(supersede("---\njust a note\n---\n# T\n")).toBe("---\njust a note\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
     // With the status in the body, the body is edited and the broken front matter left alone.
     expect(supersede("---\ntitle: [unclosed\n---\n# T\n\nStatus: accepted\n")).toBe("---\ntitle: [unclosed\n---\n# T\n\nStatus: superseded by [ADR 12](0012-x.md)\n");
   });
@@ -111,6 +114,15 @@ describe("front matter", () => {
   it("merges every number an existing superseded-by names, in any spelling, and drops what is not one", () => {
     const text = '---\nstatus: accepted\nsuperseded-by: [3, "0057", ADR-0058, "[x](0059-y.md)", "[z](../adr/0060-w.md)", -4, 2.5, nothing]\n---\n# T\n';
     expect(supersededOnce(text)).toBe("---\nstatus: superseded\nsuperseded-by: [ 3, 57, 58, 59, 60, 12 ]\n---\n# T\n");
+  });
+
+  it("reads the number a link points to, not one in its text, and ADR 0", () => {
+    const text = '---\nstatus: accepted\nsuperseded-by: [0, "[Use v2 API](0059-y.md)", "[Drop v3](../adr/ADR-0060-w.md) and [v4](0061-z.md)"]\n---\n# T\n';
+    expect(supersededOnce(text)).toBe("---\nstatus: superseded\nsuperseded-by: [ 0, 59, 60, 61, 12 ]\n---\n# T\n");
+  });
+
+  it("fills a superseded-by key left empty (as MADR's template leaves it)", () => {
+    expect(supersededOnce("---\nstatus: accepted\nsuperseded-by:\ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\ndate: 2024-01-01\n---\n# T\n");
   });
 
   it.each([

@@ -138,16 +138,15 @@ export function sameData(a: Record<string, unknown> | null, b: Record<string, un
   return keys.length === Object.keys(b).length && keys.every((k) => k in b && JSON.stringify(a[k]) === JSON.stringify(b[k]));
 }
 
+/** `[ 5, 12 ]`, as the yaml package writes a flow sequence of plain integers. */
 function flowNumbers(numbers: readonly number[]): string {
-  const doc = new YAML.Document([...numbers]);
-  if (YAML.isSeq(doc.contents)) doc.contents.flow = true;
-  return doc.toString().trim();
+  return `[ ${numbers.join(", ")} ]`;
 }
 
 /** Top-level key lines and the lines their value continues on (indented lines, block sequence items). */
 export function keyExtent(lines: readonly string[], pattern: RegExp): { start: number; end: number; key: string } | null {
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(lines[i] ?? "");
+  for (const [i, line] of lines.entries()) {
+    const m = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(line);
     if (!m?.[1] || !pattern.test(m[1].replace(/^["']|["']$/g, ""))) continue;
     let end = i + 1;
     while (end < lines.length && /^(?:[ \t]+\S|-(?:\s|$))/.test(lines[end] ?? "")) end++;
@@ -183,9 +182,9 @@ function updateFrontMatter(source: string, data: Record<string, unknown>, newNum
   if (sameData(safeParseYaml(edited), expected)) return edited;
 
   const doc = YAML.parseDocument(source);
-  // YAML that does not parse cannot be re-serialised (the yaml package throws): it keeps the line edit.
-  if (doc.errors.length > 0) return edited;
-  if (!YAML.isMap(doc.contents)) return YAML.stringify(expected, { lineWidth: 0 }).trimEnd();
+  // YAML that does not parse cannot be re-serialised (the yaml package throws), and a list or a text
+  // has no place for a status: both keep the line edit, so nothing the file said is lost.
+  if (!YAML.isMap(doc.contents) || doc.errors.length > 0) return edited;
   doc.set(statusKey ?? "status", "superseded");
   const seq = doc.createNode(merged);
   seq.flow = true;
