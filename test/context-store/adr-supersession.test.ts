@@ -100,8 +100,10 @@ describe("front matter", () => {
     // A list or a text has no place for a status: it is kept, with the status lines after it.
     expect(supersede("---\n- a\n- b\n---\n# T\n")).toBe("---\n- a\n- b\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
     expect(supersede("---\njust a note\n---\n# T\n")).toBe("---\njust a note\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
-    // With the status in the body, the body is edited and the broken front matter left alone.
-    expect(supersede("---\ntitle: [unclosed\n---\n# T\n\nStatus: accepted\n")).toBe("---\ntitle: [unclosed\n---\n# T\n\nStatus: superseded by [ADR 12](0012-x.md)\n");
+    // Front matter that does not parse is not read, as by the reader: a status in the body is edited, and the front matter left alone.
+    const inBody = "---\nstatus: accepted\ntitle: [unclosed\n---\n# T\n\nStatus: accepted\n";
+    expect(parseAdr("0001-old.md", inBody).status).toBe("accepted");
+    expect(supersededOnce(inBody)).toBe("---\nstatus: accepted\ntitle: [unclosed\n---\n# T\n\nStatus: superseded by [ADR 12](0012-x.md)\n");
   });
 
   it("edits front matter whose aliases would expand past the YAML limit without expanding them", () => {

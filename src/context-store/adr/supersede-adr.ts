@@ -104,13 +104,12 @@ function updateBody(body: string, link: NewLink): string | null {
 export const STATUS_KEY = /^status$/i;
 const SUPERSEDED_BY_KEY = /^superseded[-_ ]?by$/i;
 
+/** The keys of a YAML mapping; null for YAML that does not parse, or is no mapping (nothing, a list, a text). */
 export function safeParseYaml(source: string): Record<string, unknown> | null {
   try {
     const doc = YAML.parseDocument(source);
-    if (doc.errors.length > 0) return null;
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return {};
-    return typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    if (doc.errors.length > 0 || !YAML.isMap(doc.contents)) return null;
+    return doc.toJS() as Record<string, unknown>;
   } catch {
     return null;
   }
