@@ -139,6 +139,12 @@ describe("front matter", () => {
 
   it("rewrites a flow-mapping front matter through the YAML document, which keeps its keys", () => {
     expect(supersededOnce("---\n{status: accepted, date: 2024-01-01}\n---\n# T\n")).toBe("---\n{ status: superseded, date: 2024-01-01, superseded-by: [ 12 ] }\n---\n# T\n");
+    expect(supersededOnce("---\n{status: accepted, superseded_by: [5]}\n---\n# T\n")).toBe("---\n{ status: superseded, superseded_by: [ 5, 12 ] }\n---\n# T\n");
+    expect(supersededOnce("---\n{date: 2024-01-01}\n---\n# T\n")).toBe("---\n{ date: 2024-01-01, status: superseded, superseded-by: [ 12 ] }\n---\n# T\n");
+  });
+
+  it("rewrites an explicit `? status` key through the YAML document, superseded-by still a flow list", () => {
+    expect(supersededOnce("---\n? status\n: accepted\ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\ndate: 2024-01-01\nsuperseded-by: [ 12 ]\n---\n# T\n");
   });
 
   it("replaces a value spread over several lines, keeping the key's own spelling", () => {
@@ -183,8 +189,15 @@ describe("metadata lines", () => {
     ["Status : accepted", "Status : superseded by [ADR 12](0012-x.md)"],
     ["-   Status: accepted", "-   Status: superseded by [ADR 12](0012-x.md)"],
     ["  + Status: accepted", "  + Status: superseded by [ADR 12](0012-x.md)"],
+    ["* Status:", "* Status: superseded by [ADR 12](0012-x.md)"],
+    ["* Status: proposed by Alice", "* Status: superseded by [ADR 12](0012-x.md)"],
+    ["**Status:** **Accepted**", "**Status:** Superseded by [ADR 12](0012-x.md)"],
   ])("%j becomes %j", (line, expected) => {
     expect(supersededOnce(`# T\n\n${line}\n\n## Context\n`)).toBe(`# T\n\n${expected}\n\n## Context\n`);
+  });
+
+  it("edits the first status line, even on the file's first line", () => {
+    expect(supersededOnce("Status: accepted\nDate: 2024-01-01\nStatus: reviewed\n")).toBe("Status: superseded by [ADR 12](0012-x.md)\nDate: 2024-01-01\nStatus: reviewed\n");
   });
 
   it("does not take a line that only mentions a status for the status line", () => {
@@ -204,6 +217,8 @@ describe("metadata lines", () => {
     );
     expect(supersededOnce("# T\n\n````\n```js\nStatus: x\n```\nStatus: y\n`````\n\nStatus: accepted\n")).toContain("`````\n\nStatus: superseded by");
     expect(supersededOnce("# T\n\n```\nStatus: x\n```js\nStatus: y\n```\n\nStatus: accepted\n")).toContain("Status: y\n```\n\nStatus: superseded by");
+    // Triple backticks inside a line open no fence.
+    expect(supersededOnce("# T\n\nRun ```make``` first.\n\nStatus: accepted\n")).toBe("# T\n\nRun ```make``` first.\n\nStatus: superseded by [ADR 12](0012-x.md)\n");
     // Four spaces make an indented code block's text, not a fence: the line after it is metadata again.
     expect(supersededOnce("# T\n\n   ```\nStatus: x\n   ```\n    ```\nStatus: accepted\n")).toBe("# T\n\n   ```\nStatus: x\n   ```\n    ```\nStatus: superseded by [ADR 12](0012-x.md)\n");
   });
@@ -237,6 +252,8 @@ describe("metadata tables", () => {
     expect(supersededOnce(table("| **Status:** | Approved |", "| __Superseded_by__ | n/a |"))).toBe(table("| **Status:** | Superseded |", "| __Superseded_by__ | [ADR 12](0012-x.md) |"));
     expect(supersededOnce(table("| Status | superseded (see below) |", "| Superseded by | |"))).toBe(table("| Status | superseded (see below) |", "| Superseded by | [ADR 12](0012-x.md) |"));
     expect(supersededOnce(table("| Status | Partly superseded |", "| Superseded by | |"))).toBe(table("| Status | Superseded        |", "| Superseded by | [ADR 12](0012-x.md) |"));
+    expect(supersededOnce(table("| Status | *Superseded* |", "| Superseded by | |"))).toBe(table("| Status | *Superseded* |", "| Superseded by | [ADR 12](0012-x.md) |"));
+    expect(supersede(table("| Status | accepted |", "| SupersededBy | none |"))).toBe(table("| Status | Superseded |", "| SupersededBy | [ADR 12](0012-x.md) |"));
   });
 
   it("edits the first status row and the last Superseded by row", () => {
@@ -255,6 +272,7 @@ describe("the ## Status section", () => {
   it("takes a level-3 heading with closing hashes, up to a level-1 heading, but not a level-4 heading", () => {
     expect(supersededOnce("# T\n\n### Status ###\n\nAccepted\n\n# Next\n")).toBe("# T\n\n### Status ###\n\nSuperseded by [ADR 12](0012-x.md)\n\n# Next\n");
     expect(supersededOnce("# T\n\n#### Status\n\nAccepted\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\n#### Status\n\nAccepted\n");
+    expect(supersededOnce("# T\n\n## Status quo\n\nWe use X.\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\n## Status quo\n\nWe use X.\n");
   });
 
   it("fills an empty section, before another heading or at the end of the file, with its blank lines", () => {
@@ -269,6 +287,15 @@ describe("the ## Status section", () => {
     expect(supersededOnce("# T\n\n## Status\n\n\nAmends [3. Old](0003-old.md)\n\n\n## Context\n")).toBe(
       "# T\n\n## Status\n\n\nSuperseded by [ADR 12](0012-x.md)\n\nAmends [3. Old](0003-old.md)\n\n\n## Context\n",
     );
+  });
+
+  it("puts the supersession above an earlier amendment by the same ADR", () => {
+    expect(supersededOnce("# T\n\n## Status\n\nAmended by [12. X](0012-x.md)\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\nAmended by [12. X](0012-x.md)\n");
+  });
+
+  it("ends the new line as the line it replaces ends, or as the heading in an empty section (mixed line endings)", () => {
+    expect(supersededOnce("# T\n\n## Status\n\nAccepted\r\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\r\n");
+    expect(supersededOnce("# T\n\n## Status\r\n")).toBe("# T\n\n## Status\r\n\nSuperseded by [ADR 12](0012-x.md)\r\n");
   });
 
   it("drops the bare status word but keeps the history below it", () => {

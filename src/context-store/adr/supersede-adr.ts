@@ -261,9 +261,9 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
 
 /** Keeps the cell's leading space and, when the value fits, its width (aligned tables stay aligned). */
 export function padCell(cell: string, value: string): string {
-  const lead = /^\s*/.exec(cell)?.[0] ?? " ";
-  const width = cell.length - lead.length;
-  return `${lead || " "}${value.padEnd(Math.max(width - 1, 0))} `;
+  const width = cell.trimStart().length;
+  const lead = cell.slice(0, cell.length - width);
+  return `${lead || " "}${value.padEnd(width - 1)} `;
 }
 
 /** The `## Status` section of Nygard/adr-tools files. */
@@ -277,8 +277,7 @@ function updateStatusSection(body: string, link: NewLink): string | null {
   const section = lines.slice(headingAt + 1, end);
   const isBlank = (l: string): boolean => l.trim() === "";
   const firstText = section.findIndex((l) => !isBlank(l));
-  let lastText = section.length - 1;
-  while (lastText >= 0 && isBlank(section[lastText] ?? "")) lastText--;
+  const lastText = section.findLastIndex((l) => !isBlank(l));
   // Keep the section's own spacing; an empty section gets the usual blank lines.
   const leading = firstText < 0 ? [""] : section.slice(0, firstText);
   // Blank lines after the text stay; none at the end of the file stays none (the file had no final newline).
@@ -291,8 +290,9 @@ function updateStatusSection(body: string, link: NewLink): string | null {
   const newLine = `Superseded by ${markdownLink(link)}${cr}`;
   if (/^\W*supersed\w*\s+by\b/i.test(first) && first.includes(`](${link.target})`)) return body;
   // A bare status word ("Accepted", "Partly superseded") is replaced; lines with links are history and stay.
-  const history = first.includes("](") ? content : content.slice(1);
-  while (history.length > 0 && isBlank(history[0] ?? "")) history.shift();
+  const kept = first.includes("](") ? content : content.slice(1);
+  const from = kept.findIndex((l) => !isBlank(l));
+  const history = from < 0 ? [] : kept.slice(from);
   const rebuilt = [...leading, newLine, ...(history.length > 0 ? [cr, ...history] : []), ...trailing];
   return [...lines.slice(0, headingAt + 1), ...rebuilt, ...lines.slice(end)].join("\n");
 }
