@@ -123,6 +123,19 @@ describe("front matter", () => {
     expect(supersededOnce(text)).toBe("---\nstatus: superseded\nsuperseded-by: [ 0, 59, 60, 61, 12 ]\n---\n# T\n");
   });
 
+  it("replaces a superseded-by list written without indent, keeping its numbers", () => {
+    expect(supersededOnce("---\nstatus: accepted\nsuperseded-by:\n- 5\n- 6\ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 5, 6, 12 ]\ndate: 2024-01-01\n---\n# T\n");
+  });
+
+  it("adds the status to a front matter without one, every other byte as written", () => {
+    expect(supersededOnce("---\nparent:   Decisions   # the parent\ntags: [a,b]\n---\n# T\n")).toBe("---\nparent:   Decisions   # the parent\ntags: [a,b]\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+  });
+
+  it("replaces a status that is not text (a list, a number) without reading numbers from it", () => {
+    expect(supersededOnce("---\nstatus: [accepted, superseded by 5]\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+    expect(supersededOnce("---\nstatus: 3\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+  });
+
   it("fills a superseded-by key left empty (as MADR's template leaves it)", () => {
     expect(supersededOnce("---\nstatus: accepted\nsuperseded-by:\ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\ndate: 2024-01-01\n---\n# T\n");
   });

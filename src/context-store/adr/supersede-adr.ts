@@ -132,9 +132,8 @@ export function numbersIn(value: unknown): number[] {
 
 /** Same keys and values, whatever the key order. */
 export function sameData(a: Record<string, unknown> | null, b: Record<string, unknown>): boolean {
-  if (a === null) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && JSON.stringify(a[k]) === JSON.stringify(b[k]));
+  const canonical = (data: Record<string, unknown>): string => JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  return a !== null && canonical(a) === canonical(b);
 }
 
 /** `[ 5, 12 ]`, as the yaml package writes a flow sequence of plain integers. */
@@ -162,9 +161,9 @@ export function keyExtent(lines: readonly string[], pattern: RegExp): { start: n
 function updateFrontMatter(source: string, data: Record<string, unknown>, newNumber: number): string {
   const statusKey = findKey(data, STATUS_KEY);
   const byKey = findKey(data, SUPERSEDED_BY_KEY);
-  const oldStatus = statusKey === undefined ? undefined : data[statusKey];
+  const oldStatus = statusKey && data[statusKey];
   const fromStatus = typeof oldStatus === "string" && /supersed|supercede|replaced/i.test(oldStatus) ? numbersIn(oldStatus.replace(/^[^]*?\bby\b/i, "")) : [];
-  const merged = [...new Set([...numbersIn(byKey === undefined ? [] : data[byKey]), ...fromStatus, newNumber])];
+  const merged = [...new Set([...numbersIn(byKey && data[byKey]), ...fromStatus, newNumber])];
   const expected: Record<string, unknown> = { ...data, [statusKey ?? "status"]: "superseded", [byKey ?? "superseded-by"]: merged };
 
   const lines = source === "" ? [] : source.split("\n");
