@@ -89,11 +89,10 @@ function mostCommon(values: readonly string[]): string {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best = "";
   let bestCount = -1;
-  for (const [v, c] of [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (c > bestCount) {
-      best = v;
-      bestCount = c;
-    }
+  // Default sort order: UTF-16 code units, the same on every machine (no locale).
+  for (const v of [...counts.keys()].sort()) {
+    const c = counts.get(v) ?? 0;
+    if (c > bestCount) [best, bestCount] = [v, c];
   }
   return best;
 }
@@ -136,7 +135,7 @@ export function slugify(title: string, maxLength = MAX_SLUG_LENGTH, fallback = "
  */
 export function adrFileName(number: number, title: string, existingFileNames: readonly string[]): string {
   const style = detectNamingStyle(existingFileNames);
-  const n = Number.isSafeInteger(number) && number >= 0 ? number : 0;
+  const n = Number.isSafeInteger(number) ? Math.max(number, 0) : 0;
   const id = `${style.prefix}${String(n).padStart(style.width, "0")}`;
   const slug = slugify(title);
   const taken = new Set(existingFileNames.map((f) => (f.split("/").pop() ?? f).toLowerCase()));
