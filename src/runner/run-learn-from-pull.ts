@@ -3,6 +3,7 @@ import { hasWriteAccess } from "../app/write-access.js";
 import { buildModuleMap, modulesForPaths, type ModuleMap } from "../config/module-map.js";
 import { isStepEnabled } from "../graph/default-steps.js";
 import type { Lesson, ModulePlan } from "../steps/learning/learned-pitfalls.js";
+import { learnedBody } from "./learned-pull-body.js";
 import { planLearnedPitfallsBounded } from "../markdown/bounded-markdown.js";
 import { splitWhy } from "../steps/learning/learning-step.js";
 import { parseReviewState, SUMMARY_MARKER } from "../steps/review/review-state.js";
@@ -117,21 +118,3 @@ function knownLines(plans: ModulePlan[]): string[] {
   return plans.flatMap((p) => p.known.map((k) => `- ${inlineCode(p.path)}: ${escapeMarkdownInline(k.title)} (${inlineCode(k.id)})`));
 }
 
-function learnedBody(pr: PullRequestState, plans: ModulePlan[], leftOut: string[], trailer: string): string {
-  const lines = [`What #${pr.number} taught, as pitfalls: the lessons of the review findings it fixed before merging, and the \`/baton remember\` lessons given on it.`, ""];
-  const cite = (l: Lesson) => (l.source.finding ? `finding ${inlineCode(l.source.finding)}${l.about ? ` (${escapeMarkdownInline(l.about)})` : ""}` : `[\`/baton remember\`](${l.source.url})`);
-  for (const p of plans) {
-    if (p.added.length + p.merged.length + p.known.length === 0) continue;
-    lines.push(`**${inlineCode(p.path)}**`, "");
-    for (const a of p.added) lines.push(`- new: ${escapeMarkdownInline(a.title)} (${inlineCode(a.id)}), from ${cite(a.lesson)}`);
-    for (const m of p.merged) lines.push(`- merged into ${escapeMarkdownInline(m.title)} (${inlineCode(m.id)}): it says nearly the same; #${pr.number} is added where it was learned, from ${cite(m.lesson)}`);
-    for (const k of p.known) lines.push(`- already recorded: ${escapeMarkdownInline(k.title)} (${inlineCode(k.id)})`);
-    if (p.overCap) {
-      lines.push("", `${inlineCode(p.path)} now has ${p.overCap.count} entries, past the cap of ${p.overCap.cap} (\`learning.maxEntriesPerModule\`). To keep it readable, consider merging its oldest entries into one:`, ...p.overCap.oldest.map((o) => `  - [ ] ${escapeMarkdownInline(o.title)} (${inlineCode(o.id)}${o.date ? `, ${escapeMarkdownInline(o.date)}` : ""})`));
-    }
-    lines.push("");
-  }
-  if (leftOut.length) lines.push("**Left out**", "", ...leftOut.map((r) => `- ${escapeMarkdownInline(r)}`), "");
-  lines.push("Once merged, the dev and review steps read these entries for their modules.", "", trailer);
-  return lines.join("\n");
-}

@@ -8,6 +8,7 @@ import { hiddenMarker, type FileChange, type Intent } from "../writer/intents.js
 import { listOpenPullRequests, listPullRequestFiles } from "./github-port.js";
 import type { RepoTarget } from "./job-request.js";
 import type { OpenRepository } from "./open-repository.js";
+import { reviseLearnedBody } from "./learned-pull-body.js";
 import type { RunnerDeps } from "./run-job.js";
 import { branchUpdateCommit, changedOnBothSides, MAX_PULLS_PER_PUSH, onlyBatonCommits, outsideWritable, standingAgainstDefault, type OpenPull } from "./update-baton-branch.js";
 
@@ -21,7 +22,8 @@ export const LEARNING_BRANCH_PREFIX = "baton/pitfalls/";
  * the end of the same file. Each gets one commit on its branch that merges
  * the default branch, its entries carried after the default branch's (those
  * the default branch already holds left out, and said); one with nothing
- * left to add is closed, saying why. A pull request with files outside the
+ * left to add is closed, saying why; the body of one brought up to date
+ * strikes the entries left out (ADR 0020). A pull request with files outside the
  * pitfalls folder, or with commits Baton did not make (a person edited it),
  * is only told.
  */
@@ -66,6 +68,9 @@ async function upkeep(deps: RunnerDeps, target: RepoTarget, repo: OpenRepository
   const kept: FileChange[] = paths.map((p) => ({ path: p, content: byPath.has(p) ? byPath.get(p)! : text(head, p) }));
   const message = `docs(pitfalls): merge ${main.branch}, carrying the entries of #${pull.number} after its own\n\nBaton-Step: learning@${step.version}\nBaton-Context: ${main.sha}`;
   const intents: Intent[] = [branchUpdateCommit(pull, message, kept, main.sha)];
+  // The body is what a reviewer reads before merging: an entry left out must not still be listed as new there.
+  const body = reviseLearnedBody(pull.body, carried.value, main.branch);
+  if (body !== pull.body) intents.push({ kind: "pull-request", head: pull.headRef, base: main.branch, title: pull.title, body });
   const said = droppedLines(carried.value);
   if (said.length) {
     intents.push(comment(pull, [`**Brought up to date** with ${inlineCode(main.branch)}, which learned some of the same lessons since this pull request was opened. One commit on this branch merges ${inlineCode(main.branch)} and adds this pull request's entries after its own, except:`, "", ...said].join("\n")));

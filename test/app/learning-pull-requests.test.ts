@@ -71,6 +71,13 @@ describe("open learning pull requests stay mergeable when another lands", () => 
     expect(said[0]).toMatch(/already learned in #30, on the default branch; left out\./);
     expect(b.closed).toBeUndefined();
 
+    // The body a reviewer reads no longer lists the lesson #30 landed as new; #31's own stays new.
+    const entries = b.body.split("\n").filter((l) => l.startsWith("- "));
+    expect(entries).toEqual([
+      expect.stringMatching(/^- ~~new: Every search endpoint must cap the page size.*finding `bbbb0000`.*~~ left out: already learned in #30, on `main`$/),
+      expect.stringMatching(/^- new: Retries of POST requests need an idempotency key.*finding `bbbb0001`/),
+    ]);
+
     // Mergeable, as GitHub sees it: main then holds each lesson once, #31's after #30's.
     await merge(app, github, b.number);
     expect(titles(github.filesAt(github.branchSha("main")!)[API])).toEqual(titles(carried));
@@ -161,6 +168,7 @@ describe("open learning pull requests stay mergeable when another lands", () => 
     await restarted.deliver("push", pushToMain(result), "push-again");
 
     expect(b.headSha).toBe(updatedAt);
+    expect(b.body).toContain("~~ left out: already learned in #30");
     expect(github.writes().length).toBe(writes);
     expect(github.commentsOn(b.number)).toHaveLength(1);
     expect(github.unmatched).toEqual([]);

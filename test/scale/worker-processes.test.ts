@@ -144,8 +144,8 @@ describeWithRedis("worker processes on a real Redis", (url) => {
     "a job longer than its lock keeps it: the slow model call is not taken for stalled and paid twice",
     async () => {
       await cluster.startApp("webhooks", { BATON_CONCURRENCY: "0" });
-      await cluster.startWorker("worker-1", { BATON_JOB_LOCK_MS: "1000" });
-      await cluster.startWorker("worker-2", { BATON_JOB_LOCK_MS: "1000" });
+      await cluster.startWorker("worker-1", { BATON_JOB_LOCK_MS: "2000" });
+      await cluster.startWorker("worker-2", { BATON_JOB_LOCK_MS: "2000" });
       const delivery = "lock-test-delivery";
       await devHeldMidJob(cluster, delivery);
       const redis = new Redis(url, { maxRetriesPerRequest: null });

@@ -79,7 +79,8 @@ export interface AnchorOutcome {
 /**
  * Confidence first, then the anchor, then de-duplication: a finding is
  * known when its fingerprint (path, title, code) was reported before, or an
- * open finding has the same path and title and one quote holds the other.
+ * open or dismissed finding has the same path, a similar title
+ * (`similarTitles`) and one quote holds the other.
  */
 export function anchorFindings(findings: ReviewFinding[], previous: ReviewStateFinding[], sources: CodeSources, minConfidence: number): AnchorOutcome {
   const out: AnchorOutcome = { fresh: [], unconfident: 0, unanchored: 0, repeated: 0 };
@@ -99,8 +100,9 @@ export function anchorFindings(findings: ReviewFinding[], previous: ReviewStateF
     // The visible title identifies a finding: it is what the model is shown as already reported.
     const title = safeText(finding.title).replace(/\s+/g, " ").trim() || "Untitled finding";
     const fingerprint = findingFingerprint({ path, title, code: finding.code });
-    const sameOpen = previous.some((p) => p.status === "open" && p.path === path && normaliseTitle(p.title) === normaliseTitle(title) && quotesOverlap(p.code, finding.code));
-    if (known.has(fingerprint) || sameOpen) {
+    // Reworded: the same place and nearly the same words as a finding still open, or one a maintainer dismissed (they said no once).
+    const sameProblem = previous.some((p) => p.status !== "resolved" && p.path === path && similarTitles(p.title, title) && quotesOverlap(p.code, finding.code));
+    if (known.has(fingerprint) || sameProblem) {
       out.repeated++;
       continue;
     }
@@ -109,6 +111,23 @@ export function anchorFindings(findings: ReviewFinding[], previous: ReviewStateF
     out.fresh.push({ ...rest, path, title, fingerprint, id: findingId(fingerprint), line: range.end, ...(range.start < range.end ? { startLine: range.start } : {}) });
   }
   return out;
+}
+
+/**
+ * Two titles for one problem: the same words once normalised, or at least two
+ * words of three letters or more in common, making up 60% of the shorter
+ * title's words ("SQL injection in search" and "Search query open to SQL
+ * injection"). One shared word is not enough: "N+1 query" and "Unbounded
+ * query" on the same line are two problems, and a real finding hidden as a
+ * repeat costs more than a repeat shown.
+ */
+export function similarTitles(a: string, b: string): boolean {
+  const [x, y] = [normaliseTitle(a), normaliseTitle(b)];
+  if (x === y) return true;
+  const words = (t: string) => new Set(t.split(" ").filter((w) => w.length >= 3));
+  const [wx, wy] = [words(x), words(y)];
+  const shared = [...wx].filter((w) => wy.has(w)).length;
+  return shared >= 2 && shared >= 0.6 * Math.min(wx.size, wy.size);
 }
 
 function quotesOverlap(a: string | undefined, b: string): boolean {

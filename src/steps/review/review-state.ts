@@ -29,7 +29,7 @@ const STATE_SUFFIX = " -->";
 
 /** Kept bounded so the summary comment stays well under GitHub's 65,536-character limit. */
 export const MAX_STATE_FINDINGS = 80;
-/** The state's JSON stays under this many characters: closed findings go first, then long fields are clipped. */
+/** The state's JSON stays under this many characters: long fields are clipped first, then the oldest closed findings go, then the oldest open ones. */
 const MAX_STATE_CHARS = 30_000;
 const MAX_STATE_TITLE = 120;
 const MAX_STATE_PATH = 200;
@@ -124,8 +124,9 @@ export function openFindings<F extends { status: FindingStatus }>(findings: F[])
 export function renderReviewState(state: ReviewState): string {
   // Open findings go last for room: the oldest closed ones go first, then the oldest open ones.
   const open = state.findings.filter((f) => f.status === "open").slice(-MAX_STATE_FINDINGS);
-  const closed = state.findings.filter((f) => f.status !== "open").slice(-(MAX_STATE_FINDINGS - open.length) || state.findings.length);
-  const keep = new Set([...open, ...(open.length < MAX_STATE_FINDINGS ? closed : [])]);
+  const room = MAX_STATE_FINDINGS - open.length;
+  const closed = room > 0 ? state.findings.filter((f) => f.status !== "open").slice(-room) : [];
+  const keep = new Set([...open, ...closed]);
   let findings = state.findings.filter((f) => keep.has(f));
   let json = stateJson(state, findings, 1);
   for (let shrink = 2; json.length > MAX_STATE_CHARS; shrink = Math.min(8, shrink * 2)) {
@@ -145,15 +146,16 @@ function stateJson(state: ReviewState, findings: ReviewStateFinding[], shrink: n
       id: f.id,
       fingerprint: f.fingerprint,
       path: clip(f.path, MAX_STATE_PATH),
-      ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
-      ...(f.line !== undefined ? { line: f.line } : {}),
-      ...(f.code !== undefined ? { code: clip(f.code, MAX_STATE_CODE / shrink) } : {}),
+      // JSON.stringify leaves out a field that is undefined.
+      startLine: f.startLine,
+      line: f.line,
+      ...(f.code !== undefined ? { code: clipCode(f.code, MAX_STATE_CODE / shrink) } : {}),
       severity: f.severity,
       title: clip(f.title, MAX_STATE_TITLE),
       ...(f.lesson !== undefined ? { lesson: clip(f.lesson, MAX_STATE_LESSON / shrink) } : {}),
       status: f.status,
-      ...(f.sha !== undefined ? { sha: f.sha } : {}),
-      ...(f.closedSha !== undefined ? { closedSha: f.closedSha } : {}),
+      sha: f.sha,
+      closedSha: f.closedSha,
       ...(f.closedBy !== undefined ? { closedBy: clip(f.closedBy, 60) } : {}),
     })),
     ...(state.spec?.length
@@ -240,13 +242,27 @@ function readSpecRow(entry: unknown): SpecRow | null {
 }
 
 function isLine(value: unknown): value is number {
-  return typeof value === "number" && Number.isInteger(value) && value > 0;
+  return Number.isInteger(value) && (value as number) > 0;
 }
 
 /** Display fields only: the fingerprint, not the text, identifies a finding. */
 function clip(text: string, max: number): string {
-  const limit = Math.max(20, Math.floor(max));
+  const limit = clipLimit(max);
   return text.length > limit ? `${text.slice(0, limit - 1)}…` : text;
+}
+
+/**
+ * The next push looks for a finding's code in the file to tell whether it was
+ * fixed (review-findings.ts): a prefix of the code is found wherever the whole
+ * is, while a clipped line ending in "…" is found nowhere and would close the
+ * finding as fixed.
+ */
+function clipCode(code: string, max: number): string {
+  return code.slice(0, clipLimit(max));
+}
+
+function clipLimit(max: number): number {
+  return Math.max(20, Math.floor(max));
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -97,11 +97,8 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
   }
 
   const closing = closeFindings(previous, diffFiles, headFiles, answer.resolved, input.dismissed ?? new Map());
-  const state: ReviewState = {
-    lastReviewedSha: pull.headSha,
-    findings: nextStateFindings(previous, closing, fresh, pull.headSha),
-    spec: mergeSpecRows(input.previous?.spec ?? [], answer.specCompliance, pull.headSha),
-  };
+  const spec = mergeSpecRows(input.previous?.spec ?? [], answer.specCompliance, pull.headSha);
+  const state: ReviewState = { lastReviewedSha: pull.headSha, findings: nextStateFindings(previous, closing, fresh, pull.headSha), spec };
   const sinceSha = input.incremental ? input.previous?.lastReviewedSha : undefined;
   // Comments are placed against the whole pull request's diff: that is what GitHub resolves lines against.
   const placed = placeFindings(fresh, input.pullFiles ?? diffFiles, config.review.maxInlineComments);
@@ -132,7 +129,6 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
     intents.push(review);
   }
 
-  const freshIds = new Set(fresh.map((f) => f.id));
   const summaryComment: CommentIntent = {
     kind: "comment",
     issueNumber: pull.number,
@@ -142,9 +138,9 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
       headSha: pull.headSha,
       ...(sinceSha ? { sinceSha } : {}),
       summary: answer.summary,
-      specCompliance: state.spec ?? [],
+      specCompliance: spec,
       adrConformance: answer.adrConformance,
-      findings: state.findings.map((f) => stateToRendered(f, freshIds, fresh)),
+      findings: state.findings.map((f) => stateToRendered(f, fresh)),
       ...(input.manifestMarkdown ? { manifestMarkdown: input.manifestMarkdown } : {}),
       state,
     }),
@@ -167,7 +163,7 @@ export async function runReviewStep(input: ReviewStepInput, model: ModelClient):
       id: f.id,
       severity: f.severity,
       path: f.path,
-      ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+      startLine: f.startLine,
       line: f.line,
       code: f.code,
       confidence: f.confidence,
@@ -201,7 +197,7 @@ export function placeFindings(findings: NewFinding[], diffFiles: DiffFile[], max
   const hunks = commentableHunks(diffFiles);
   const out: PlacedFindings = { inline: [], unplaced: [], overflow: [] };
   for (const finding of bySeverity(findings)) {
-    const placement = placeRange({ path: finding.path, line: finding.line, body: "", ...(finding.startLine !== undefined ? { startLine: finding.startLine } : {}) }, hunks);
+    const placement = placeRange({ path: finding.path, line: finding.line, body: "", startLine: finding.startLine }, hunks);
     if (!placement) out.unplaced.push(finding);
     else if (out.inline.length >= maxInline) out.overflow.push(finding);
     else {
@@ -218,7 +214,7 @@ function toRendered(f: NewFinding): RenderedFinding {
     severity: f.severity,
     path: f.path,
     line: f.line,
-    ...(f.startLine !== undefined ? { startLine: f.startLine } : {}),
+    startLine: f.startLine,
     title: f.title,
     body: f.body,
     source: f.source,
@@ -227,8 +223,8 @@ function toRendered(f: NewFinding): RenderedFinding {
   };
 }
 
-function stateToRendered(f: ReviewStateFinding, freshIds: ReadonlySet<string>, fresh: NewFinding[]): RenderedFinding {
-  const mine = freshIds.has(f.id) ? fresh.find((x) => x.id === f.id) : undefined;
+function stateToRendered(f: ReviewStateFinding, fresh: NewFinding[]): RenderedFinding {
+  const mine = fresh.find((x) => x.id === f.id);
   return mine ? toRendered(mine) : renderedFromState(f);
 }
 

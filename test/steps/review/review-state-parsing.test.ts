@@ -75,6 +75,77 @@ describe("parseReviewState on hand-edited or hostile state", () => {
   });
 });
 
+describe("parseReviewState on hand-edited fields of a finding", () => {
+  /** The one finding read back from a state holding `entry`. */
+  const readOne = (entry: Record<string, unknown>) => parseReviewState(comment({ lastReviewedSha: SHA, findings: [entry] }))?.findings;
+  const asRead = { ...good, id: FP.slice(0, 8), status: "open" };
+
+  it("reads a sha written as a number as no state", () => {
+    expect(parseReviewState(comment({ lastReviewedSha: 1234567, findings: [] }))).toBeNull();
+  });
+
+  it("drops an entry whose fingerprint is a number", () => {
+    expect(readOne({ ...good, fingerprint: 12345678 })).toEqual([]);
+  });
+
+  it("keeps every optional field that is well formed", () => {
+    const full = { ...good, id: "0123abcd", startLine: 3, line: 5, code: "x();", lesson: "Check it.", status: "dismissed", sha: "abcdef1", closedSha: "abcdef2", closedBy: "lead" };
+    expect(readOne(full)).toEqual([full]);
+  });
+
+  it.each([
+    ["not hex", "zzzzzzzz"],
+    ["with a prefix", "x0123abcd"],
+    ["with a suffix", "0123abcdx"],
+    ["a number", 12345678],
+  ])("takes the id from the fingerprint when the id is %s", (_what, id) => {
+    expect(readOne({ ...good, id })).toEqual([asRead]);
+  });
+
+  it.each([
+    ["a start line that is not a line", { startLine: 0 }],
+    ["code that is not text", { code: 5 }],
+    ["a lesson of spaces", { lesson: "   " }],
+    ["a lesson that is not text", { lesson: ["x"] }],
+    ["a closing sha that is not hex", { closedSha: "zzzzzzz" }],
+    ["a closing sha that is a number", { closedSha: 1234567 }],
+    ["a closer that is not text", { closedBy: 7 }],
+  ])("drops %s, keeping the finding", (_what, field) => {
+    expect(readOne({ ...good, ...field })).toEqual([asRead]);
+  });
+});
+
+describe("parseReviewState on a hand-edited spec table", () => {
+  const row = { requirement: "R1", status: "met", evidence: "a.ts:1", sha: "abcdef1" };
+  const specOf = (rows: unknown[]) => parseReviewState(comment({ lastReviewedSha: SHA, findings: [], spec: rows }))?.spec;
+
+  it("reads a row of each status", () => {
+    const rows = (["met", "partial", "missing", "not-applicable"] as const).map((status, i) => ({ ...row, requirement: `R${i}`, status }));
+    expect(specOf(rows)).toEqual(rows);
+  });
+
+  it.each([
+    ["null", null],
+    ["a requirement that is not text", { ...row, requirement: 1 }],
+    ["evidence that is not text", { ...row, evidence: null }],
+    ["an unknown status", { ...row, status: "done" }],
+  ])("drops a row that is %s, keeping the others", (_what, bad) => {
+    expect(specOf([bad, row])).toEqual([row]);
+  });
+
+  it.each([
+    ["not hex", "zzzzzzz"],
+    ["a number", 1234567],
+  ])("keeps a row whose sha is %s, without the sha", (_what, sha) => {
+    const { sha: _sha, ...rest } = row;
+    expect(specOf([{ ...row, sha }])).toEqual([rest]);
+  });
+
+  it("reads a table of only malformed rows as no table", () => {
+    expect(parseReviewState(comment({ lastReviewedSha: SHA, findings: [], spec: [{ requirement: "R1" }] }))).toEqual({ lastReviewedSha: SHA, findings: [] });
+  });
+});
+
 describe("renderReviewState bounds what it keeps", () => {
   it("clips long titles and paths to their limits with an ellipsis, and keeps short ones as they are", () => {
     const long: ReviewStateFinding = { id: "0123abcd", status: "open", fingerprint: FP, path: `src/${"p".repeat(300)}.ts`, title: "t".repeat(200), severity: "low" };

@@ -73,6 +73,19 @@ describe("findingFingerprint", () => {
     expect(findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "    save(x);  " })).toBe(a);
   });
 
+  it("ignores blank lines and runs of spaces inside the code, not the spaces between words", () => {
+    const a = findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "save(x,  y);\nreturn x;" });
+    expect(findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "save(x, y);\n\n   \nreturn\tx;" })).toBe(a);
+    expect(findingFingerprint({ path: "src/a.ts", title: "Missing await", code: "save(x,y);\nreturnx;" })).not.toBe(a);
+  });
+
+  it("stays the same across Baton versions: states already posted on pull requests hold it, and ids are shown to people", () => {
+    // sha256 of "path\nnormalised title[\nnormalised code]", first 16 hex digits.
+    expect(findingFingerprint({ path: "src/billing/invoice.ts", title: "Math.round is not half-even" })).toBe("bba2a8e4f600c6e8");
+    expect(findingFingerprint({ path: "src/billing/invoice.ts", title: "Math.round is not half-even", code: "const rounded = Math.round(sum + tax);" })).toBe("2fb8d8624b83c8dd");
+    expect(findingId("2fb8d8624b83c8dd")).toBe("2fb8d862");
+  });
+
   it("normalises titles to lowercase words", () => {
     expect(normaliseTitle("Math.round() is NOT half-even!")).toBe("math round is not half even");
   });
