@@ -50,6 +50,7 @@ describe("numberFromFileName", () => {
     ["20200926-use-the-adr-number.md", null],
     ["README.md", null],
     ["use-postgres.md", null],
+    [".#0003-x.md", null],
   ])("%s → %s", (file, expected) => {
     expect(numberFromFileName(file)).toBe(expected);
   });
@@ -118,6 +119,8 @@ describe("slugify", () => {
     expect(slugify("Über café: naïve façade")).toBe("uber-cafe-naive-facade");
     expect(slugify("Straße & Ærø")).toBe("strasse-and-aero");
     expect(slugify("C++ over C#")).toBe("c-plus-plus-over-c");
+    expect(slugify("ß æ Æ œ Œ ø Ø ł Ł đ Đ ð Ð þ Þ ı ħ Ħ ŋ Ŋ", 100)).toBe("ss-ae-ae-oe-oe-o-o-l-l-d-d-d-d-th-th-i-h-h-n-n");
+    expect(slugify("Mail ops@team")).toBe("mail-ops-at-team");
   });
 
   it("drops scripts without an ASCII reading and never returns an empty slug", () => {

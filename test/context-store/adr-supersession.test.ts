@@ -269,6 +269,11 @@ describe("metadata tables", () => {
     expect(supersede(table("| Status | accepted |", "| SupersededBy | none |"))).toBe(table("| Status | Superseded |", "| SupersededBy | [ADR 12](0012-x.md) |"));
   });
 
+  it("takes an indented table's rows, and only lines that start with a pipe as rows", () => {
+    expect(supersededOnce("# T\n\n  | | |\n  |---|---|\n  | Status | accepted |\n")).toBe("# T\n\n  | | |\n  |---|---|\n  | Status | superseded by [ADR 12](0012-x.md) |\n");
+    expect(supersededOnce("# T\n\nOwner: team-a | Status | Accepted |\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\nOwner: team-a | Status | Accepted |\n");
+  });
+
   it("edits the first status row and the last Superseded by row", () => {
     expect(supersede(table("| Status | accepted |", "| Status | draft |"))).toBe(table("| Status | superseded by [ADR 12](0012-x.md) |", "| Status | draft |"));
     expect(supersededOnce(table("| Status | accepted |", "| Superseded by | - |", "| Superseded-by | TBD |"))).toBe(
