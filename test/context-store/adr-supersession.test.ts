@@ -182,6 +182,14 @@ describe("front matter", () => {
     );
   });
 
+  it("takes a key with a quote inside for what it is, not for status", () => {
+    expect(supersededOnce("---\nsta'tus:   draft   # note\nstatus: accepted\n---\n# T\n")).toBe("---\nsta'tus:   draft   # note\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n# T\n");
+  });
+
+  it("keeps a line of spaces after the status, which is no part of its value", () => {
+    expect(supersededOnce("---\nstatus: accepted\n  \ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n  \ndate: 2024-01-01\n---\n# T\n");
+  });
+
   it("fills superseded-by where it stands, before the status too", () => {
     expect(supersededOnce("---\nsuperseded-by: []\nstatus: accepted\n---\n# T\n")).toBe("---\nsuperseded-by: [ 12 ]\nstatus: superseded\n---\n# T\n");
   });
