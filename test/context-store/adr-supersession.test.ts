@@ -123,8 +123,10 @@ describe("front matter", () => {
     expect(supersededOnce(text)).toBe("---\nstatus: superseded\nsuperseded-by: [ 0, 59, 60, 61, 12 ]\n---\n# T\n");
   });
 
-  it("replaces a superseded-by list written without indent, keeping its numbers", () => {
-    expect(supersededOnce("---\nstatus: accepted\nsuperseded-by:\n- 5\n- 6\ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 5, 6, 12 ]\ndate: 2024-01-01\n---\n# T\n");
+  it("replaces a superseded-by list written without indent, empty items too, keeping its numbers and the next key as written", () => {
+    const date = "date:   2024-01-01   # decided";
+    expect(supersededOnce(`---\nstatus: accepted\nsuperseded-by:\n- 5\n- 6\n${date}\n---\n# T\n`)).toBe(`---\nstatus: superseded\nsuperseded-by: [ 5, 6, 12 ]\n${date}\n---\n# T\n`);
+    expect(supersededOnce(`---\nstatus: accepted\nsuperseded-by:\n-\n${date}\n---\n# T\n`)).toBe(`---\nstatus: superseded\nsuperseded-by: [ 12 ]\n${date}\n---\n# T\n`);
   });
 
   it("adds the status to a front matter without one, every other byte as written", () => {
@@ -156,8 +158,10 @@ describe("front matter", () => {
     expect(supersededOnce("---\n{date: 2024-01-01}\n---\n# T\n")).toBe("---\n{ date: 2024-01-01, status: superseded, superseded-by: [ 12 ] }\n---\n# T\n");
   });
 
-  it("rewrites an explicit `? status` key through the YAML document, superseded-by still a flow list", () => {
+  it("rewrites an explicit `? status` key through the YAML document, superseded-by still a flow list, long lines unfolded", () => {
     expect(supersededOnce("---\n? status\n: accepted\ndate: 2024-01-01\n---\n# T\n")).toBe("---\nstatus: superseded\ndate: 2024-01-01\nsuperseded-by: [ 12 ]\n---\n# T\n");
+    const summary = "summary: a decision about the message broker we use between the billing service and the ledger";
+    expect(supersededOnce(`---\n? status\n: accepted\n${summary}\n---\n# T\n`)).toBe(`---\nstatus: superseded\n${summary}\nsuperseded-by: [ 12 ]\n---\n# T\n`);
   });
 
   it("replaces a value spread over several lines, keeping the key's own spelling", () => {
