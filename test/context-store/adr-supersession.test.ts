@@ -217,8 +217,15 @@ describe("metadata lines", () => {
     ["* Status:", "* Status: superseded by [ADR 12](0012-x.md)"],
     ["* Status: proposed by Alice", "* Status: superseded by [ADR 12](0012-x.md)"],
     ["**Status:** **Accepted**", "**Status:** Superseded by [ADR 12](0012-x.md)"],
+    ["Status: Accepted (parts superseded by the 2024 rewrite)", "Status: Superseded by [ADR 12](0012-x.md)"],
+    ["Status: ⚠️ Superseded by [ADR 9](0009-x.md)", "Status: ⚠️ Superseded by [ADR 9](0009-x.md), [ADR 12](0012-x.md)"],
+    ["Status: Superseded  by [ADR 9](0009-x.md)", "Status: Superseded  by [ADR 9](0009-x.md), [ADR 12](0012-x.md)"],
   ])("%j becomes %j", (line, expected) => {
     expect(supersededOnce(`# T\n\n${line}\n\n## Context\n`)).toBe(`# T\n\n${expected}\n\n## Context\n`);
+  });
+
+  it("reads past a title that contains ## (only a heading line ends the metadata)", () => {
+    expect(supersededOnce("# Support ## and ### headings in the editor\n\nStatus: accepted\n")).toBe("# Support ## and ### headings in the editor\n\nStatus: superseded by [ADR 12](0012-x.md)\n");
   });
 
   it("edits the first status line, even on the file's first line", () => {
@@ -284,6 +291,26 @@ describe("metadata tables", () => {
   it("takes an indented table's rows, and only lines that start with a pipe as rows", () => {
     expect(supersededOnce("# T\n\n  | | |\n  |---|---|\n  | Status | accepted |\n")).toBe("# T\n\n  | | |\n  |---|---|\n  | Status | superseded by [ADR 12](0012-x.md) |\n");
     expect(supersededOnce("# T\n\nOwner: team-a | Status | Accepted |\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\nOwner: team-a | Status | Accepted |\n");
+  });
+
+  it("reads a label with spaces inside its bold markers, and a status row that heads the file's table", () => {
+    expect(supersededOnce(table("| ** Status ** | accepted |"))).toBe(table("| ** Status ** | superseded by [ADR 12](0012-x.md) |"));
+    expect(supersededOnce("| Status | accepted |\n|---|---|\n| Status | draft |\n")).toBe("| Status | superseded by [ADR 12](0012-x.md) |\n|---|---|\n| Status | draft |\n");
+  });
+
+  it("takes only a row labelled exactly Superseded by for the link", () => {
+    expect(supersededOnce(table("| Status | accepted |", "| Partly superseded by | ADR 3 |", "| Superseded by (date) | 2024 |"))).toBe(
+      table("| Status | superseded by [ADR 12](0012-x.md) |", "| Partly superseded by | ADR 3 |", "| Superseded by (date) | 2024 |"),
+    );
+  });
+
+  it("keeps a Superseded by cell that says more than nothing, and the width of a wide one it replaces", () => {
+    expect(supersededOnce(table("| Status | accepted |", "| Superseded by | TBD later |"))).toBe(table("| Status | Superseded |", "| Superseded by | TBD later, [ADR 12](0012-x.md) |"));
+    expect(supersededOnce(table("| Status | accepted |", "| Superseded by | pending tbd |"))).toBe(table("| Status | Superseded |", "| Superseded by | pending tbd, [ADR 12](0012-x.md) |"));
+    const pad = " ".repeat(35);
+    expect(supersededOnce(table(`| Status        | accepted${pad}|`, `| Superseded by | none${pad}    |`))).toBe(
+      table(`| Status        | Superseded${pad.slice(2)}|`, `| Superseded by | [ADR 12](0012-x.md)${pad.slice(15)}    |`),
+    );
   });
 
   it("edits the first status row and the last Superseded by row", () => {

@@ -226,8 +226,8 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
     if (/^#{2,6}\s/.test(line)) break;
     const row = TABLE_ROW.exec(line);
     const label = row?.[2]?.replace(/[*_:]/g, "").trim().toLowerCase();
-    if (row && label === "status" && statusIndex < 0) statusIndex = i;
-    else if (row && label !== undefined && /^superseded[-_ ]?by$/.test(label)) [byRowIndex, byRow] = [i, row];
+    if (label === "status" && statusIndex < 0) statusIndex = i;
+    else if (/^superseded[-_ ]?by$/.test(String(label))) [byRowIndex, byRow] = [i, row];
     else if (!row && STATUS_LINE.test(line) && statusIndex < 0) statusIndex = i;
   }
   if (statusIndex < 0) return null;
