@@ -219,6 +219,7 @@ describe("metadata lines", () => {
     ["**Status:** **Accepted**", "**Status:** Superseded by [ADR 12](0012-x.md)"],
     ["Status: Accepted (parts superseded by the 2024 rewrite)", "Status: Superseded by [ADR 12](0012-x.md)"],
     ["Status: ⚠️ Superseded by [ADR 9](0009-x.md)", "Status: ⚠️ Superseded by [ADR 9](0009-x.md), [ADR 12](0012-x.md)"],
+    ["Status: **Superseded by [ADR 9](0009-x.md)**", "Status: **Superseded by [ADR 9](0009-x.md), [ADR 12](0012-x.md)**"],
     ["Status: Superseded  by [ADR 9](0009-x.md)", "Status: Superseded  by [ADR 9](0009-x.md), [ADR 12](0012-x.md)"],
   ])("%j becomes %j", (line, expected) => {
     expect(supersededOnce(`# T\n\n${line}\n\n## Context\n`)).toBe(`# T\n\n${expected}\n\n## Context\n`);
@@ -328,6 +329,7 @@ describe("metadata tables", () => {
 describe("the ## Status section", () => {
   it("takes a level-3 heading with closing hashes, up to a level-1 heading, but not a level-4 heading", () => {
     expect(supersededOnce("# T\n\n### Status ###\n\nAccepted\n\n# Next\n")).toBe("# T\n\n### Status ###\n\nSuperseded by [ADR 12](0012-x.md)\n\n# Next\n");
+    expect(supersededOnce("# T\n\n##  Status\n\nAccepted\n")).toBe("# T\n\n##  Status\n\nSuperseded by [ADR 12](0012-x.md)\n");
     expect(supersededOnce("# T\n\n#### Status\n\nAccepted\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\n#### Status\n\nAccepted\n");
     expect(supersededOnce("# T\n\n## Status quo\n\nWe use X.\n")).toBe("---\nstatus: superseded\nsuperseded-by: [ 12 ]\n---\n\n# T\n\n## Status quo\n\nWe use X.\n");
   });
