@@ -348,8 +348,14 @@ describe("the ## Status section", () => {
     );
   });
 
-  it("puts the supersession above an earlier amendment by the same ADR", () => {
+  it("puts the supersession above an earlier amendment or partial supersession by the same ADR", () => {
     expect(supersededOnce("# T\n\n## Status\n\nAmended by [12. X](0012-x.md)\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\nAmended by [12. X](0012-x.md)\n");
+    expect(supersededOnce("# T\n\n## Status\n\nPartly superseded by [12. X](0012-x.md)\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\nPartly superseded by [12. X](0012-x.md)\n");
+  });
+
+  it("leaves a section that already opens with the supersession, however it is spelled", () => {
+    const text = "# T\n\n## Status\n\n⚠️ Superseded  by [ADR 12](0012-x.md)\n";
+    expect(supersede(text)).toBe(text);
   });
 
   it("ends the new line as the line it replaces ends, or as the heading in an empty section (mixed line endings)", () => {
