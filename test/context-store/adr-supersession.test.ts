@@ -338,6 +338,14 @@ describe("the ## Status section", () => {
     expect(supersededOnce("# T\n\n## Status\n\n## Context\n\nx\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\n## Context\n\nx\n");
     expect(supersededOnce("# T\n\n## Status\n## Context\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\n## Context\n");
     expect(supersededOnce("# T\n\n## Status\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n");
+    expect(supersededOnce("# T\n\n## Status")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n");
+    expect(supersededOnce("# T\n\n## Status\n\n\n## Context\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\n## Context\n");
+    expect(supersededOnce("# T\n\n## Status\n# Appendix\n\nx\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n\n# Appendix\n\nx\n");
+  });
+
+  it("replaces a status word on the line after the heading, or one with a # in it, keeping the history below", () => {
+    expect(supersededOnce("# T\n\n## Status\nAccepted\n\nAmends [3. Old](0003-old.md)\n")).toBe("# T\n\n## Status\nSuperseded by [ADR 12](0012-x.md)\n\nAmends [3. Old](0003-old.md)\n");
+    expect(supersededOnce("# T\n\n## Status\n\nAccepted (meeting # 4)\n")).toBe("# T\n\n## Status\n\nSuperseded by [ADR 12](0012-x.md)\n");
   });
 
   it("keeps a section's own spacing, and a file without a final newline without one", () => {
