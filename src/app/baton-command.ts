@@ -55,7 +55,8 @@ export function parseBatonCommand(body: string): BatonCommand | null {
       case "remember": {
         // `/baton remember --module api <lesson>` or `/baton remember <lesson>`
         const m = /^--module[=\s]+(\S+)\s+([\s\S]+)$/.exec(argText);
-        const lesson = (m ? m[2]! : argText).trim();
+        // Both already trimmed: argText is, and `\s+` takes every space before the lesson.
+        const lesson = m ? m[2]! : argText;
         return { name: "remember", lesson, module: m?.[1] };
       }
       case "dismiss":

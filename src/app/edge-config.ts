@@ -16,8 +16,10 @@ export async function readEdgeConfig(octokit: ContentsOctokit, owner: string, re
   for (const path of CONFIG_PATHS) {
     try {
       const { data } = await octokit.rest.repos.getContent({ owner, repo, path });
-      if (data && typeof data === "object" && "content" in data && typeof data.content === "string") {
-        const parsed = parseConfig(Buffer.from(data.content, "base64").toString("utf8"), path);
+      // A file has its text in `content`; a folder is a list, and is skipped.
+      const content = (data as { content?: unknown } | null)?.content;
+      if (typeof content === "string") {
+        const parsed = parseConfig(Buffer.from(content, "base64").toString("utf8"), path);
         return parsed.ok ? parsed.config : defaultConfig();
       }
     } catch (err) {

@@ -1,7 +1,7 @@
 interface PermissionOctokit {
   rest: {
     repos: {
-      getCollaboratorPermissionLevel(params: { owner: string; repo: string; username: string }): Promise<{ data: { permission: string; role_name?: string } }>;
+      getCollaboratorPermissionLevel(params: { owner: string; repo: string; username: string }): Promise<{ data: { permission: string } }>;
     };
   };
 }
@@ -10,8 +10,9 @@ interface PermissionOctokit {
 export async function hasWriteAccess(octokit: PermissionOctokit, owner: string, repo: string, username: string): Promise<boolean> {
   try {
     const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner, repo, username });
-    const role = data.role_name ?? data.permission;
-    return ["admin", "maintain", "write"].includes(role) || ["admin", "write"].includes(data.permission);
+    // `permission` is the base of the person's role: admin for admin; write for maintain, write and any
+    // custom role built on them; read for triage and read. (`role_name`, the role itself, decides nothing more.)
+    return ["admin", "write"].includes(data.permission);
   } catch (err) {
     // Not a collaborator: GitHub answers 404.
     if ((err as { status?: number }).status === 404) return false;

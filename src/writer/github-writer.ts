@@ -188,35 +188,31 @@ export function createGitHubWriter(options: GitHubWriterOptions): GitHubWriter {
     // pull request ("Can not request changes on your own pull request"). GitHub does not say
     // which comment it refused, so the pull request's files are read again and only the
     // comments they cannot carry move into the body; should GitHub still refuse, all of them
-    // do. Each retry drops what was refused, so the review is never lost.
+    // do. Each retry drops what was refused, so the review is never lost; and each drops
+    // something for good (the verdict, then the comments the diff cannot carry, then every
+    // inline comment), so a 422 with nothing left to drop ends it: at most three retries.
     let event = intent.event;
     let comments = intent.comments;
     let body = intent.body;
     let sortedOut = false;
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       try {
         const { data } = await post(body, event, comments);
         log?.info({ owner, repo, pullNumber: intent.pullNumber, reviewId: data.id, event, inline: comments.length }, "review posted");
         const moved = intent.comments.length - comments.length;
         return { ...base, id: data.id, url: data.html_url, action: "created", event, inlineComments: comments.length, commentsMovedToBody: moved };
       } catch (err) {
-        if (!(err instanceof GitHubWriteError) || err.status !== 422 || attempt >= 3) throw err;
+        if (!(err instanceof GitHubWriteError) || err.status !== 422) throw err;
         const githubMessage = err.details.githubMessage ?? "";
         if (event !== "COMMENT" && /own pull request/i.test(githubMessage)) {
           event = "COMMENT";
-        } else if (comments.length > 0 && !sortedOut) {
-          sortedOut = true;
-          const refused = new Set(await refusedByCurrentDiff(target, intent.pullNumber, comments));
-          if (refused.size > 0 && refused.size < comments.length) {
-            comments = comments.filter((c) => !refused.has(c));
-            body = withUnplacedComments(intent.body, [...refused]);
-          } else {
-            body = withUnplacedComments(intent.body, intent.comments);
-            comments = [];
-          }
         } else if (comments.length > 0) {
-          body = withUnplacedComments(intent.body, intent.comments);
-          comments = [];
+          // The first time, only what the current diff cannot carry; when it carries them all
+          // (GitHub refused for another reason), or on a second refusal, every comment.
+          const refused = sortedOut ? [] : await refusedByCurrentDiff(target, intent.pullNumber, comments);
+          sortedOut = true;
+          comments = refused.length > 0 ? comments.filter((c) => !refused.includes(c)) : [];
+          body = withUnplacedComments(intent.body, intent.comments.filter((c) => !comments.includes(c)));
         } else {
           throw err;
         }

@@ -32,7 +32,8 @@ export const MAX_STATE_FINDINGS = 80;
 /** The state's JSON stays under this many characters: long fields are clipped first, then the oldest closed findings go, then the oldest open ones. */
 const MAX_STATE_CHARS = 30_000;
 const MAX_STATE_TITLE = 120;
-const MAX_STATE_PATH = 200;
+// A path is how a push finds the finding's file again: kept whole but for absurd lengths (git allows 4096).
+const MAX_STATE_PATH = 1024;
 const MAX_STATE_CODE = 300;
 const MAX_STATE_LESSON = 300;
 const MAX_STATE_SPEC = 40;

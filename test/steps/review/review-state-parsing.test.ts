@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import type { DiffFile } from "../../../src/steps/review/diff-files.js";
+import { closeFindings } from "../../../src/steps/review/review-findings.js";
 import { findingFingerprint, parseReviewState, renderReviewState, type ReviewStateFinding } from "../../../src/steps/review/review-state.js";
 
 /**
@@ -147,14 +149,24 @@ describe("parseReviewState on a hand-edited spec table", () => {
 });
 
 describe("renderReviewState bounds what it keeps", () => {
-  it("clips long titles and paths to their limits with an ellipsis, and keeps short ones as they are", () => {
-    const long: ReviewStateFinding = { id: "0123abcd", status: "open", fingerprint: FP, path: `src/${"p".repeat(300)}.ts`, title: "t".repeat(200), severity: "low" };
-    const exact: ReviewStateFinding = { id: "0123abce", status: "open", fingerprint: FP, path: "p".repeat(200), title: "t".repeat(120), severity: "low" };
+  it("clips long titles and absurd paths to their limits with an ellipsis, and keeps the rest as they are", () => {
+    const long: ReviewStateFinding = { id: "0123abcd", status: "open", fingerprint: FP, path: `src/${"p".repeat(1100)}.ts`, title: "t".repeat(200), severity: "low" };
+    const exact: ReviewStateFinding = { id: "0123abce", status: "open", fingerprint: FP, path: "p".repeat(1024), title: "t".repeat(120), severity: "low" };
     const read = parseReviewState(`<!-- baton:review-summary pr -->\n${renderReviewState({ lastReviewedSha: SHA, findings: [long, exact] })}`)!;
     expect(read.findings[0]!.title).toBe(`${"t".repeat(119)}…`);
-    expect(read.findings[0]!.path).toHaveLength(200);
+    expect(read.findings[0]!.path).toHaveLength(1024);
     expect(read.findings[0]!.path.endsWith("…")).toBe(true);
     expect(read.findings[1]).toMatchObject(exact);
+  });
+
+  it("keeps a deep path whole, so a later push that removes the finding's code still closes it", () => {
+    const path = `packages/${"nested/".repeat(40)}handler.ts`;
+    const finding: ReviewStateFinding = { id: "0123abcd", status: "open", fingerprint: FP, path, title: "Unchecked input", code: "run(input);", severity: "high" };
+    const read = parseReviewState(`<!-- baton:review-summary pr -->\n${renderReviewState({ lastReviewedSha: SHA, findings: [finding] })}`)!;
+    expect(path.length).toBeGreaterThan(250);
+    expect(read.findings[0]!.path).toBe(path);
+    const diff: DiffFile[] = [{ path, status: "modified", hunks: [], binary: false, additions: 1, deletions: 1 }];
+    expect([...closeFindings(read.findings, diff, { [path]: "validate(input);\n" }, [], new Map()).resolved]).toEqual([["0123abcd", "push"]]);
   });
 });
 
