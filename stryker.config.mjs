@@ -28,7 +28,7 @@ export const MODULE_TESTS = {
   "capability checks and the path policy": ["test/graph/capabilities.test.ts", "test/security/path-policy.test.ts", "test/security/bounded-match.test.ts", "test/security/untrusted-work-priority.test.ts", "test/security/config-globs.test.ts", "test/security/dev-protected-paths.test.ts", "test/security/github-writer-paths.test.ts", "test/steps/dev/claude-code/tool-gate.test.ts"],
   "writer idempotency": ["test/writer/**", "test/security/github-writer-paths.test.ts"],
   "review state and de-duplication": ["test/steps/review/**"],
-  "ADR supersession and numbering": ["test/context-store/adr-numbering.test.ts", "test/context-store/adr-writer.test.ts", "test/context-store/renumber-adrs.test.ts", "test/context-store/adr-index.test.ts"],
+  "ADR supersession and numbering": ["test/context-store/adr-numbering.test.ts", "test/context-store/adr-supersession.test.ts", "test/context-store/adr-writer.test.ts", "test/context-store/renumber-adrs.test.ts", "test/context-store/adr-index.test.ts"],
   "budget and manifest records": ["test/graph/**", "test/review-diff/**", "test/app/review-inputs.test.ts", "test/writer/github-check-runs.test.ts"],
   "the neutraliser and escaping": ["test/util/posted-text.test.ts", "test/util/untrusted-text.test.ts", "test/util/redact-secrets.test.ts", "test/security/neutralise-model-text.test.ts", "test/steps/review/render-review.test.ts"],
 };

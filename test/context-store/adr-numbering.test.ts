@@ -29,6 +29,11 @@ describe("nextAdrNumber", () => {
     ).toBe(13);
   });
 
+  it("goes by a record's own number over the one in its file name", () => {
+    expect(nextAdrNumber([{ file: "use-postgres.md", number: 4 }])).toBe(5);
+    expect(nextAdrNumber([{ file: "0002-renumbered.md", number: 9 }])).toBe(10);
+  });
+
   it("keeps numbering after 0000 (MADR starts there)", () => {
     expect(nextAdrNumber([{ file: "0000-use-madr.md", number: 0 }])).toBe(1);
   });
@@ -45,6 +50,7 @@ describe("numberFromFileName", () => {
     ["20200926-use-the-adr-number.md", null],
     ["README.md", null],
     ["use-postgres.md", null],
+    [".#0003-x.md", null],
   ])("%s → %s", (file, expected) => {
     expect(numberFromFileName(file)).toBe(expected);
   });
@@ -87,6 +93,11 @@ describe("adrFileName", () => {
     expect(adrFileName(1000, "Big", ["001-a.md", "999-z.md"])).toBe("1000-big.md");
   });
 
+  it("reads the folder's style and taken names from paths as well as bare names", () => {
+    expect(detectNamingStyle(["docs/adr/adr-001-a.md"])).toEqual({ prefix: "adr-", width: 3, separator: "-", extension: ".md" });
+    expect(adrFileName(5, "Use Kafka", ["docs/adr/0005-use-kafka.md"])).toBe("0005-use-kafka-2.md");
+  });
+
   it("never returns a name that exists, even differing only in case", () => {
     expect(adrFileName(5, "Use Kafka", ["0005-use-kafka.md"])).toBe("0005-use-kafka-2.md");
     expect(adrFileName(5, "Use Kafka", ["0005-USE-KAFKA.md", "0005-use-kafka-2.md"])).toBe("0005-use-kafka-3.md");
@@ -108,6 +119,8 @@ describe("slugify", () => {
     expect(slugify("Über café: naïve façade")).toBe("uber-cafe-naive-facade");
     expect(slugify("Straße & Ærø")).toBe("strasse-and-aero");
     expect(slugify("C++ over C#")).toBe("c-plus-plus-over-c");
+    expect(slugify("ß æ Æ œ Œ ø Ø ł Ł đ Đ ð Ð þ Þ ı ħ Ħ ŋ Ŋ", 100)).toBe("ss-ae-ae-oe-oe-o-o-l-l-d-d-d-d-th-th-i-h-h-n-n");
+    expect(slugify("Mail ops@team")).toBe("mail-ops-at-team");
   });
 
   it("drops scripts without an ASCII reading and never returns an empty slug", () => {
@@ -128,6 +141,16 @@ describe("slugify", () => {
         const slug = slugify(title);
         expect(slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
         expect(slug.length).toBeLessThanOrEqual(50);
+      }),
+    );
+  });
+
+  it("never ends a cut slug in a hyphen, whatever the length limit", () => {
+    assertProperty(
+      fc.property(fc.array(fc.constantFrom("a", "bc", "def", "-", " ", "é", "&"), { maxLength: 40 }), fc.integer({ min: 1, max: 30 }), (parts, max) => {
+        const slug = slugify(parts.join(""), max, "x");
+        expect(slug).toMatch(/^[a-z0-9]+(?:-[a-z0-9]+)*$/);
+        expect(slug.length).toBeLessThanOrEqual(max);
       }),
     );
   });
@@ -174,6 +197,9 @@ describe("ADR numbers and names at their edges", () => {
     expect(slugify("aaaaa-bbbbbbbbbb", 10)).toBe("aaaaa");
     expect(slugify("aaaa-bbbbbbbbbb", 10)).toBe("aaaa-bbbbb");
     expect(slugify("abcdefghij", 10)).toBe("abcdefghij");
+    // A slug of exactly the limit is kept whole; one a hyphen past it loses only the hyphen.
+    expect(slugify("aaaaa-bbbb", 10)).toBe("aaaaa-bbbb");
+    expect(slugify("aaaaa-bbbb-cc", 10)).toBe("aaaaa-bbbb");
     expect(slugify("", 10, "fallback")).toBe("fallback");
   });
 });

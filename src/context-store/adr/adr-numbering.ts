@@ -51,15 +51,19 @@ function looksLikeDatePrefix(prefix: string, digits: string): boolean {
   return year >= 1970 && year <= 2199 && month >= 1 && month <= 12 && day >= 1 && day <= 31;
 }
 
-/** The ADR number encoded in a file name (`0001-x.md` → 1, `adr-001-x.md` → 1), or null (dates, README, ...). */
-export function numberFromFileName(file: string): number | null {
-  const base = file.split("/").pop() ?? file;
-  const m = NUMBERED.exec(base);
+/** The parts of a numbered file name (any folder in front is ignored), or null for dates, README, ... */
+function numberedParts(file: string): { prefix: string; digits: string; separator: string; extension: string } | null {
+  const m = NUMBERED.exec(file.split("/").pop() ?? file);
   if (!m) return null;
   const prefix = m[1] ?? "";
   const digits = m[2] ?? "";
   if (looksLikeDatePrefix(prefix, digits)) return null;
-  const n = Number(digits);
+  return { prefix, digits, separator: m[3] === "_" ? "_" : "-", extension: `.${m[5] ?? "md"}` };
+}
+
+/** The ADR number encoded in a file name (`0001-x.md` → 1, `adr-001-x.md` → 1), or null (dates, README, ...). */
+export function numberFromFileName(file: string): number | null {
+  const n = Number(numberedParts(file)?.digits);
   return Number.isSafeInteger(n) ? n : null;
 }
 
@@ -67,13 +71,8 @@ export function numberFromFileName(file: string): number | null {
 export function detectNamingStyle(existingFileNames: readonly string[]): AdrNamingStyle {
   const styles: AdrNamingStyle[] = [];
   for (const name of existingFileNames) {
-    const base = name.split("/").pop() ?? name;
-    const m = NUMBERED.exec(base);
-    if (!m) continue;
-    const prefix = m[1] ?? "";
-    const digits = m[2] ?? "";
-    if (looksLikeDatePrefix(prefix, digits)) continue;
-    styles.push({ prefix, width: digits.length, separator: m[3] === "_" ? "_" : "-", extension: `.${m[5] ?? "md"}` });
+    const parts = numberedParts(name);
+    if (parts) styles.push({ prefix: parts.prefix, width: parts.digits.length, separator: parts.separator, extension: parts.extension });
   }
   if (styles.length === 0) return { prefix: "", width: DEFAULT_WIDTH, separator: "-", extension: ".md" };
   return {
@@ -90,11 +89,10 @@ function mostCommon(values: readonly string[]): string {
   for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best = "";
   let bestCount = -1;
-  for (const [v, c] of [...counts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
-    if (c > bestCount) {
-      best = v;
-      bestCount = c;
-    }
+  // Default sort order: UTF-16 code units, the same on every machine (no locale).
+  for (const v of [...counts.keys()].sort()) {
+    const c = counts.get(v) ?? 0;
+    if (c > bestCount) [best, bestCount] = [v, c];
   }
   return best;
 }
@@ -115,16 +113,17 @@ export function slugify(title: string, maxLength = MAX_SLUG_LENGTH, fallback = "
   let s = "";
   for (const ch of title.normalize("NFKD")) s += TRANSLITERATIONS[ch] ?? ch;
   s = s
-    .replace(/\p{M}+/gu, "")
+    .replace(/\p{M}/gu, "")
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, "-")
-    .replace(/^-+|-+$/g, "");
+    // Runs are single hyphens by now: only one can lead or trail.
+    .replace(/^-|-$/g, "");
   if (s.length > maxLength) {
     const cut = s.slice(0, maxLength + 1);
     const lastHyphen = cut.lastIndexOf("-");
-    // Cut at the last whole word unless that leaves almost nothing.
+    // Cut at the last whole word unless that leaves almost nothing. Neither cut ends in a hyphen: a
+    // hyphen at the last kept place would be the last hyphen, and there are no runs of hyphens.
     s = lastHyphen >= maxLength / 2 ? cut.slice(0, lastHyphen) : s.slice(0, maxLength);
-    s = s.replace(/-+$/g, "");
   }
   return s === "" ? fallback : s;
 }
@@ -136,7 +135,7 @@ export function slugify(title: string, maxLength = MAX_SLUG_LENGTH, fallback = "
  */
 export function adrFileName(number: number, title: string, existingFileNames: readonly string[]): string {
   const style = detectNamingStyle(existingFileNames);
-  const n = Number.isSafeInteger(number) && number >= 0 ? number : 0;
+  const n = Number.isSafeInteger(number) ? Math.max(number, 0) : 0;
   const id = `${style.prefix}${String(n).padStart(style.width, "0")}`;
   const slug = slugify(title);
   const taken = new Set(existingFileNames.map((f) => (f.split("/").pop() ?? f).toLowerCase()));

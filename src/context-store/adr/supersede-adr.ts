@@ -69,10 +69,8 @@ interface NewLink {
 
 /** Both ADRs normally share a folder; a path from the repository root is made relative to the old file. */
 function relativeTarget(oldPath: string, newFileName: string): string {
-  if (!newFileName.includes("/")) return newFileName;
   const dir = path.posix.dirname(oldPath);
-  if (dir !== "." && newFileName.startsWith(`${dir}/`)) return path.posix.relative(dir, newFileName);
-  return newFileName;
+  return newFileName.startsWith(`${dir}/`) ? path.posix.relative(dir, newFileName) : newFileName;
 }
 
 function markdownLink(link: NewLink): string {
@@ -86,26 +84,19 @@ export const FRONT_MATTER = /^(---[ \t]*\n)(?:([\s\S]*?)\n)?((?:---|\.\.\.)[ \t]
 
 function updateStatus(text: string, link: NewLink): string {
   const fm = FRONT_MATTER.exec(text);
-  const fmBody = fm ? (fm[2] ?? "") : null;
-  const rewrap = (yaml: string): string => `${fm?.[1] ?? "---\n"}${yaml}\n${fm?.[3] ?? "---\n"}`;
-  if (fm && fmBody !== null) {
-    const data = safeParseYaml(fmBody);
-    if (data && findKey(data, STATUS_KEY) !== undefined) {
-      return rewrap(updateFrontMatter(fmBody, data, link.number)) + text.slice(fm[0].length);
-    }
-  }
-  const bodyStart = fm ? fm[0].length : 0;
-  const head = text.slice(0, bodyStart);
-  const body = text.slice(bodyStart);
-  const viaMetadata = updateMetadataLines(body, link);
-  if (viaMetadata !== null) return head + viaMetadata;
-  const viaSection = updateStatusSection(body, link);
-  if (viaSection !== null) return head + viaSection;
-  if (fm && fmBody !== null) {
-    const data = safeParseYaml(fmBody) ?? {};
-    return rewrap(updateFrontMatter(fmBody, data, link.number)) + body;
-  }
-  return `---\n${updateFrontMatter("", {}, link.number)}\n---\n\n${text}`;
+  if (!fm) return updateBody(text, link) ?? `---\n${updateFrontMatter("", {}, link.number)}\n---\n\n${text}`;
+  const fmBody = fm[2] ?? "";
+  const data = safeParseYaml(fmBody);
+  const body = text.slice(fm[0].length);
+  const rewrap = (yaml: string): string => `${fm[1]}${yaml}\n${fm[3]}${body}`;
+  if (data && findKey(data, STATUS_KEY) !== undefined) return rewrap(updateFrontMatter(fmBody, data, link.number));
+  const viaBody = updateBody(body, link);
+  return viaBody === null ? rewrap(updateFrontMatter(fmBody, data ?? {}, link.number)) : fm[0] + viaBody;
+}
+
+/** The status in the body: a metadata line, bullet or table row, else a `## Status` section; null when there is neither. */
+function updateBody(body: string, link: NewLink): string | null {
+  return updateMetadataLines(body, link) ?? updateStatusSection(body, link);
 }
 
 // ---------------------------------------------------------------- front matter
@@ -113,13 +104,12 @@ function updateStatus(text: string, link: NewLink): string {
 export const STATUS_KEY = /^status$/i;
 const SUPERSEDED_BY_KEY = /^superseded[-_ ]?by$/i;
 
+/** The keys of a YAML mapping; null for YAML that does not parse, or is no mapping (nothing, a list, a text). */
 export function safeParseYaml(source: string): Record<string, unknown> | null {
   try {
     const doc = YAML.parseDocument(source);
-    if (doc.errors.length > 0) return null;
-    const value: unknown = doc.toJS();
-    if (value === null || value === undefined) return {};
-    return typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    if (doc.errors.length > 0 || !YAML.isMap(doc.contents)) return null;
+    return doc.toJS() as Record<string, unknown>;
   } catch {
     return null;
   }
@@ -142,21 +132,19 @@ export function numbersIn(value: unknown): number[] {
 
 /** Same keys and values, whatever the key order. */
 export function sameData(a: Record<string, unknown> | null, b: Record<string, unknown>): boolean {
-  if (a === null) return false;
-  const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => k in b && JSON.stringify(a[k]) === JSON.stringify(b[k]));
+  const canonical = (data: Record<string, unknown>): string => JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+  return a !== null && canonical(a) === canonical(b);
 }
 
+/** `[ 5, 12 ]`, as the yaml package writes a flow sequence of plain integers. */
 function flowNumbers(numbers: readonly number[]): string {
-  const doc = new YAML.Document([...numbers]);
-  if (YAML.isSeq(doc.contents)) doc.contents.flow = true;
-  return doc.toString().trim();
+  return `[ ${numbers.join(", ")} ]`;
 }
 
 /** Top-level key lines and the lines their value continues on (indented lines, block sequence items). */
 export function keyExtent(lines: readonly string[], pattern: RegExp): { start: number; end: number; key: string } | null {
-  for (let i = 0; i < lines.length; i++) {
-    const m = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(lines[i] ?? "");
+  for (const [i, line] of lines.entries()) {
+    const m = /^([^\s#:][^:]*?)\s*:(?:\s|$)/.exec(line);
     if (!m?.[1] || !pattern.test(m[1].replace(/^["']|["']$/g, ""))) continue;
     let end = i + 1;
     while (end < lines.length && /^(?:[ \t]+\S|-(?:\s|$))/.test(lines[end] ?? "")) end++;
@@ -173,25 +161,28 @@ export function keyExtent(lines: readonly string[], pattern: RegExp): { start: n
 function updateFrontMatter(source: string, data: Record<string, unknown>, newNumber: number): string {
   const statusKey = findKey(data, STATUS_KEY);
   const byKey = findKey(data, SUPERSEDED_BY_KEY);
-  const oldStatus = statusKey === undefined ? undefined : data[statusKey];
+  const oldStatus = statusKey && data[statusKey];
   const fromStatus = typeof oldStatus === "string" && /supersed|supercede|replaced/i.test(oldStatus) ? numbersIn(oldStatus.replace(/^[^]*?\bby\b/i, "")) : [];
-  const merged = [...new Set([...numbersIn(byKey === undefined ? [] : data[byKey]), ...fromStatus, newNumber])];
+  const merged = [...new Set([...numbersIn(byKey && data[byKey]), ...fromStatus, newNumber])];
   const expected: Record<string, unknown> = { ...data, [statusKey ?? "status"]: "superseded", [byKey ?? "superseded-by"]: merged };
 
   const lines = source === "" ? [] : source.split("\n");
   const status = keyExtent(lines, STATUS_KEY);
   const statusLine = `${status?.key ?? "status"}: superseded`;
+  const statusAt = status ? status.start : lines.length;
   if (status) lines.splice(status.start, status.end - status.start, statusLine);
   else lines.push(statusLine);
   const by = keyExtent(lines, SUPERSEDED_BY_KEY);
   const byLine = `${by?.key ?? "superseded-by"}: ${flowNumbers(merged)}`;
   if (by) lines.splice(by.start, by.end - by.start, byLine);
-  else lines.splice((keyExtent(lines, STATUS_KEY)?.start ?? lines.length - 1) + 1, 0, byLine);
+  else lines.splice(statusAt + 1, 0, byLine);
   const edited = lines.join("\n");
   if (sameData(safeParseYaml(edited), expected)) return edited;
 
   const doc = YAML.parseDocument(source);
-  if (!YAML.isMap(doc.contents)) return YAML.stringify(expected, { lineWidth: 0 }).trimEnd();
+  // YAML that does not parse cannot be re-serialised (the yaml package throws), and a list or a text
+  // has no place for a status: both keep the line edit, so nothing the file said is lost.
+  if (!YAML.isMap(doc.contents) || doc.errors.length > 0) return edited;
   doc.set(statusKey ?? "status", "superseded");
   const seq = doc.createNode(merged);
   seq.flow = true;
@@ -229,13 +220,14 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
   const lines = body.split("\n");
   let statusIndex = -1;
   let byRowIndex = -1;
+  let byRow: RegExpExecArray | null = null;
   for (const i of unfencedLines(lines)) {
     const line = lines[i] ?? "";
     if (/^#{2,6}\s/.test(line)) break;
     const row = TABLE_ROW.exec(line);
     const label = row?.[2]?.replace(/[*_:]/g, "").trim().toLowerCase();
-    if (row && label === "status" && statusIndex < 0) statusIndex = i;
-    else if (row && label !== undefined && /^superseded[-_ ]?by$/.test(label)) byRowIndex = i;
+    if (label === "status" && statusIndex < 0) statusIndex = i;
+    else if (/^superseded[-_ ]?by$/.test(String(label))) [byRowIndex, byRow] = [i, row];
     else if (!row && STATUS_LINE.test(line) && statusIndex < 0) statusIndex = i;
   }
   if (statusIndex < 0) return null;
@@ -244,32 +236,33 @@ function updateMetadataLines(body: string, link: NewLink): string | null {
   if (row) {
     const cell = row[4] ?? "";
     const value = cell.trim();
-    const hasByRow = byRowIndex >= 0;
     // With a "Superseded by" row the status cell says just that; without one it carries the link.
-    const newValue = hasByRow ? (/^\W*superseded\b/i.test(value) ? value : "Superseded") : supersededWording(value, link);
+    const newValue = byRow ? (/^\W*superseded\b/i.test(value) ? value : "Superseded") : supersededWording(value, link);
     lines[statusIndex] = `${row[1]}${row[2]}${row[3]}${padCell(cell, newValue)}${row[5]}`;
-    if (hasByRow) {
-      const byRow = TABLE_ROW.exec(lines[byRowIndex] ?? "");
-      if (byRow) {
-        const old = (byRow[4] ?? "").trim();
-        const empty = old === "" || /^(n\/?a|none|-+|—|tbd)$/i.test(old);
-        const merged = empty ? markdownLink(link) : old.includes(`](${link.target})`) ? old : `${old}, ${markdownLink(link)}`;
-        lines[byRowIndex] = `${byRow[1]}${byRow[2]}${byRow[3]}${padCell(byRow[4] ?? "", merged)}${byRow[5]}`;
-      }
+    if (byRow) {
+      const old = (byRow[4] ?? "").trim();
+      const empty = old === "" || /^(n\/?a|none|-+|—|tbd)$/i.test(old);
+      const merged = empty ? markdownLink(link) : old.includes(`](${link.target})`) ? old : `${old}, ${markdownLink(link)}`;
+      lines[byRowIndex] = `${byRow[1]}${byRow[2]}${byRow[3]}${padCell(byRow[4] ?? "", merged)}${byRow[5]}`;
     }
     return lines.join("\n");
   }
-  const m = STATUS_LINE.exec(line);
-  if (!m) return null;
-  lines[statusIndex] = `${m[1]}${supersededWording(m[2] ?? "", link)}${m[3] ?? ""}`;
+  // Not a row, so the status line pattern found it.
+  lines[statusIndex] = line.replace(STATUS_LINE, (_line, lead: string, value: string, trail: string) => {
+    // A value in bold stays in bold: the pattern leaves the opening marker in the lead, the closing one in the value.
+    const marker = /(?:\*\*|__)$/.exec(lead)?.[0];
+    if (marker && value.endsWith(marker)) return `${lead}${supersededWording(value.slice(0, -marker.length), link)}${marker}${trail}`;
+    // `Status:` with nothing after it gets a space, or `**Status:**superseded` would lose its bold.
+    return `${/\s$/.test(lead) ? lead : `${lead} `}${supersededWording(value, link)}${trail}`;
+  });
   return lines.join("\n");
 }
 
 /** Keeps the cell's leading space and, when the value fits, its width (aligned tables stay aligned). */
 export function padCell(cell: string, value: string): string {
-  const lead = /^\s*/.exec(cell)?.[0] ?? " ";
-  const width = cell.length - lead.length;
-  return `${lead || " "}${value.padEnd(Math.max(width - 1, 0))} `;
+  const width = cell.trimStart().length;
+  const lead = cell.slice(0, cell.length - width);
+  return `${lead || " "}${value.padEnd(width - 1)} `;
 }
 
 /** The `## Status` section of Nygard/adr-tools files. */
@@ -283,11 +276,11 @@ function updateStatusSection(body: string, link: NewLink): string | null {
   const section = lines.slice(headingAt + 1, end);
   const isBlank = (l: string): boolean => l.trim() === "";
   const firstText = section.findIndex((l) => !isBlank(l));
-  let lastText = section.length - 1;
-  while (lastText >= 0 && isBlank(section[lastText] ?? "")) lastText--;
+  const lastText = section.findLastIndex((l) => !isBlank(l));
   // Keep the section's own spacing; an empty section gets the usual blank lines.
   const leading = firstText < 0 ? [""] : section.slice(0, firstText);
-  const trailing = firstText < 0 || lastText + 1 >= section.length ? (next === undefined ? [] : [""]) : section.slice(lastText + 1);
+  // Blank lines after the text stay; none at the end of the file stays none (the file had no final newline).
+  const trailing = firstText < 0 ? [""] : lastText + 1 < section.length ? section.slice(lastText + 1) : next === undefined ? [] : [""];
   const content = firstText < 0 ? [] : section.slice(firstText, lastText + 1);
 
   const first = content[0] ?? "";
@@ -296,8 +289,9 @@ function updateStatusSection(body: string, link: NewLink): string | null {
   const newLine = `Superseded by ${markdownLink(link)}${cr}`;
   if (/^\W*supersed\w*\s+by\b/i.test(first) && first.includes(`](${link.target})`)) return body;
   // A bare status word ("Accepted", "Partly superseded") is replaced; lines with links are history and stay.
-  const history = first.includes("](") ? content : content.slice(1);
-  while (history.length > 0 && isBlank(history[0] ?? "")) history.shift();
+  const kept = first.includes("](") ? content : content.slice(1);
+  const from = kept.findIndex((l) => !isBlank(l));
+  const history = from < 0 ? [] : kept.slice(from);
   const rebuilt = [...leading, newLine, ...(history.length > 0 ? [cr, ...history] : []), ...trailing];
   return [...lines.slice(0, headingAt + 1), ...rebuilt, ...lines.slice(end)].join("\n");
 }
