@@ -64,6 +64,22 @@ describe("setAdrStatus", () => {
     expect(decide(bold, "rejected")).toBe("# X\n\n* **Status:** rejected\n* **Date:** 2026-11-25\n\n## Context\n");
   });
 
+  it("front matter that is not a readable mapping is kept as written; the decision goes under the title, where it is read", () => {
+    const cases: [string, string][] = [
+      ["---\ntitle: [unclosed\n---\n# 7. Use X\n\n## Context\n", "---\ntitle: [unclosed\n---\n# 7. Use X\n\nStatus: Accepted\nDate: 2026-11-25\n\n## Context\n"],
+      ["---\n- a\n- b\n---\n# 7. Use X\n", "---\n- a\n- b\n---\n# 7. Use X\n\nStatus: Accepted\nDate: 2026-11-25\n"],
+      ["---\njust a note\n---\n\nWords.\n", "---\njust a note\n---\nStatus: Accepted\nDate: 2026-11-25\n\nWords.\n"],
+    ];
+    for (const [text, expected] of cases) {
+      const out = decide(text);
+      expect(out).toBe(expected);
+      expect(parseAdr("docs/adr/0007-x.md", out)).toMatchObject({ status: "accepted", date: "2026-11-25" });
+      // Decided twice: the second finds the Status line and changes nothing.
+      expect(decide(out)).toBe(out);
+    }
+    expect(decide("---\n- a\n---\n# 7. Use X\n", "rejected")).toContain("\nStatus: Rejected\n");
+  });
+
   it("adds front matter to an ADR that states no status", () => {
     const out = decide("# Use a queue\n\n## Context\n\nSome.\n");
     expect(out).toBe("---\nstatus: accepted\ndate: 2026-11-25\n---\n\n# Use a queue\n\n## Context\n\nSome.\n");

@@ -25,7 +25,9 @@ import {
  *      (`Status: Proposed`, `| Status | Proposed |`), and a `Date:` line or
  *      row there when there is one;
  *   3. a `## Status` section (Nygard/adr-tools): its bare status word;
- *   4. otherwise front matter is added (or extended) with `status` and `date`.
+ *   4. otherwise front matter is added (or extended) with `status` and `date`;
+ *      front matter that is not a readable mapping is kept as written, and
+ *      `Status:` / `Date:` lines go under the title, where they are read.
  * The word keeps the case style of the one it replaces (`Proposed` →
  * `Accepted`). Line endings, a BOM and every other byte are kept.
  */
@@ -51,11 +53,27 @@ function decide(text: string, status: AdrDecision, date: string): string {
   if (viaMetadata !== null) return head + viaMetadata;
   const viaSection = statusSectionWith(body, status);
   if (viaSection !== null) return head + (metadataWith(viaSection, null, date) ?? viaSection);
-  if (fm && fmBody !== null) return rewrap(frontMatterWith(fmBody, safeParseYaml(fmBody) ?? {}, status, date)) + body;
+  if (fm && fmBody !== null) {
+    const data = safeParseYaml(fmBody);
+    // Front matter that is not a readable mapping is not read (the reader says so): the decision goes
+    // where it will be read, as metadata lines under the title, and the front matter stays as written.
+    if (data === null && fmBody.trim() !== "") return head + withMetadataLines(body, status, date);
+    return rewrap(frontMatterWith(fmBody, data ?? {}, status, date)) + body;
+  }
   return `---\n${frontMatterWith("", {}, status, date)}\n---\n\n${text}`;
 }
 
 const DATE_KEY = /^date$/i;
+
+/** `Status:` and `Date:` lines after the body's `# title` (or at its start), set apart by blank lines. */
+function withMetadataLines(body: string, status: AdrDecision, date: string): string {
+  const lines = body.split("\n");
+  const title = lines.findIndex((l) => /^#\s/.test(l));
+  const at = title >= 0 && !lines.slice(0, title).some((l) => /^#{2,6}\s/.test(l)) ? title + 1 : 0;
+  const block = [...(at > 0 ? [""] : []), `Status: ${inCaseOf("A", status)}`, `Date: ${date}`, ...((lines[at] ?? "").trim() === "" ? [] : [""])];
+  lines.splice(at, 0, ...block);
+  return lines.join("\n");
+}
 
 /** `status:` and `date:` lines, every other key byte for byte; the yaml Document API when a line edit would not read back. */
 function frontMatterWith(source: string, data: Record<string, unknown>, status: AdrDecision, date: string): string {
@@ -75,7 +93,9 @@ function frontMatterWith(source: string, data: Record<string, unknown>, status: 
   const asText = (d: Record<string, unknown> | null) => (d ? Object.fromEntries(Object.entries(d).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : v])) : null);
   if (sameData(asText(safeParseYaml(edited)), expected)) return edited;
   const doc = YAML.parseDocument(source);
-  if (!YAML.isMap(doc.contents)) return YAML.stringify(expected, { lineWidth: 0 }).trimEnd();
+  // YAML that does not parse cannot be re-serialised (the yaml package throws), and a list or a text
+  // has no place for a status: both keep the line edit, so nothing the file said is lost (as supersession does).
+  if (!YAML.isMap(doc.contents) || doc.errors.length > 0) return edited;
   doc.set(statusKey, status);
   doc.set(dateKey, date);
   return doc.toString({ lineWidth: 0 }).trimEnd();
