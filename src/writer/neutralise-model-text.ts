@@ -301,20 +301,25 @@ function neutraliseWord(word: string): string {
       i += 2;
       continue;
     }
-    // Sticky: matches only a mention that starts at `i`.
-    MENTION.lastIndex = i;
-    const m = MENTION.exec(word);
-    if (m && !joined) {
-      out += `\`${m[0]}\``;
-      i += m[0].length;
-      continue;
+    // Sticky: matches only a mention that starts at `i`. The character test first is only a fast path (the
+    // pattern starts with `@`): this loop runs on every character of every model text Baton posts.
+    if (ch === "@") {
+      MENTION.lastIndex = i;
+      const m = MENTION.exec(word);
+      if (m && !joined) {
+        out += `\`${m[0]}\``;
+        i += m[0].length;
+        continue;
+      }
     }
-    // `&#64;x` and `&commat;x` render as `@x` too: such entities are shown as written instead (sticky, as above).
-    ENTITY.lastIndex = i;
-    if (ENTITY.test(word)) {
-      out += "&amp;";
-      i += 1;
-      continue;
+    // `&#64;x` and `&commat;x` render as `@x` too: such entities are shown as written instead (sticky, and a fast path, as above).
+    if (ch === "&") {
+      ENTITY.lastIndex = i;
+      if (ENTITY.test(word)) {
+        out += "&amp;";
+        i += 1;
+        continue;
+      }
     }
     out += ch === "<" ? "&lt;" : ch === "[" || ch === "]" ? `\\${ch}` : ch;
     joined = /[A-Za-z0-9]/.test(ch);
